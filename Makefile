@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+REPS    ?= 200
+WORKERS ?= 2
+
+.PHONY: run test lint format dashboard bench clean venv
+
+venv: $(STAMP)
+
+$(PY):
+	@PYBIN=$$(sh tools/find-python.sh) || exit 1; \
+	echo "creating $(VENV) with $$PYBIN"; \
+	"$$PYBIN" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,dask,dashboard]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) run.py sweep scenarios/libya_2019.toml scenarios/libya_wagner_sanctions.toml \
+		scenarios/libya_wagner_withdrawal.toml scenarios/libya_uae_drones_halt.toml \
+		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+dashboard: $(STAMP)
+	$(VENV)/bin/solara run sim/dashboard.py --host 127.0.0.1 --port 8765
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_model.py
+
+clean:
+	rm -rf results .pytest_cache

@@ -1,0 +1,8 @@
+"""Thin entry point: `python run.py COMMAND ...` (same as the `proxywar` script)."""
+
+import sys
+
+from sim.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
