@@ -1,0 +1,355 @@
+"""The actors: local factions, foreign backers and mercenary groups.
+
+Each agent keeps its own state and makes its own weekly decision; the
+mechanisms that connect them (combat, support deliveries, pressure,
+termination) live in their own modules so a reader can find each rule by name.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.scenario import CHANNELS
+
+if TYPE_CHECKING:
+    from sim.model import ProxyWarModel
+    from sim.scenario import Backer as BackerSpec
+    from sim.scenario import Faction as FactionSpec
+    from sim.scenario import Group as GroupSpec
+
+AD_HALF = 10.0  # air-defence units that neutralise half of a rival's drones (assumption)
+EQUIP_HALF = 200.0  # equipment stock that gives half the maximum arms bonus (assumption)
+ADVISER_HALF = 100.0  # advisers giving half the maximum training bonus (assumption)
+ARMS_BONUS = 0.4  # maximum quality bonus from arms (assumption)
+ADVISER_BONUS = 0.2  # maximum quality bonus from advisers (assumption)
+
+
+class Faction(mesa.Agent):
+    """A local faction: fighters, equipment, morale, funds and militia cohesion.
+
+    Its weekly decision is its posture: attack while morale and the balance of
+    power allow, hold otherwise, and seek talks when morale has collapsed.
+    """
+
+    def __init__(self, model: ProxyWarModel, fid: str, spec: FactionSpec):
+        super().__init__(model)
+        self.fid = fid
+        self.name = spec.name
+        self.fighters = float(spec.fighters)
+        self.initial_fighters = float(spec.fighters)
+        self.militia_share = spec.militia_share
+        self.base_quality = spec.quality
+        self.morale = spec.morale
+        self.base_morale = spec.morale
+        self.cohesion = spec.cohesion
+        self.funds = spec.funds
+        self.income = spec.income
+        self.pay_per_fighter = spec.pay_per_fighter
+        self.recruit_rate = spec.recruit_rate
+        self.drones = spec.drones
+        self.air_defence = spec.air_defence
+        self.equipment = spec.equipment
+        self.advisers = 0.0
+        objectives = spec.objective
+        self.objective = [model.theatre.index[p] for p in objectives]
+        self.home = model.theatre.index[spec.home]
+        self.posture = spec.posture
+        self.front_share = spec.front_share
+        self.attack_share = spec.attack_share
+        self.attack_morale = spec.attack_morale
+        self.attack_ratio = spec.attack_ratio
+        self.talks_morale = spec.talks_morale
+        self.focus_km = spec.focus_km
+        self.casualties = 0.0
+        self.deserted = 0.0
+        self.places_lost = 0
+        self.places_taken = 0
+        self.lost_weeks: deque[int] = deque(maxlen=16)
+        self.received = dict.fromkeys(CHANNELS, 0.0)
+        self.received_total = dict.fromkeys(CHANNELS, 0.0)
+        self.enemy: Faction | None = None
+
+    # -- state the others read ------------------------------------------------
+
+    def quality(self) -> float:
+        """Combat quality: base, morale, arms and advisers (why: support buys quality)."""
+        arms = ARMS_BONUS * self.equipment / (self.equipment + EQUIP_HALF)
+        adv = ADVISER_BONUS * self.advisers / (self.advisers + ADVISER_HALF)
+        return self.base_quality * (0.6 + 0.8 * self.morale) * (1.0 + arms) * (1.0 + adv)
+
+    def power(self) -> float:
+        """Total combat power including deployed mercenaries."""
+        merc = sum(g.fighters * g.quality for g in self.model.groups_of(self))
+        return self.fighters * self.quality() + merc
+
+    def recently_lost(self, weeks: int = 4) -> bool:
+        """Whether it lost a place in the last ``weeks`` weeks."""
+        now = self.model.week
+        return any(now - w < weeks for w in self.lost_weeks)
+
+    # -- weekly decisions -------------------------------------------------------
+
+    def step(self) -> None:
+        """Economy, cohesion and the choice of posture."""
+        self._economy()
+        self._choose_posture()
+
+    def _economy(self) -> None:
+        """Pay the fighters; unpaid militias lose cohesion and go home."""
+        wage_bill = self.fighters * self.pay_per_fighter / 1e6  # MUSD per week
+        self.funds += self.income - wage_bill
+        if self.funds < 0 and wage_bill > 0:
+            shortfall = min(1.0, -self.funds / wage_bill)
+            self.funds = 0.0
+            self.cohesion -= 0.08 * shortfall
+        else:
+            self.cohesion += 0.02 * (1.0 - self.cohesion)
+        if self.recently_lost(2):
+            self.cohesion -= 0.01
+        self.cohesion = min(1.0, max(0.0, self.cohesion))
+        if self.cohesion < 0.5:
+            leaving = self.fighters * self.militia_share * (0.5 - self.cohesion) * 0.1
+            self.fighters -= leaving
+            self.deserted += leaving
+        if self.funds > 0:
+            self.fighters += self.recruit_rate * self.fighters * self.cohesion
+
+    def _choose_posture(self) -> None:
+        """Attack, hold or seek talks (why: ripeness needs a side willing to talk)."""
+        if self.model.ceasefire_on:
+            self.posture = "seek_talks"
+            return
+        enemy_power = self.enemy.power() if self.enemy else 0.0
+        ratio = self.power() / enemy_power if enemy_power > 0 else float("inf")
+        if self.morale < self.talks_morale:
+            self.posture = "seek_talks"
+        elif self.morale >= self.attack_morale and ratio >= self.attack_ratio:
+            self.posture = "attack"
+        else:
+            self.posture = "hold"
+
+    def receive(self, channel: str, amount: float) -> None:
+        """Support arriving from a backer adds to the matching stock."""
+        self.received[channel] += amount
+        self.received_total[channel] += amount
+        if channel == "funds":
+            self.funds += amount
+        elif channel == "arms":
+            self.equipment += amount
+        elif channel == "drones":
+            self.drones += amount
+        elif channel == "air_defence":
+            self.air_defence += amount
+        elif channel == "advisers":
+            self.advisers += amount
+
+
+@dataclass
+class ChannelState:
+    """A backer's live support channel."""
+
+    amount: float
+    unit_cost: float
+    lag: int
+    route: str
+    start_week: int
+    active: bool = True
+
+
+class Backer(mesa.Agent):
+    """A foreign state backing a client faction through support channels.
+
+    It raises its support level when its client is losing and when a rival
+    backer escalates (competitive escalation), loses resolve under sanctions and
+    reputational cost, withdraws below a resolve floor, and may veto a ceasefire
+    while its client still hopes to win.
+    """
+
+    def __init__(self, model: ProxyWarModel, bid: str, spec: BackerSpec):
+        super().__init__(model)
+        self.bid = bid
+        self.name = spec.name
+        self.client: Faction = model.factions_by_id[spec.client]
+        self.resolve = spec.resolve
+        self.budget = spec.budget
+        self.responsiveness = spec.responsiveness
+        self.escalation_response = spec.escalation_response
+        self.escalation_threshold = spec.escalation_threshold
+        self.max_level = spec.max_level
+        self.withdraw_resolve = spec.withdraw_resolve
+        self.veto_power = spec.veto
+        self.veto_resolve = spec.veto_resolve
+        self.reputation_cost = spec.reputation_cost
+        self.channels: dict[str, ChannelState] = {
+            ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
+            for ch, c in spec.channels.items()
+        }
+        self.level = 1.0
+        self.cost_multiplier = 1.0
+        self.resolve_drain = 0.0  # per week, from sanctions
+        self.withdrawn = False
+        self.spent = 0.0
+        self.escalations = 0
+
+    def decide(self) -> None:
+        """Adjust the support level and resolve; withdraw when resolve runs out."""
+        if self.withdrawn:
+            return
+        client = self.client
+        if client.recently_lost(4) or client.morale < 0.4:
+            self.level += self.responsiveness
+        rival_now, rival_before = self.model.support.rival_trend(client)
+        if rival_before > 0 and rival_now / rival_before - 1.0 > self.escalation_threshold:
+            self.level += self.escalation_response * self.resolve
+            self.escalations += 1
+        self.level = min(self.level, self.max_level)
+        self.resolve -= self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
+        self.resolve = min(1.0, max(0.0, self.resolve))
+        if self.resolve < self.withdraw_resolve:
+            self.withdraw(None)
+
+    def withdraw(self, channels: list[str] | None, exit_weeks: int = 2) -> None:
+        """Stop the named channels (all when None); all-out withdrawal recalls its groups."""
+        names = list(self.channels) if channels is None else channels
+        for ch in names:
+            if ch in self.channels:
+                self.channels[ch].active = False
+        if channels is None:
+            self.withdrawn = True
+            for g in self.model.groups:
+                if g.payer is self:
+                    g.order_out(exit_weeks)
+
+    def vetoes(self) -> bool:
+        """Block a ceasefire while its client is winning and it still has resolve."""
+        if not self.veto_power or self.withdrawn or self.resolve < self.veto_resolve:
+            return False
+        return self.client.morale >= 0.5 and self.client.posture == "attack"
+
+    def ship(self) -> None:
+        """Send this week's support, scaled to the level and capped by the budget."""
+        if self.withdrawn:
+            return
+        week = self.model.week
+        orders = [
+            (ch, c)
+            for ch, c in self.channels.items()
+            if c.active and c.start_week <= week and c.amount > 0
+        ]
+        cost = sum(c.amount * self.level * c.unit_cost * self.cost_multiplier for _, c in orders)
+        scale = self.level
+        if cost > self.budget > 0:
+            scale *= self.budget / cost
+        for ch, c in orders:
+            qty = c.amount * scale
+            self.spent += qty * c.unit_cost * self.cost_multiplier
+            self.model.support.dispatch(self, ch, qty, c.lag, c.route)
+
+
+class MercenaryGroup(mesa.Agent):
+    """A contracted force: deploys when paid, stays while paid and not bled, leaves otherwise.
+
+    Its fighters count only where it is deployed: at its faction's main effort
+    ("front") or at a named place. That is what makes a deployment a local force
+    multiplier rather than a general one.
+    """
+
+    def __init__(self, model: ProxyWarModel, gid: str, spec: GroupSpec):
+        super().__init__(model)
+        self.gid = gid
+        self.name = spec.name
+        self.faction: Faction = model.factions_by_id[spec.faction]
+        self.payer: Backer = model.backers_by_id[spec.payer]
+        self.size = spec.size
+        self.quality = spec.quality
+        self.pay_per_fighter = spec.pay_per_fighter
+        arrival = spec.arrival
+        if arrival is None:
+            self.arrival_week = None
+        elif isinstance(arrival, int):
+            self.arrival_week = arrival
+        else:
+            self.arrival_week = model.spec.week_of(arrival)
+        self.deploy_rate = spec.deploy_rate
+        self.casualty_aversion = spec.casualty_aversion
+        self.arrears_tolerance = spec.arrears_tolerance
+        self.route = spec.route
+        self.station = spec.deployed
+        self.fighters = 0.0
+        self.peak = 0.0
+        self.losses = 0.0
+        self.arrears = 0
+        self.financial_block = 0.0
+        self.logistics_block = 0.0
+        self.status = "pending"
+        self.exit_per_week = 0.0
+        self.leave_reason = ""
+        self.location: int | None = None
+
+    def order_out(self, exit_weeks: int = 2, reason: str = "ordered out by payer") -> None:
+        """Start leaving: fighters go home over ``exit_weeks`` weeks."""
+        if self.status in ("gone", "leaving"):
+            return
+        if self.status == "pending":
+            self.status = "gone"
+            self.leave_reason = reason
+            return
+        self.status = "leaving"
+        self.leave_reason = reason
+        self.exit_per_week = self.fighters / max(1, exit_weeks)
+
+    def reinforce(self, extra: float) -> None:
+        """A surge: raise the contracted size (and start deploying if pending)."""
+        self.size += extra
+        if self.status in ("pending", "deployed"):
+            self.status = "deploying"
+            if self.arrival_week is None or self.arrival_week > self.model.week:
+                self.arrival_week = self.model.week
+
+    def step(self) -> None:
+        """Pay, then deploy, stay or leave."""
+        week = self.model.week
+        draw = self.model.streams.mercs.random()  # one draw a week: aligned across arms
+        if self.status == "gone":
+            return
+        if self.status == "pending":
+            if self.arrival_week is None or week < self.arrival_week:
+                return
+            self.status = "deploying"
+        if self.status == "leaving":
+            self.fighters = max(0.0, self.fighters - self.exit_per_week)
+            if self.fighters <= 0:
+                self.status = "gone"
+            return
+        # pay: the payer's money reaches the group only past the financial block
+        paid = 0.0 if self.payer.withdrawn else 1.0 - self.financial_block
+        self.payer.spent += self.fighters * self.pay_per_fighter * paid / 1e6
+        self.arrears = self.arrears + 1 if paid < 0.5 else max(0, self.arrears - 1)
+        if self.arrears > self.arrears_tolerance:
+            self.order_out(2, "pay arrears")
+            return
+        if self.peak > 0 and self.losses / self.peak > self.casualty_aversion:
+            self.order_out(2, "losses")
+            return
+        if self.payer.withdrawn:
+            self.order_out(2, "payer withdrew")
+            return
+        if self.fighters < self.size:
+            p_block = self.model.support.interdiction(self.payer, "fighters", self.route)
+            rate = self.deploy_rate * (1.0 - self.logistics_block)
+            arriving = min(self.size - self.fighters, rate)
+            if draw < p_block:
+                arriving *= 0.5  # an interdicted rotation: half the flight turned back
+            self.fighters += arriving
+            self.peak = max(self.peak, self.fighters)
+        if self.fighters >= self.size:
+            self.status = "deployed"
+
+    @property
+    def active(self) -> bool:
+        """Whether it has fighters at the front."""
+        return self.fighters > 0 and self.status in ("deploying", "deployed", "leaving")

@@ -1,0 +1,216 @@
+"""Command line: ``python run.py COMMAND ...`` or ``proxywar COMMAND ...``.
+
+Exit status: 0 done; 2 bad input (a scenario file, an argument) with a
+one-line message per problem naming the file and key; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.scenario import ScenarioError, list_scenarios, load_scenario, parse_value
+
+
+class UsageError(Exception):
+    """A bad command-line argument (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() owns the exit status."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, found {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed >= 0, found {v}")
+    return v
+
+
+def parse_sets(items: Sequence[str] | None) -> dict[str, object]:
+    """``KEY=VALUE`` strings to a dict of dotted key paths to TOML values."""
+    out: dict[str, object] = {}
+    for item in items or ():
+        if "=" not in item:
+            raise UsageError(f"--set: expected KEY=VALUE, found {item!r}")
+        key, _, text = item.partition("=")
+        if not key.strip():
+            raise UsageError(f"--set: expected KEY=VALUE, found {item!r}")
+        out[key.strip()] = parse_value(text.strip())
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    p = _Parser(prog="proxywar", description="Agent-based simulation of proxy wars (Mesa).")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    r = sub.add_parser("run", help="one replication: timeline CSV, front plot, final map")
+    r.add_argument("scenario")
+    r.add_argument("--seed", type=_seed, default=0)
+    r.add_argument("--weeks", type=_positive_int, default=None)
+    r.add_argument("--out", default="results/run")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+    v = sub.add_parser("validate", help="check scenario files and say what is wrong")
+    v.add_argument("scenario", nargs="+")
+
+    sub.add_parser("list", help="the scenarios in scenarios/ with their descriptions")
+
+    s = sub.add_parser("sweep", help="Monte Carlo replications of each scenario")
+    s.add_argument("scenario", nargs="+")
+    s.add_argument("--reps", type=_positive_int, default=100)
+    s.add_argument("--seed", type=_seed, default=0)
+    s.add_argument("--workers", type=_positive_int, default=None)
+    s.add_argument("--out", default="results/sweep")
+    s.add_argument("--resume", action="store_true")
+    s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    s.add_argument("--weeks", type=_positive_int, default=None)
+    s.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
+    s.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
+    s.add_argument("--no-progress", action="store_true")
+
+    c = sub.add_parser("compare", help="policy what-if: alternatives against a baseline")
+    c.add_argument("baseline")
+    c.add_argument("alternative", nargs="+")
+    c.add_argument("--reps", type=_positive_int, default=100)
+    c.add_argument("--seed", type=_seed, default=0)
+    c.add_argument("--workers", type=_positive_int, default=None)
+    c.add_argument("--out", default="results/compare")
+    c.add_argument("--weeks", type=_positive_int, default=None)
+    c.add_argument("--precision", type=float, default=None)
+    c.add_argument("--max-reps", type=_positive_int, default=2000)
+    c.add_argument("--no-progress", action="store_true")
+
+    t = sub.add_parser("sensitivity", help="how outcomes depend on chosen parameters")
+    t.add_argument("scenario")
+    t.add_argument("--param", action="append", default=[], metavar="KEY=LOW:HIGH")
+    t.add_argument("--samples", type=_positive_int, default=64)
+    t.add_argument("--seed", type=_seed, default=0)
+    t.add_argument("--workers", type=_positive_int, default=None)
+    t.add_argument("--out", default="results/sensitivity")
+    t.add_argument("--weeks", type=_positive_int, default=None)
+    return p
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the scenarios in scenarios/, one line each."""
+    rows = list_scenarios()
+    width = max((len(n) for n, _ in rows), default=0)
+    for name, desc in rows:
+        print(f"{name:<{width}}  {desc}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check each file; one summary line if valid, one line per problem if not."""
+    bad = 0
+    for path in args.scenario:
+        try:
+            spec = load_scenario(path)
+        except ScenarioError as exc:
+            bad += 1
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            continue
+        print(
+            f"{path}: ok: {len(spec.factions)} factions, {len(spec.backers)} backers, "
+            f"{len(spec.groups)} mercenary groups, {len(spec.places)} places, "
+            f"{len(spec.roads)} roads, {len(spec.interventions)} interventions, "
+            f"{spec.horizon_weeks} weeks from {spec.start_date}"
+        )
+    return 2 if bad else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """One replication: weekly timeline CSV, front plot, final map."""
+    from sim.model import ProxyWarModel
+    from sim.plots import plot_front_timeline, plot_map
+
+    spec = load_scenario(args.scenario, parse_sets(args.set))
+    model = ProxyWarModel(spec, rng=args.seed, weeks=args.weeks)
+    model.run()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    df = model.datacollector.get_model_vars_dataframe()
+    df.to_csv(out / "timeline.csv", index=False)
+    with (out / "events.csv").open("w") as fh:
+        fh.write("week,event\n")
+        for week, text in model.events_log:
+            fh.write(f'{week},"{text}"\n')
+    plot_front_timeline(model, out / "front.png")
+    plot_map(model, out / "map.png")
+    s = model.summary()
+    print(
+        f"{spec.name} seed {args.seed}: {s['outcome']} in week {s['end_week']} "
+        f"({s['end_date']}); front {s['front_km']:.0f} km from {spec.front.objective}; "
+        f"casualties {s['casualties']:.0f}"
+    )
+    names = ", ".join(str(out / n) for n in ("timeline.csv", "events.csv", "front.png", "map.png"))
+    print(f"wrote {names}")
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "list":
+        return cmd_list(args)
+    if cmd == "validate":
+        return cmd_validate(args)
+    if cmd == "run":
+        return cmd_run(args)
+    if cmd == "sweep":
+        from sim.sweep import cmd_sweep
+
+        return cmd_sweep(args)
+    if cmd == "compare":
+        from sim.compare import cmd_compare
+
+        return cmd_compare(args)
+    if cmd == "sensitivity":
+        from sim.sensitivity import cmd_sensitivity
+
+        return cmd_sensitivity(args)
+    raise UsageError(f"unknown command {cmd!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract: exit 1, a message, no traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Combat: weekly stochastic Lanchester engagements on the front line.
+
+Law: the Lanchester *square* law, solved in closed form over one week. Why:
+the Tripoli fighting was aimed fire between concentrated forces (drones,
+artillery spotted by drones, snipers, infantry in suburbs), where each side's
+losses scale with the other's effective strength. Terrain (urban cover and
+dug-in fortification) divides the attacker's effectiveness; quality, morale
+and air superiority multiply it. Lognormal noise on each side's effectiveness
+makes the outcome of a week uncertain.
+
+A place changes hands when its defence breaks: the defenders lose more than
+``defender_break`` of their strength in the week while the attackers lose less
+than ``attacker_break`` (Helmbold-style breakpoints).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.agents import Faction, MercenaryGroup
+    from sim.model import ProxyWarModel
+
+AD_HALF = 10.0  # air-defence units that neutralise half the rival's drones (assumption)
+
+
+@dataclass
+class Engagement:
+    """One week's fight for one place (all roads into it fought as one)."""
+
+    place: int
+    attacker: str
+    defender: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    captured: bool
+
+
+def lanchester_square(
+    x0: float, y0: float, alpha: float, beta: float, tau: float = 1.0
+) -> tuple[float, float]:
+    """Closed-form square law ``x' = -beta*y, y' = -alpha*x`` over ``tau``.
+
+    Args:
+        x0: starting strength of the attacker.
+        y0: starting strength of the defender.
+        alpha: attacker's kill rate per fighter per week.
+        beta: defender's kill rate per fighter per week.
+        tau: duration in weeks.
+
+    Returns:
+        Strengths at ``tau`` (clipped at zero: the side that is wiped out stops
+        the fight, and the survivor keeps the strength it had at that moment).
+    """
+    if x0 <= 0 or y0 <= 0 or alpha <= 0 or beta <= 0:
+        return x0, y0
+    w = math.sqrt(alpha * beta)
+    ch, sh = math.cosh(w * tau), math.sinh(w * tau)
+    x = x0 * ch - y0 * math.sqrt(beta / alpha) * sh
+    y = y0 * ch - x0 * math.sqrt(alpha / beta) * sh
+    # the square law conserves alpha*x^2 - beta*y^2; use it when one side is wiped out
+    if x < 0:
+        return 0.0, math.sqrt(max(0.0, y0 * y0 - (alpha / beta) * x0 * x0))
+    if y < 0:
+        return math.sqrt(max(0.0, x0 * x0 - (beta / alpha) * y0 * y0)), 0.0
+    return x, y
+
+
+def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float]:
+    """Air superiority: drones, discounted by the rival's air defence, tilt combat."""
+    air_a = a.drones * (1.0 - b.air_defence / (b.air_defence + AD_HALF))
+    air_b = b.drones * (1.0 - a.air_defence / (a.air_defence + AD_HALF))
+    edge = (air_a - air_b) / (air_a + air_b + 1.0)
+    return 1.0 + weight * edge, 1.0 - weight * edge
+
+
+def _weights(model: ProxyWarModel, fac: Faction, places: list[int], attack: bool) -> np.ndarray:
+    """Where a faction puts its fighters: near its objective (attack) or its home (defence)."""
+    th = model.theatre
+    out = np.empty(len(places))
+    for k, i in enumerate(places):
+        if attack:
+            d = min(th.dist[i, o] for o in fac.objective if th.holder[o] != fac.fid)
+        else:
+            d = th.dist[i, fac.home]
+        out[k] = math.exp(-d / fac.focus_km) * (1.0 + model.place_value[i])
+    s = out.sum()
+    return out / s if s > 0 else out
+
+
+def _merc_at(groups: list[MercenaryGroup], place: int) -> tuple[float, float]:
+    """Mercenary fighters and their summed quality-strength at ``place``."""
+    n = strength = 0.0
+    for g in groups:
+        if g.active and g.location == place:
+            n += g.fighters
+            strength += g.fighters * g.quality
+    return n, strength
+
+
+def fight_week(model: ProxyWarModel) -> list[Engagement]:
+    """Resolve every engagement on the front this week, and move the front."""
+    th = model.theatre
+    p = model.spec.combat
+    noise = model.streams.combat.lognormal(0.0, p.noise_sigma, size=(len(th.ids), 2))
+    results: list[Engagement] = []
+    a, b = model.factions[0], model.factions[1]
+    pairs = ((a, b), (b, a)) if len(model.factions) == 2 else ()
+    cover = {"urban": p.cover_urban, "open": p.cover_open, "desert": p.cover_desert}
+
+    # allocation, computed before anything moves (the week's plan)
+    plans = {}
+    for fac in model.factions:
+        targets = th.targets(fac.fid)
+        own_front = th.front_places(fac.fid)
+        front = fac.fighters * fac.front_share
+        attacking = fac.posture == "attack" and bool(targets) and not model.ceasefire_on
+        att_force = front * fac.attack_share if attacking else 0.0
+        def_force = front - att_force
+        att = dict(zip(targets, att_force * _weights(model, fac, targets, True), strict=True))
+        dfn = dict(zip(own_front, def_force * _weights(model, fac, own_front, False), strict=True))
+        # mercenaries: at the main effort, or where they are stationed
+        groups = model.groups_of(fac)
+        main = max(att, key=att.get) if attacking and att else None
+        if main is None and dfn:
+            main = max(dfn, key=dfn.get)
+        for g in groups:
+            station = th.index.get(g.station)
+            if station is not None and (th.holder[station] == fac.fid or station in att):
+                g.location = th.index[g.station]
+            else:
+                g.location = main
+        plans[fac.fid] = (att, dfn, groups, attacking)
+
+    captures: list[tuple[int, Faction, Faction]] = []
+    for att_f, def_f in pairs:
+        att, _, att_groups, attacking = plans[att_f.fid]
+        _, dfn, def_groups, _ = plans[def_f.fid]
+        am, dm = air_multipliers(att_f, def_f, p.air_weight)
+        qa, qd = att_f.quality(), def_f.quality()
+        for q, x_own in att.items():
+            if th.holder[q] != def_f.fid:
+                continue
+            xm, xm_str = _merc_at(att_groups, q)
+            ym, ym_str = _merc_at(def_groups, q)
+            x0 = x_own + xm
+            y0 = dfn.get(q, 0.0) + ym
+            if x0 <= 0:
+                continue
+            # quality-weighted per-fighter effectiveness, mercenaries included
+            qa_eff = (x_own * qa + xm_str) / x0
+            qd_eff = (dfn.get(q, 0.0) * qd + ym_str) / y0 if y0 > 0 else qd
+            shield = cover[th.terrain[q]] * th.fortification[q]
+            alpha = p.lethality * qa_eff * am * noise[q, 0] / shield
+            beta = p.lethality * qd_eff * dm * noise[q, 1]
+            if y0 <= 0:
+                x1, y1 = x0, 0.0
+            else:
+                x1, y1 = lanchester_square(x0, y0, alpha, beta)
+            fx = 1.0 - x1 / x0
+            fy = 1.0 - y1 / y0 if y0 > 0 else 1.0
+            captured = fy > p.defender_break and fx < p.attacker_break
+            _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
+            _apply_losses(def_f, def_groups, q, dfn.get(q, 0.0), ym, y0 - y1)
+            results.append(
+                Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured),
+            )
+            if captured:
+                captures.append((q, att_f, def_f))
+
+    # static fronts: shelling where nobody attacks, and digging in
+    attacked = {e.place for e in results}
+    for u, v in th.front_edges():
+        for i in (u, v):
+            if i not in attacked:
+                th.fortification[i] = min(p.fortify_max, th.fortification[i] + p.fortify_rate)
+        if not model.ceasefire_on and u not in attacked and v not in attacked:
+            fu = model.factions_by_id[th.holder[u]]
+            fv = model.factions_by_id[th.holder[v]]
+            xu = plans[fu.fid][1].get(u, 0.0)
+            xv = plans[fv.fid][1].get(v, 0.0)
+            shelled = p.shelling_intensity * p.lethality
+            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * fv.quality() / cover[th.terrain[u]])
+            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * fu.quality() / cover[th.terrain[v]])
+
+    for q, winner, loser in captures:
+        if th.holder[q] == loser.fid:
+            model.transfer(q, winner, loser)
+    return results
+
+
+def _apply_losses(
+    fac: Faction, groups: list[MercenaryGroup], place: int, own: float, merc: float, lost: float
+) -> None:
+    """Split a week's losses between the faction's own fighters and its mercenaries."""
+    if lost <= 0:
+        return
+    total = own + merc
+    if total <= 0:
+        return
+    own_loss = lost * own / total
+    fac.fighters = max(0.0, fac.fighters - own_loss)
+    fac.casualties += own_loss
+    if merc > 0:
+        for g in groups:
+            if g.active and g.location == place:
+                gl = lost * g.fighters / total
+                g.fighters = max(0.0, g.fighters - gl)
+                g.losses += gl
+                fac.casualties += gl

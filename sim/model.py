@@ -1,0 +1,272 @@
+"""ProxyWarModel: the weekly schedule that ties the mechanisms together.
+
+The step below is the ODD schedule of docs/ODD.md, in the same order; change
+one and you change the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa import DataCollector
+from mesa.agentset import AgentSet
+
+from sim.agents import AD_HALF, Backer, Faction, MercenaryGroup
+from sim.combat import Engagement, fight_week
+from sim.pressure import ActiveIntervention
+from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
+from sim.support import SupportNetwork
+from sim.termination import Termination
+
+#: independent random streams, one per mechanism (common random numbers across policies)
+STREAM_NAMES = ("combat", "support", "mercs", "termination")
+
+
+@dataclass
+class Streams:
+    """One numpy Generator per mechanism, spawned from the model's generator.
+
+    Why: in a paired policy comparison, replicate ``i`` of both arms starts from
+    the same seed; if all draws came from one stream, a policy that adds one
+    draw (say, an interdiction check) would shift every later draw and the two
+    arms would no longer share their "luck". Separate streams, each drawing a
+    fixed number of values per week, keep the luck aligned.
+    """
+
+    combat: np.random.Generator
+    support: np.random.Generator
+    mercs: np.random.Generator
+    termination: np.random.Generator
+
+
+class ProxyWarModel(mesa.Model):
+    """A proxy war: two factions, their foreign backers and mercenary groups.
+
+    Args:
+        scenario: a scenario file path (or bare name in ``scenarios/``) or a
+            loaded :class:`~sim.scenario.ScenarioSpec`.
+        rng: seed or generator, as for any ``mesa.Model``.
+        weeks: optional horizon overriding the scenario's ``horizon_weeks``.
+        collect: record the weekly DataCollector series (sweeps turn it off
+            and keep only the front-distance series, for speed).
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | ScenarioSpec = "libya_2019.toml",
+        rng: Any = None,
+        weeks: int | None = None,
+        collect: bool = True,
+    ):
+        super().__init__(rng=rng)
+        spec = load_scenario(scenario)
+        if len(spec.factions) != 2:
+            raise ScenarioError(
+                [f"{spec.source}: factions: expected two factions, found {len(spec.factions)}"]
+            )
+        self.spec = spec
+        self.horizon = int(weeks) if weeks is not None else spec.horizon_weeks
+        self.week = 0
+        self.streams = Streams(*self.rng.spawn(len(STREAM_NAMES)))
+        self.events_log: list[tuple[int, str]] = []
+        self.engagements: list[Engagement] = []
+        self.collect = collect
+
+        from sim.theatre import Theatre
+
+        self.theatre = Theatre(spec, self.random)
+        self.place_value = np.array(
+            [
+                p.value.capital + p.value.airbase + p.value.oil + p.value.population
+                for p in self.theatre.places
+            ]
+        )
+        self.objective = self.theatre.index[spec.front.objective]
+        self.attacker_id = spec.front.attacker
+
+        self.factions: list[Faction] = [Faction(self, fid, f) for fid, f in spec.factions.items()]
+        self.factions_by_id = {f.fid: f for f in self.factions}
+        self.factions[0].enemy, self.factions[1].enemy = self.factions[1], self.factions[0]
+        self.backers: list[Backer] = [Backer(self, bid, b) for bid, b in spec.backers.items()]
+        self.backers_by_id = {b.bid: b for b in self.backers}
+        self.groups: list[MercenaryGroup] = [
+            MercenaryGroup(self, gid, g) for gid, g in spec.groups.items()
+        ]
+        self.groups_by_id = {g.gid: g for g in self.groups}
+        self._groups_of = {f.fid: [g for g in self.groups if g.faction is f] for f in self.factions}
+        # mesa AgentSets, one per kind (what the schedule iterates over)
+        self.faction_set = self.agents_by_type[Faction]
+        self.backer_set = self.agents_by_type.get(Backer, AgentSet([], random=self.random))
+        self.group_set = self.agents_by_type.get(MercenaryGroup, AgentSet([], random=self.random))
+
+        self.support = SupportNetwork(self)
+        self.termination = Termination(self)
+        self.interventions = [
+            ActiveIntervention(self, iv, i) for i, iv in enumerate(spec.interventions)
+        ]
+        self._conditional = [iv for iv in self.interventions if iv.spec.when is not None]
+        for iv in self.interventions:
+            iv.schedule()
+
+        self.outcome: str | None = None
+        self.end_week: int | None = None
+        self.front_km = self._front_distance()
+        self.front_series: list[float] = []
+        self._n_draws = sum(len(b.channels) + 2 for b in self.backers) + 4
+        self.datacollector = DataCollector(model_reporters=self._reporters())
+        if self.collect:
+            self.datacollector.collect(self)
+
+    # -- helpers other modules use ----------------------------------------------
+
+    def groups_of(self, faction: Faction) -> list[MercenaryGroup]:
+        """The mercenary groups fighting for a faction."""
+        return self._groups_of[faction.fid]
+
+    @property
+    def ceasefire_on(self) -> bool:
+        """Whether a ceasefire currently holds."""
+        return self.termination.ceasefire_start is not None
+
+    @property
+    def date(self):
+        """The calendar date at the end of the current week."""
+        return self.spec.date_of(self.week)
+
+    def total_casualties(self) -> float:
+        """Killed and wounded on all sides so far (fighters lost in combat)."""
+        return sum(f.casualties for f in self.factions)
+
+    def mercenaries_deployed(self) -> float:
+        """Contracted fighters currently in theatre."""
+        return sum(g.fighters for g in self.groups if g.active)
+
+    def _front_distance(self) -> float:
+        return self.theatre.distance_to(self.objective, self.attacker_id)
+
+    def transfer(self, place: int, winner: Faction, loser: Faction) -> None:
+        """A place changes hands: morale, fortification and the record follow."""
+        th = self.theatre
+        th.holder[place] = winner.fid
+        th.fortification[place] = 1.0
+        worth = 1.0 + self.place_value[place]
+        c = self.spec.combat
+        winner.morale = min(1.0, winner.morale + c.morale_capture * worth)
+        loser.morale = max(0.0, loser.morale - c.morale_loss * worth)
+        loser.places_lost += 1
+        loser.lost_weeks.append(self.week)
+        winner.places_taken += 1
+        self.events_log.append((self.week, f"{winner.fid} takes {th.places[place].name}"))
+
+    # -- the weekly schedule (docs/ODD.md, "Process overview and scheduling") ------
+
+    def step(self) -> None:
+        """One week of war."""
+        self.week = self.steps
+        u_talks, u_break = self.streams.termination.random(2)
+        # 1. conditional interventions (dated ones fire from Mesa's event list)
+        for iv in self._conditional:
+            iv.check()
+        # 2. backers decide their support level and ship support
+        self.support.begin_week(self._n_draws)
+        self.backer_set.shuffle_do("decide")
+        self.backer_set.shuffle_do("ship")
+        # 3. shipments due this week arrive
+        self.support.deliver()
+        # 4. mercenary groups are paid, deploy, stay or leave
+        self.group_set.shuffle_do("step")
+        # 5. factions run their economy and choose a posture
+        self.faction_set.shuffle_do("step")
+        # 6. combat on the front line; places change hands
+        before = {f.fid: f.casualties for f in self.factions}
+        self.engagements = fight_week(self)
+        # 7. morale, stocks and the front line are updated
+        for f in self.factions:
+            self._after_combat(f, f.casualties - before[f.fid])
+        self.front_km = self._front_distance()
+        self.front_series.append(self.front_km)
+        self.support.end_week()
+        self.termination.update_stalemate()
+        # 8. termination: victory, collapse, ceasefire (vetoes), horizon
+        outcome = self.termination.decide(float(u_talks), float(u_break))
+        # 9. weekly data
+        if self.collect:
+            self.datacollector.collect(self)
+        if outcome is not None:
+            self.outcome = outcome
+            self.end_week = self.week
+            self.running = False
+
+    def _after_combat(self, f: Faction, lost: float) -> None:
+        """Morale drifts to its base and falls with losses; stocks wear out."""
+        rate = lost / max(f.fighters, 1.0)
+        boost = 0.02 if any(f.received[ch] > 0 for ch in ("arms", "drones", "advisers")) else 0.0
+        f.morale += 0.05 * (f.base_morale - f.morale) - 2.0 * rate + boost
+        f.morale = min(1.0, max(0.0, f.morale))
+        enemy_ad = f.enemy.air_defence if f.enemy else 0.0
+        f.drones *= 1.0 - 0.02 - 0.08 * enemy_ad / (enemy_ad + AD_HALF)
+        f.equipment *= 0.98
+        f.advisers *= 0.95
+
+    def run(self) -> ProxyWarModel:
+        """Run to the end of the war or the horizon."""
+        while self.running:
+            self.step()
+        return self
+
+    # -- outputs --------------------------------------------------------------------
+
+    def _reporters(self) -> dict[str, Any]:
+        rep: dict[str, Any] = {
+            "week": "week",
+            "date": lambda m: m.date.isoformat(),
+            "front_km": "front_km",
+            "stalemate": lambda m: m.termination.stalemate,
+            "ceasefire": "ceasefire_on",
+            "mercenaries": lambda m: m.mercenaries_deployed(),
+            "casualties": lambda m: m.total_casualties(),
+        }
+        for f in self.factions:
+            k = f.fid
+            rep[f"places_{k}"] = lambda m, k=k: m.theatre.count(k)
+            rep[f"fighters_{k}"] = lambda m, f=f: f.fighters
+            rep[f"morale_{k}"] = lambda m, f=f: f.morale
+            rep[f"cohesion_{k}"] = lambda m, f=f: f.cohesion
+            rep[f"posture_{k}"] = lambda m, f=f: f.posture
+            rep[f"casualties_{k}"] = lambda m, f=f: f.casualties
+            rep[f"drones_{k}"] = lambda m, f=f: f.drones
+            for ch in CHANNELS:
+                rep[f"support_{k}_{ch}"] = lambda m, f=f, ch=ch: f.received[ch]
+            rep[f"mercenaries_{k}"] = lambda m, f=f: sum(
+                g.fighters for g in m.groups_of(f) if g.active
+            )
+        return rep
+
+    def summary(self) -> dict[str, Any]:
+        """One row describing the finished (or current) run, for runs.csv."""
+        row: dict[str, Any] = {
+            "outcome": self.outcome or ("stalemate" if not self.running else "running"),
+            "end_week": self.end_week if self.end_week is not None else self.week,
+            "end_date": self.date.isoformat(),
+            "front_km": round(self.front_km, 3),
+            "min_front_km": round(min(self.front_series, default=self.front_km), 3),
+            "casualties": round(self.total_casualties(), 1),
+            "stalemate_weeks": self.termination.stalemate_weeks,
+            "longest_stalemate": self.termination.longest_stalemate,
+            "ceasefires": self.termination.ceasefires,
+            "breakdowns": self.termination.breakdowns,
+            "vetoes": self.termination.vetoes,
+            "support_spent": round(sum(b.spent for b in self.backers), 3),
+            "intercepted": round(self.support.intercepted, 3),
+        }
+        for f in self.factions:
+            row[f"places_{f.fid}"] = self.theatre.count(f.fid)
+            row[f"fighters_{f.fid}"] = round(f.fighters, 1)
+            row[f"casualties_{f.fid}"] = round(f.casualties, 1)
+        for g in self.groups:
+            row[f"left_{g.gid}"] = g.leave_reason
+        return row

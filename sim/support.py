@@ -1,0 +1,94 @@
+"""Support: shipments from backers to clients, with delivery lags and interdiction.
+
+Why a pipeline: support is not instantaneous. Arms ships take weeks, and an
+enforced embargo intercepts some of them, so a policy acts on the front only
+after a lag (stylised fact 4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.scenario import CHANNELS, ROUTES
+
+if TYPE_CHECKING:
+    from sim.agents import Backer, Faction
+    from sim.model import ProxyWarModel
+
+#: channels an arms embargo applies to (money moves through banks, not ships)
+EMBARGOED = ("arms", "drones", "air_defence", "advisers", "fighters")
+
+
+class SupportNetwork:
+    """Shipments in transit, embargo interdiction and the weekly support record."""
+
+    def __init__(self, model: ProxyWarModel):
+        self.model = model
+        self.in_transit: dict[int, list[tuple[Faction, str, float]]] = defaultdict(list)
+        self.interdiction_p = dict.fromkeys(ROUTES, 0.0)
+        self.embargo_backers: set[str] | None = None  # None: applies to every backer
+        self.intercepted = 0.0
+        # support value (MUSD-equivalent) shipped to each faction, by week
+        self.value_by_week: dict[str, list[float]] = {f: [] for f in model.spec.factions}
+        self._this_week: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
+        self._draws = np.zeros(0)
+        self._draw_i = 0
+
+    def begin_week(self, n_draws: int) -> None:
+        """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
+        self._draws = self.model.streams.support.random(n_draws)
+        self._draw_i = 0
+        for f in self._this_week:
+            self._this_week[f] = 0.0
+        for fac in self.model.factions:
+            for ch in CHANNELS:
+                fac.received[ch] = 0.0
+
+    def interdiction(self, backer: Backer, channel: str, route: str) -> float:
+        """Probability that a shipment on ``route`` is intercepted this week."""
+        if channel not in EMBARGOED:
+            return 0.0
+        if self.embargo_backers is not None and backer.bid not in self.embargo_backers:
+            return 0.0
+        return self.interdiction_p[route]
+
+    def _next_draw(self) -> float:
+        if self._draw_i < len(self._draws):
+            u = float(self._draws[self._draw_i])
+        else:  # more shipments than the block: extend deterministically
+            u = float(self.model.streams.support.random())
+        self._draw_i += 1
+        return u
+
+    def dispatch(self, backer: Backer, channel: str, qty: float, lag: int, route: str) -> None:
+        """Send ``qty`` of ``channel`` to the backer's client, arriving after ``lag`` weeks."""
+        u = self._next_draw()
+        unit_cost = backer.channels[channel].unit_cost if channel in backer.channels else 0.0
+        self._this_week[backer.client.fid] += qty * max(unit_cost, 1e-3)
+        if u < self.interdiction(backer, channel, route):
+            self.intercepted += qty
+            return
+        self.in_transit[self.model.week + lag].append((backer.client, channel, qty))
+
+    def deliver(self) -> None:
+        """Hand over every shipment due this week."""
+        for client, channel, qty in self.in_transit.pop(self.model.week, ()):
+            client.receive(channel, qty)
+
+    def end_week(self) -> None:
+        """Record this week's support value per faction (read by rival backers)."""
+        for f, v in self._this_week.items():
+            self.value_by_week[f].append(v)
+
+    def rival_trend(self, client: Faction, window: int = 4) -> tuple[float, float]:
+        """Support shipped to the client's enemies: last ``window`` weeks vs the window before."""
+        now = before = 0.0
+        for fid, series in self.value_by_week.items():
+            if fid == client.fid:
+                continue
+            now += sum(series[-window:])
+            before += sum(series[-2 * window : -window])
+        return now, before

@@ -1,0 +1,126 @@
+"""The theatre: a Mesa network of named places joined by roads.
+
+Why a network and not a grid: in Libya (as in most proxy wars) fighting follows
+roads between towns, and "how far is the front from the capital" is a road
+distance. Shortest road distances are computed once per scenario and cached,
+because they do not change during a war; only who holds what does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+from mesa.discrete_space import Cell, Network
+
+if TYPE_CHECKING:
+    from random import Random
+
+    from sim.scenario import ScenarioSpec
+
+TERRAINS = ("urban", "open", "desert")
+
+
+def build_graph(spec: ScenarioSpec) -> nx.Graph:
+    """A networkx graph of the places, with ``km`` on each road."""
+    g = nx.Graph()
+    for pid, p in spec.places.items():
+        g.add_node(pid, name=p.name, lon=p.lon, lat=p.lat, terrain=p.terrain)
+    for a, b, km in spec.roads:
+        g.add_edge(a, b, km=float(km))
+    return g
+
+
+@lru_cache(maxsize=64)
+def _distances(key: tuple) -> tuple[tuple[str, ...], np.ndarray]:
+    ids, roads = key
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    for a, b, km in roads:
+        g.add_edge(a, b, km=km)
+    index = {p: i for i, p in enumerate(ids)}
+    dist = np.full((len(ids), len(ids)), np.inf)
+    for src, lengths in nx.all_pairs_dijkstra_path_length(g, weight="km"):
+        for dst, d in lengths.items():
+            dist[index[src], index[dst]] = d
+    dist.setflags(write=False)
+    return ids, dist
+
+
+class Theatre:
+    """The map: places (as Mesa cells), roads, holders and road distances.
+
+    Attributes:
+        space: the ``mesa.discrete_space.Network`` of places.
+        ids: place ids in a fixed order (index ``i`` is place ``ids[i]``).
+        dist: shortest road distance in km between every pair of places.
+        holder: current holder (faction id) of each place, by index.
+        neighbours: indices of the places adjacent to each place.
+    """
+
+    def __init__(self, spec: ScenarioSpec, random: Random):
+        self.graph = build_graph(spec)
+        self.space = Network(self.graph, random=random, layout=None)
+        key = (
+            tuple(spec.places),
+            tuple((a, b, float(km)) for a, b, km in spec.roads),
+        )
+        self.ids, self.dist = _distances(key)
+        self.index = {p: i for i, p in enumerate(self.ids)}
+        self.places = [spec.places[p] for p in self.ids]
+        self.holder: list[str] = [p.holder for p in self.places]
+        self.neighbours: list[tuple[int, ...]] = [
+            tuple(sorted(self.index[n] for n in self.graph.neighbors(p))) for p in self.ids
+        ]
+        self.edges: list[tuple[int, int]] = sorted(
+            (min(self.index[a], self.index[b]), max(self.index[a], self.index[b]))
+            for a, b, _ in spec.roads
+        )
+        self.terrain = [p.terrain for p in self.places]
+        self.fortification = np.ones(len(self.ids))
+
+    def cell(self, place: str) -> Cell:
+        """The Mesa cell of a place."""
+        return self.space[place]
+
+    def held_by(self, faction: str) -> list[int]:
+        """Indices of the places a faction holds."""
+        return [i for i, h in enumerate(self.holder) if h == faction]
+
+    def front_edges(self) -> list[tuple[int, int]]:
+        """Roads whose two ends are held by different factions."""
+        h = self.holder
+        return [(a, b) for a, b in self.edges if h[a] != h[b]]
+
+    def front_places(self, faction: str) -> list[int]:
+        """Places held by ``faction`` that touch a place held by someone else."""
+        h = self.holder
+        return [
+            i
+            for i in range(len(h))
+            if h[i] == faction and any(h[n] != faction for n in self.neighbours[i])
+        ]
+
+    def targets(self, faction: str) -> list[int]:
+        """Enemy-held places adjacent to a place held by ``faction``."""
+        h = self.holder
+        return [
+            i
+            for i in range(len(h))
+            if h[i] != faction and any(h[n] == faction for n in self.neighbours[i])
+        ]
+
+    def distance_to(self, target: int, faction: str) -> float:
+        """Road distance (km) from ``target`` to the nearest place ``faction`` holds."""
+        row = self.dist[target]
+        best = np.inf
+        for i, h in enumerate(self.holder):
+            if h == faction and row[i] < best:
+                best = row[i]
+        return float(best)
+
+    def count(self, faction: str) -> int:
+        """How many places a faction holds."""
+        return sum(1 for h in self.holder if h == faction)
