@@ -59,11 +59,19 @@ class Faction(mesa.Agent):
         self.home = model.theatre.index[spec.home]
         self.posture = spec.posture
         self.front_share = spec.front_share
+        self.readiness_start = spec.readiness_start
+        self.mobilisation_weeks = spec.mobilisation_weeks
+        self.readiness = spec.readiness_start if spec.mobilisation_weeks > 0 else 1.0
         self.attack_share = spec.attack_share
         self.attack_morale = spec.attack_morale
         self.attack_ratio = spec.attack_ratio
         self.talks_morale = spec.talks_morale
         self.focus_km = spec.focus_km
+        self.patience_weeks = spec.patience_weeks
+        self.regroup_weeks = spec.regroup_weeks
+        self.offensive_start = 0 if spec.posture == "attack" else None
+        self.regroup_until = -1
+        self.last_capture_week = 0
         self.casualties = 0.0
         self.deserted = 0.0
         self.places_lost = 0
@@ -84,19 +92,31 @@ class Faction(mesa.Agent):
     def power(self) -> float:
         """Total combat power including deployed mercenaries."""
         merc = sum(g.fighters * g.quality for g in self.model.groups_of(self))
-        return self.fighters * self.quality() + merc
+        return self.available() * self.quality() + merc
 
     def recently_lost(self, weeks: int = 4) -> bool:
         """Whether it lost a place in the last ``weeks`` weeks."""
-        now = self.model.week
-        return any(now - w < weeks for w in self.lost_weeks)
+        return bool(self.lost_weeks) and self.model.week - self.lost_weeks[-1] < weeks
 
     # -- weekly decisions -------------------------------------------------------
 
     def step(self) -> None:
-        """Economy, cohesion and the choice of posture."""
+        """Mobilisation, economy, cohesion and the choice of posture."""
+        self._mobilise()
         self._economy()
         self._choose_posture()
+
+    def _mobilise(self) -> None:
+        """A surprised side brings its fighters to readiness over some weeks."""
+        if self.mobilisation_weeks <= 0:
+            self.readiness = 1.0
+            return
+        done = min(1.0, self.model.week / self.mobilisation_weeks)
+        self.readiness = self.readiness_start + done * (1.0 - self.readiness_start)
+
+    def available(self) -> float:
+        """Fighters ready to fight this week (mobilisation)."""
+        return self.fighters * self.readiness
 
     def _economy(self) -> None:
         """Pay the fighters; unpaid militias lose cohesion and go home."""
@@ -125,9 +145,21 @@ class Faction(mesa.Agent):
             return
         enemy_power = self.enemy.power() if self.enemy else 0.0
         ratio = self.power() / enemy_power if enemy_power > 0 else float("inf")
+        week = self.model.week
+        if self.posture == "attack" and self.offensive_start is not None:
+            # an offensive that has taken nothing for `patience_weeks` digs in to regroup
+            since = max(self.offensive_start, self.last_capture_week)
+            if week - since >= self.patience_weeks:
+                self.regroup_until = week + self.regroup_weeks
         if self.morale < self.talks_morale:
             self.posture = "seek_talks"
-        elif self.morale >= self.attack_morale and ratio >= self.attack_ratio:
+        elif (
+            self.morale >= self.attack_morale
+            and ratio >= self.attack_ratio
+            and week >= self.regroup_until
+        ):
+            if self.posture != "attack":
+                self.offensive_start = week
             self.posture = "attack"
         else:
             self.posture = "hold"

@@ -19,13 +19,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from sim.agents import Faction, MercenaryGroup
     from sim.model import ProxyWarModel
 
 AD_HALF = 10.0  # air-defence units that neutralise half the rival's drones (assumption)
+GARRISON_BASE = 0.5  # garrison weight of a place worth nothing; value adds to it (assumption)
+DEFENCE_FLOOR = 0.1  # share-weight every front place gets, however remote (assumption)
 
 
 @dataclass
@@ -80,18 +80,58 @@ def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float
     return 1.0 + weight * edge, 1.0 - weight * edge
 
 
-def _weights(model: ProxyWarModel, fac: Faction, places: list[int], attack: bool) -> np.ndarray:
-    """Where a faction puts its fighters: near its objective (attack) or its home (defence)."""
+def _weights(
+    model: ProxyWarModel, fac: Faction, places: list[int], attack: bool, cover: list[float]
+) -> list[float]:
+    """Where a faction puts its fighters (shares summing to 1).
+
+    Attackers concentrate on targets near their objective and where the
+    terrain gives least cover. Defenders guard what is near their home and
+    their own objective (forward bases), with a floor so that no front place
+    is left empty.
+    """
     th = model.theatre
-    out = np.empty(len(places))
-    for k, i in enumerate(places):
+    dist = th.dist_rows
+    open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
+    f = fac.focus_km
+    out = []
+    for i in places:
+        d_obj = min(dist[i][o] for o in open_obj)
         if attack:
-            d = min(th.dist[i, o] for o in fac.objective if th.holder[o] != fac.fid)
+            w = math.exp(-d_obj / f) / cover[i]
         else:
-            d = th.dist[i, fac.home]
-        out[k] = math.exp(-d / fac.focus_km) * (1.0 + model.place_value[i])
-    s = out.sum()
-    return out / s if s > 0 else out
+            w = DEFENCE_FLOOR + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
+        out.append(w * (1.0 + model.place_value[i]))
+    s = sum(out)
+    return [w / s for w in out] if s > 0 else out
+
+
+def _shares(model: ProxyWarModel, fac: Faction, cover: list[float]) -> tuple:
+    """This faction's allocation shares, cached until a place changes hands.
+
+    Returns:
+        ``(targets, attack shares, front places, defence shares, garrison shares)``;
+        garrison shares are each front place's part of the whole garrison.
+    """
+    th = model.theatre
+    key = (th.version, fac.fid)
+    cache = model.combat_cache
+    got = cache.get(key)
+    if got is None:
+        targets, own_front, held = th.layout(fac.fid)
+        gw = {i: GARRISON_BASE + model.place_value[i] for i in held}
+        total = sum(gw.values()) or 1.0
+        got = (
+            targets,
+            _weights(model, fac, targets, True, cover),
+            own_front,
+            _weights(model, fac, own_front, False, cover),
+            [gw[i] / total for i in own_front],
+        )
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = got
+    return got
 
 
 def _merc_at(groups: list[MercenaryGroup], place: int) -> tuple[float, float]:
@@ -108,34 +148,41 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     """Resolve every engagement on the front this week, and move the front."""
     th = model.theatre
     p = model.spec.combat
-    noise = model.streams.combat.lognormal(0.0, p.noise_sigma, size=(len(th.ids), 2))
+    noise = model.streams.combat.lognormal(0.0, p.noise_sigma, size=(len(th.ids), 2)).tolist()
     results: list[Engagement] = []
     a, b = model.factions[0], model.factions[1]
     pairs = ((a, b), (b, a)) if len(model.factions) == 2 else ()
-    cover = {"urban": p.cover_urban, "open": p.cover_open, "desert": p.cover_desert}
+    by_terrain = {"urban": p.cover_urban, "open": p.cover_open, "desert": p.cover_desert}
+    cover = [by_terrain[t] for t in th.terrain]
 
     # allocation, computed before anything moves (the week's plan)
     plans = {}
     for fac in model.factions:
-        targets = th.targets(fac.fid)
-        own_front = th.front_places(fac.fid)
-        front = fac.fighters * fac.front_share
+        targets, w_att, own_front, w_def, w_gar = _shares(model, fac, cover)
+        ready = fac.available()
+        front = ready * fac.front_share
+        garrison = ready - front
         attacking = fac.posture == "attack" and bool(targets) and not model.ceasefire_on
         att_force = front * fac.attack_share if attacking else 0.0
         def_force = front - att_force
-        att = dict(zip(targets, att_force * _weights(model, fac, targets, True), strict=True))
-        dfn = dict(zip(own_front, def_force * _weights(model, fac, own_front, False), strict=True))
+        att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
+        # front places: their share of the mobile defence plus their garrison
+        dfn = {
+            i: def_force * wd + garrison * wg
+            for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
+        }
         # mercenaries: at the main effort, or where they are stationed
         groups = model.groups_of(fac)
-        main = max(att, key=att.get) if attacking and att else None
-        if main is None and dfn:
-            main = max(dfn, key=dfn.get)
-        for g in groups:
-            station = th.index.get(g.station)
-            if station is not None and (th.holder[station] == fac.fid or station in att):
-                g.location = th.index[g.station]
-            else:
-                g.location = main
+        if groups:
+            main = max(att, key=att.get) if att else None
+            if main is None and dfn:
+                main = max(dfn, key=dfn.get)
+            for g in groups:
+                station = th.index.get(g.station)
+                if station is not None and (th.holder[station] == fac.fid or station in att):
+                    g.location = station
+                else:
+                    g.location = main
         plans[fac.fid] = (att, dfn, groups, attacking)
 
     captures: list[tuple[int, Faction, Faction]] = []
@@ -156,9 +203,9 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             # quality-weighted per-fighter effectiveness, mercenaries included
             qa_eff = (x_own * qa + xm_str) / x0
             qd_eff = (dfn.get(q, 0.0) * qd + ym_str) / y0 if y0 > 0 else qd
-            shield = cover[th.terrain[q]] * th.fortification[q]
-            alpha = p.lethality * qa_eff * am * noise[q, 0] / shield
-            beta = p.lethality * qd_eff * dm * noise[q, 1]
+            shield = cover[q] * th.fortification[q]
+            alpha = p.lethality * qa_eff * am * noise[q][0] / shield
+            beta = p.lethality * qd_eff * dm * noise[q][1]
             if y0 <= 0:
                 x1, y1 = x0, 0.0
             else:
@@ -174,20 +221,23 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             if captured:
                 captures.append((q, att_f, def_f))
 
-    # static fronts: shelling where nobody attacks, and digging in
+    # static fronts: digging in where nobody attacks, and shelling across quiet roads
     attacked = {e.place for e in results}
-    for u, v in th.front_edges():
-        for i in (u, v):
-            if i not in attacked:
-                th.fortification[i] = min(p.fortify_max, th.fortification[i] + p.fortify_rate)
-        if not model.ceasefire_on and u not in attacked and v not in attacked:
+    front_edges = th.front_edges()
+    quiet = {i for edge in front_edges for i in edge} - attacked
+    for i in quiet:
+        th.fortification[i] = min(p.fortify_max, th.fortification[i] + p.fortify_rate)
+    if not model.ceasefire_on:
+        shelled = p.shelling_intensity * p.lethality
+        for u, v in front_edges:
+            if u in attacked or v in attacked:
+                continue
             fu = model.factions_by_id[th.holder[u]]
             fv = model.factions_by_id[th.holder[v]]
             xu = plans[fu.fid][1].get(u, 0.0)
             xv = plans[fv.fid][1].get(v, 0.0)
-            shelled = p.shelling_intensity * p.lethality
-            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * fv.quality() / cover[th.terrain[u]])
-            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * fu.quality() / cover[th.terrain[v]])
+            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * fv.quality() / cover[u])
+            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * fu.quality() / cover[v])
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:

@@ -79,12 +79,11 @@ class ProxyWarModel(mesa.Model):
         from sim.theatre import Theatre
 
         self.theatre = Theatre(spec, self.random)
-        self.place_value = np.array(
-            [
-                p.value.capital + p.value.airbase + p.value.oil + p.value.population
-                for p in self.theatre.places
-            ]
-        )
+        self.combat_cache: dict = {}
+        self.place_value: list[float] = [
+            p.value.capital + p.value.airbase + p.value.oil + p.value.population
+            for p in self.theatre.places
+        ]
         self.objective = self.theatre.index[spec.front.objective]
         self.attacker_id = spec.front.attacker
 
@@ -116,7 +115,6 @@ class ProxyWarModel(mesa.Model):
         self.end_week: int | None = None
         self.front_km = self._front_distance()
         self.front_series: list[float] = []
-        self._n_draws = sum(len(b.channels) + 2 for b in self.backers) + 4
         self.datacollector = DataCollector(model_reporters=self._reporters())
         if self.collect:
             self.datacollector.collect(self)
@@ -151,7 +149,7 @@ class ProxyWarModel(mesa.Model):
     def transfer(self, place: int, winner: Faction, loser: Faction) -> None:
         """A place changes hands: morale, fortification and the record follow."""
         th = self.theatre
-        th.holder[place] = winner.fid
+        th.set_holder(place, winner.fid)
         th.fortification[place] = 1.0
         worth = 1.0 + self.place_value[place]
         c = self.spec.combat
@@ -160,6 +158,7 @@ class ProxyWarModel(mesa.Model):
         loser.places_lost += 1
         loser.lost_weeks.append(self.week)
         winner.places_taken += 1
+        winner.last_capture_week = self.week
         self.events_log.append((self.week, f"{winner.fid} takes {th.places[place].name}"))
 
     # -- the weekly schedule (docs/ODD.md, "Process overview and scheduling") ------
@@ -172,7 +171,7 @@ class ProxyWarModel(mesa.Model):
         for iv in self._conditional:
             iv.check()
         # 2. backers decide their support level and ship support
-        self.support.begin_week(self._n_draws)
+        self.support.begin_week()
         self.backer_set.shuffle_do("decide")
         self.backer_set.shuffle_do("ship")
         # 3. shipments due this week arrive

@@ -13,10 +13,11 @@ import datetime as dt
 import difflib
 import hashlib
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -34,9 +35,20 @@ NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Pos = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 NonNegInt = Annotated[int, Field(ge=0)]
 PosInt = Annotated[int, Field(ge=1)]
+#: the longest horizon a scenario may ask for (a century): keeps date arithmetic finite
+MAX_WEEKS = 5200
 
 CHANNELS = ("funds", "arms", "drones", "air_defence", "advisers")
 ROUTES = ("sea", "air", "land")
+INTERVENTION_TYPES = (
+    "sanction",
+    "withdraw",
+    "redeploy",
+    "embargo",
+    "surge",
+    "mediation",
+    "ceasefire_breakdown",
+)
 
 
 class ScenarioError(Exception):
@@ -50,7 +62,8 @@ class ScenarioError(Exception):
 class _Strict(BaseModel):
     """Base for every scenario table: unknown keys are errors, numbers finite."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False)
+    # strict: a string "25000" or `true` where a number belongs is an error, not a coercion
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False, strict=True)
 
 
 # --------------------------------------------------------------------------- tables
@@ -138,15 +151,19 @@ class Faction(_Strict):
     drones: NonNeg = 0.0
     air_defence: NonNeg = 0.0
     equipment: NonNeg = 0.0
-    objective: list[str]
+    objective: Annotated[list[str], Field(min_length=1)]
     home: str
     posture: Literal["attack", "hold", "seek_talks"] = "hold"
     front_share: Prob = 0.5
+    readiness_start: Prob = 1.0
+    mobilisation_weeks: NonNegInt = 0
     attack_share: Prob = 0.6
     attack_morale: Prob = 0.4
     attack_ratio: NonNeg = 0.8
     talks_morale: Prob = 0.3
     focus_km: Pos = 50.0
+    patience_weeks: PosInt = 8
+    regroup_weeks: NonNegInt = 6
 
 
 class Channel(_Strict):
@@ -193,6 +210,16 @@ class Group(_Strict):
     route: Literal["sea", "air", "land"] = "air"
     deployed: str = "front"
 
+    @field_validator("arrival", mode="before")
+    @classmethod
+    def _arrival(cls, v: Any) -> Any:
+        """A date or a week number; one clear message instead of one per union member."""
+        if v is None or (isinstance(v, dt.date) and not isinstance(v, dt.datetime)):
+            return v
+        if isinstance(v, int) and not isinstance(v, bool) and v >= 1:
+            return v
+        raise ValueError(f"expected a date (YYYY-MM-DD) or a week number >= 1, found {v!r}")
+
 
 class When(_Strict):
     """A condition checked weekly; the intervention fires the first week it holds."""
@@ -201,6 +228,7 @@ class When(_Strict):
     stalemate_weeks: PosInt | None = None
     places_lost: PosInt | None = None
     morale_below: Prob | None = None
+    ceasefire_weeks: PosInt | None = None
     faction: str | None = None
     after_week: NonNegInt = 0
 
@@ -211,22 +239,54 @@ class When(_Strict):
             self.stalemate_weeks,
             self.places_lost,
             self.morale_below,
+            self.ceasefire_weeks,
         ]
         n = sum(c is not None for c in conds)
         if n != 1:
             raise ValueError(
                 "expected exactly one of front_within_km, stalemate_weeks, "
-                f"places_lost, morale_below, found {n}"
+                f"places_lost, morale_below, ceasefire_weeks, found {n}"
             )
-        if (self.places_lost is not None or self.morale_below is not None) and not self.faction:
-            raise ValueError("places_lost and morale_below need `faction`")
+        per_faction = self.places_lost is not None or self.morale_below is not None
+        if per_faction and not self.faction:
+            raise ValueError(
+                "expected `faction` with places_lost or morale_below, found no faction"
+            )
+        if not per_faction and self.faction is not None:
+            raise ValueError(
+                "expected `faction` only with places_lost or morale_below, "
+                f"found faction = {self.faction!r}"
+            )
         return self
 
 
-class Intervention(_Strict):
-    """A policy or event: when it happens and what it does."""
+#: the keys each intervention type uses, besides type, description and timing
+INTERVENTION_KEYS: dict[str, tuple[str, ...]] = {
+    "sanction": (
+        "backer",
+        "group",
+        "financial",
+        "logistics",
+        "cost_increase",
+        "resolve_hit",
+        "lag_weeks",
+    ),
+    "withdraw": ("backer", "group", "channels", "exit_weeks"),
+    "redeploy": ("group", "place", "lag_weeks"),
+    "embargo": ("sea", "air", "land", "backers"),
+    "surge": ("backer", "group", "channel", "amount", "unit_cost", "level", "size", "lag", "route"),
+    "mediation": ("strength", "duration_weeks", "binds"),
+    "ceasefire_breakdown": ("hazard",),
+}
+_TIMING_KEYS = ("type", "description", "at", "week", "when")
 
-    type: Literal["sanction", "withdraw", "embargo", "surge", "mediation", "ceasefire_breakdown"]
+
+class Intervention(_Strict):
+    """A policy or event: when it happens and what it does (docs/ODD.md, "Interventions")."""
+
+    type: Literal[
+        "sanction", "withdraw", "redeploy", "embargo", "surge", "mediation", "ceasefire_breakdown"
+    ]
     description: str = ""
     at: dt.date | None = None
     week: PosInt | None = None
@@ -235,7 +295,7 @@ class Intervention(_Strict):
     backer: str | None = None
     group: str | None = None
     channels: list[Literal["funds", "arms", "drones", "air_defence", "advisers"]] | None = None
-    # sanction
+    # sanction: share of pay blocked (1 - leakage), deployment slowed, backer costs and resolve
     financial: Prob = 0.0
     logistics: Prob = 0.0
     cost_increase: NonNeg = 0.0
@@ -243,6 +303,8 @@ class Intervention(_Strict):
     lag_weeks: NonNegInt = 0
     # withdraw
     exit_weeks: NonNegInt = 2
+    # redeploy: a place id, or "front" (the faction's main effort)
+    place: str | None = None
     # embargo
     sea: Prob | None = None
     air: Prob | None = None
@@ -251,6 +313,7 @@ class Intervention(_Strict):
     # surge
     channel: Literal["funds", "arms", "drones", "air_defence", "advisers"] | None = None
     amount: NonNeg = 0.0
+    unit_cost: NonNeg | None = None
     level: NonNeg = 0.0
     size: NonNeg = 0.0
     lag: NonNegInt | None = None
@@ -258,6 +321,7 @@ class Intervention(_Strict):
     # mediation
     strength: Prob = 0.0
     duration_weeks: PosInt = 4
+    binds: list[str] | None = None
     # ceasefire breakdown
     hazard: Prob | None = None
 
@@ -267,31 +331,46 @@ class Intervention(_Strict):
         if n != 1:
             raise ValueError(f"expected exactly one of at, week, when, found {n}")
         t = self.type
-        if t == "sanction" and not (self.backer or self.group):
-            raise ValueError("a sanction needs `backer` or `group`")
-        if t == "sanction" and self.backer and self.group:
-            raise ValueError("a sanction names `backer` or `group`, not both")
-        if t == "withdraw" and not (self.backer or self.group):
-            raise ValueError("a withdrawal needs `backer` or `group`")
+        if t in ("sanction", "withdraw") and not (self.backer or self.group):
+            raise ValueError(f"expected `backer` or `group` in a {t}, found neither")
+        if t in ("sanction", "withdraw", "surge") and self.backer and self.group:
+            raise ValueError(f"expected `backer` or `group` in a {t}, found both")
+        if t == "sanction" and not (
+            self.financial or self.logistics or self.cost_increase or self.resolve_hit
+        ):
+            raise ValueError(
+                "expected a sanction with financial, logistics, cost_increase or "
+                "resolve_hit > 0, found none (it would do nothing)"
+            )
+        if t == "redeploy" and not (self.group and self.place):
+            raise ValueError(
+                "expected `group` and `place` in a redeploy, found "
+                f"group = {self.group!r}, place = {self.place!r}"
+            )
         if t == "embargo" and self.sea is None and self.air is None and self.land is None:
-            raise ValueError("an embargo needs at least one of sea, air, land")
+            raise ValueError("expected at least one of sea, air, land in an embargo, found none")
         if t == "surge":
             if not (self.backer or self.group):
-                raise ValueError("a surge needs `backer` (with channel/level) or `group`")
-            if self.backer and not (self.channel or self.level):
-                raise ValueError("a backer surge needs `channel` with `amount`, or `level`")
+                raise ValueError("expected `backer` or `group` in a surge, found neither")
+            if self.backer and not ((self.channel and self.amount > 0) or self.level > 0):
+                raise ValueError(
+                    "expected a backer surge with `channel` and `amount` > 0, or `level` > 0, "
+                    "found neither"
+                )
+            if self.group and self.size <= 0:
+                raise ValueError(f"expected a group surge with `size` > 0, found {self.size}")
         if t == "mediation" and self.strength <= 0:
-            raise ValueError("mediation needs `strength` > 0")
+            raise ValueError(f"expected mediation with `strength` > 0, found {self.strength}")
         return self
 
 
 class ScenarioSpec(_Strict):
     """A validated scenario: everything the model needs to build a war."""
 
-    name: str
-    description: str
+    name: Annotated[str, Field(min_length=1)]
+    description: Annotated[str, Field(min_length=1)]
     start_date: dt.date
-    horizon_weeks: PosInt
+    horizon_weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)]
     front: Front
     combat: Combat = Combat()
     stalemate: Stalemate = Stalemate()
@@ -316,11 +395,20 @@ class ScenarioSpec(_Strict):
                     f["objective"] = [f["objective"]]
         return v
 
+    @field_validator("roads", mode="before")
+    @classmethod
+    def _roads_as_tuples(cls, v: Any) -> Any:
+        """TOML has arrays, not tuples: ``[from, to, km]`` becomes a tuple to check."""
+        if isinstance(v, list):
+            return [tuple(r) if isinstance(r, list) else r for r in v]
+        return v
+
     @field_validator("factions")
     @classmethod
     def _two_factions(cls, v: dict[str, Faction]) -> dict[str, Faction]:
-        if len(v) < 2:
-            raise ValueError(f"expected at least two factions, found {len(v)}")
+        # the front line, the combat pairs and the outcomes are defined for two sides
+        if len(v) != 2:
+            raise ValueError(f"expected exactly two factions, found {len(v)}")
         return v
 
     # -- derived helpers ---------------------------------------------------
@@ -407,38 +495,148 @@ def _resolve(path: Path, problems: list[str], chain: tuple[Path, ...]) -> dict[s
     return _merge(base, data)
 
 
+def _unwrap(ann: Any) -> tuple[Any, list[Any]]:
+    """Strip ``Annotated`` and ``X | None`` from an annotation; return it and its constraints."""
+    meta: list[Any] = []
+    while True:
+        if get_origin(ann) is Annotated:
+            args = get_args(ann)
+            ann = args[0]
+            for m in args[1:]:
+                meta.extend(getattr(m, "metadata", None) or [m])
+            continue
+        args = get_args(ann)
+        if args and type(None) in args and get_origin(ann) not in (dict, list, tuple):
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) == 1:
+                ann = rest[0]
+                continue
+        return ann, meta
+
+
+def _annotation_at(loc: tuple[Any, ...]) -> tuple[Any, list[Any]]:
+    """The annotation (and its constraints) of the value at ``loc``; ``None`` if unknown.
+
+    Walks the schema by structure (model fields, dict values, list items, tuple
+    positions), so a place called ``name`` is not mistaken for the field ``name``.
+    """
+    ann: Any = ScenarioSpec
+    meta: list[Any] = []
+    for part in loc:
+        ann, _ = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            field = ann.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return None, []
+            ann, meta = field.annotation, list(field.metadata)
+            continue
+        origin, args = get_origin(ann), get_args(ann)
+        if origin is dict and len(args) == 2:
+            ann, meta = args[1], []
+        elif origin is list and args:
+            ann, meta = args[0], []
+        elif origin is tuple and isinstance(part, int) and part < len(args):
+            ann, meta = args[part], []
+        else:
+            return None, []
+    ann, more = _unwrap(ann)
+    return ann, meta + more
+
+
 def _fields_of(loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at a location (for did-you-mean suggestions)."""
-    model: Any = ScenarioSpec
-    for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            continue
-        fields = getattr(model, "model_fields", None)
-        if fields is None:
-            return []
-        if part in fields:
-            ann = fields[part].annotation
-            model = _model_in(ann)
-        # dict keys (place ids etc.) keep the value model
-    fields = getattr(model, "model_fields", None)
-    return [f for f in fields if f not in ("source", "sha256", "files")] if fields else []
-
-
-def _model_in(ann: Any) -> Any:
-    """Find the pydantic model class inside an annotation such as dict[str, Place]."""
+    ann, _ = _annotation_at(loc[:-1])
     if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for arg in getattr(ann, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+        return [f for f in ann.model_fields if f not in ("source", "sha256", "files")]
+    return []
+
+
+def _bounds_text(meta: list[Any]) -> str:
+    """``" in [0, 1]"``, ``" >= 0"`` ... from a field's constraints."""
+    b = {}
+    for m in meta:
+        for k in ("ge", "gt", "le", "lt"):
+            v = m.get(k) if isinstance(m, Mapping) else getattr(m, k, None)
+            if v is not None:
+                b[k] = v
+    lo = ("ge", b["ge"]) if "ge" in b else ("gt", b["gt"]) if "gt" in b else None
+    hi = ("le", b["le"]) if "le" in b else ("lt", b["lt"]) if "lt" in b else None
+    if lo and hi:
+        left = "[" if lo[0] == "ge" else "("
+        right = "]" if hi[0] == "le" else ")"
+        return f" in {left}{lo[1]:g}, {hi[1]:g}{right}"
+    sym = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    if lo:
+        return f" {sym[lo[0]]} {lo[1]:g}"
+    if hi:
+        return f" {sym[hi[0]]} {hi[1]:g}"
+    return ""
+
+
+_TYPE_WORDS = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "a string",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+    "list_type": "an array",
+    "tuple_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+}
+
+
+def _shown(found: Any) -> str:
+    """How a found value appears in a message: short, and without Python noise."""
+    if isinstance(found, Mapping):
+        return "a table"
+    if isinstance(found, float) and (math.isnan(found) or math.isinf(found)):
+        return str(found)
+    if isinstance(found, bool):
+        return "true" if found else "false"
+    text = repr(found)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expected(e: Any, meta: list[Any], ann: Any) -> str:
+    """The "expected ..." phrase for one pydantic error."""
+    t = e["type"]
+    ctx = e.get("ctx") or {}
+    if t == "literal_error":
+        return f"one of {ctx.get('expected', '')}"
+    if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        word = "a whole number" if ann is int else "a number"
+        return word + (_bounds_text(meta) or _bounds_text([ctx]))
+    if t == "too_short":
+        return f"at least {ctx.get('min_length', 1)} item(s)"
+    if t == "too_long":
+        return f"at most {ctx.get('max_length')} item(s)"
+    if t == "string_too_short":
+        return "a non-empty string"
+    word = _TYPE_WORDS.get(t)
+    if word is None:
+        msg = str(e.get("msg", "a valid value"))
+        return msg[0].lower() + msg[1:] if msg else "a valid value"
+    if word in ("a number", "a whole number", "a finite number"):
+        word += _bounds_text(meta)
+    return word
 
 
 def _format_errors(path: Path, err: ValidationError) -> list[str]:
-    lines = []
+    """One ``FILE: key.path: expected ..., found ...`` line per schema error."""
+    lines: list[str] = []
     for e in err.errors():
-        loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and "[" in x))
+        raw_loc = tuple(e["loc"])
+        dict_key = bool(raw_loc) and raw_loc[-1] == "[key]"
+        loc = tuple(x for x in raw_loc if not (isinstance(x, str) and "[" in x))
         key = ".".join(str(x) for x in loc) or "(top level)"
         found = e.get("input")
         if e["type"] == "extra_forbidden":
@@ -450,21 +648,40 @@ def _format_errors(path: Path, err: ValidationError) -> list[str]:
         if e["type"] == "missing":
             lines.append(f"{path}: {key}: expected a value, found nothing (required key)")
             continue
-        msg = e["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        shown = repr(found) if not isinstance(found, dict) else "a table"
-        if isinstance(found, float) and (math.isnan(found) or math.isinf(found)):
-            shown = str(found)
-        lines.append(f"{path}: {key}: expected {msg[0].lower() + msg[1:]}, found {shown}")
+        if e["type"] in ("value_error", "assertion_error"):
+            msg = str(e["msg"])
+            for prefix in ("Value error, ", "Assertion failed, "):
+                if msg.startswith(prefix):
+                    msg = msg[len(prefix) :]
+            if msg.startswith("expected"):
+                lines.append(f"{path}: {key}: {msg}")
+            else:
+                lines.append(f"{path}: {key}: expected {msg}, found {_shown(found)}")
+            continue
+        ann, meta = (None, []) if dict_key else _annotation_at(loc)
+        expected = _expected(e, meta, ann)
+        hint = ""
+        if e["type"] == "literal_error" and isinstance(found, str):
+            options = [o.strip("'\" ") for o in re.split(r",| or ", str(e["ctx"]["expected"]))]
+            guess = difflib.get_close_matches(found, [o for o in options if o], n=1)
+            hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+        lines.append(f"{path}: {key}: expected {expected}, found {_shown(found)}{hint}")
     return lines
 
 
 def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
-    """References between tables, and dates inside the scenario's span."""
+    """References between tables, dates inside the span, keys that fit their intervention."""
     out: list[str] = []
+    try:
+        spec.end_date  # noqa: B018 - the horizon must be a representable date
+    except OverflowError:
+        return [
+            f"{path}: horizon_weeks: expected a horizon ending before the year 10000, "
+            f"found {spec.horizon_weeks} weeks from {spec.start_date}"
+        ]
     places, factions = spec.places, spec.factions
     backers, groups = spec.backers, spec.groups
+    horizon = spec.horizon_weeks
 
     def ref(kind: str, key: str, value: str | None, pool: Mapping[str, Any]) -> None:
         if value is None or value in pool:
@@ -473,21 +690,35 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""
         out.append(f"{path}: {key}: expected a known {kind}, found {value!r}{hint}")
 
+    def week_in_span(key: str, week: int | None) -> None:
+        if week is not None and week > horizon:
+            out.append(f"{path}: {key}: expected a week within 1..{horizon}, found {week}")
+
     ref("place", "front.objective", spec.front.objective, places)
     ref("faction", "front.attacker", spec.front.attacker, factions)
     for pid, p in places.items():
         ref("faction", f"places.{pid}.holder", p.holder, factions)
+    seen_roads: dict[frozenset[str], int] = {}
     for i, (a, b, _km) in enumerate(spec.roads):
         ref("place", f"roads.{i}.0", a, places)
         ref("place", f"roads.{i}.1", b, places)
         if a == b:
             out.append(f"{path}: roads.{i}: expected two different places, found {a!r} twice")
+        pair = frozenset((a, b))
+        if pair in seen_roads and a != b:
+            out.append(
+                f"{path}: roads.{i}: expected one road between {a!r} and {b!r}, "
+                f"found a second one (first is roads.{seen_roads[pair]})"
+            )
+        seen_roads.setdefault(pair, i)
     for fid, f in factions.items():
         for j, obj in enumerate(f.objective):
             ref("place", f"factions.{fid}.objective.{j}", obj, places)
         ref("place", f"factions.{fid}.home", f.home, places)
     for bid, b in backers.items():
         ref("faction", f"backers.{bid}.client", b.client, factions)
+        for ch, c in b.channels.items():
+            week_in_span(f"backers.{bid}.channels.{ch}.start_week", c.start_week)
     for gid, g in groups.items():
         ref("faction", f"groups.{gid}.faction", g.faction, factions)
         ref("backer", f"groups.{gid}.payer", g.payer, backers)
@@ -495,20 +726,10 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
             ref("place", f"groups.{gid}.deployed", g.deployed, places)
         if isinstance(g.arrival, dt.date):
             out += _date_in_span(spec, g.arrival, f"groups.{gid}.arrival", path)
+        elif isinstance(g.arrival, int):
+            week_in_span(f"groups.{gid}.arrival", g.arrival)
     for i, iv in enumerate(spec.interventions):
-        k = f"interventions.{i}"
-        ref("backer", f"{k}.backer", iv.backer, backers)
-        ref("group", f"{k}.group", iv.group, groups)
-        for j, b in enumerate(iv.backers or []):
-            ref("backer", f"{k}.backers.{j}", b, backers)
-        if iv.when is not None:
-            ref("faction", f"{k}.when.faction", iv.when.faction, factions)
-        if iv.at is not None:
-            out += _date_in_span(spec, iv.at, f"{k}.at", path)
-        if iv.week is not None and iv.week > spec.horizon_weeks:
-            out.append(
-                f"{path}: {k}.week: expected a week within 1..{spec.horizon_weeks}, found {iv.week}"
-            )
+        out += _check_intervention(spec, iv, f"interventions.{i}", path, ref)
     # the map must be connected so that the front distance is defined
     if not out and places:
         adj: dict[str, set[str]] = {p: set() for p in places}
@@ -529,12 +750,88 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
     return out
 
 
+def _check_intervention(
+    spec: ScenarioSpec, iv: Intervention, k: str, path: Path, ref: Any
+) -> list[str]:
+    """References, timing and the keys that make sense for this type of intervention."""
+    out: list[str] = []
+    backers, groups = spec.backers, spec.groups
+    # keys that this type does not use would be silently ignored: refuse them
+    used = set(INTERVENTION_KEYS[iv.type]) | set(_TIMING_KEYS)
+    for key in sorted(iv.model_fields_set - used):
+        allowed = ", ".join(INTERVENTION_KEYS[iv.type])
+        out.append(
+            f"{path}: {k}.{key}: expected only keys a {iv.type} uses ({allowed}), "
+            f"found {key} = {_shown(getattr(iv, key))}"
+        )
+    ref("backer", f"{k}.backer", iv.backer, backers)
+    ref("group", f"{k}.group", iv.group, groups)
+    for j, b in enumerate(iv.backers or []):
+        ref("backer", f"{k}.backers.{j}", b, backers)
+    for j, b in enumerate(iv.binds or []):
+        ref("backer", f"{k}.binds.{j}", b, backers)
+    if iv.when is not None:
+        ref("faction", f"{k}.when.faction", iv.when.faction, spec.factions)
+        if iv.when.after_week > spec.horizon_weeks:
+            out.append(
+                f"{path}: {k}.when.after_week: expected a week within "
+                f"0..{spec.horizon_weeks}, found {iv.when.after_week}"
+            )
+    if iv.at is not None:
+        out += _date_in_span(spec, iv.at, f"{k}.at", path)
+    if iv.week is not None and iv.week > spec.horizon_weeks:
+        out.append(
+            f"{path}: {k}.week: expected a week within 1..{spec.horizon_weeks}, found {iv.week}"
+        )
+    if iv.type == "redeploy" and iv.place not in (None, "front"):
+        ref("place", f"{k}.place", iv.place, spec.places)
+    if iv.type == "sanction" and iv.group and (iv.cost_increase or iv.resolve_hit):
+        key = "cost_increase" if iv.cost_increase else "resolve_hit"
+        out.append(
+            f"{path}: {k}.{key}: expected only with a sanctioned `backer`, "
+            f"found it on group {iv.group!r}"
+        )
+    if iv.type == "withdraw" and iv.channels and iv.group:
+        out.append(
+            f"{path}: {k}.channels: expected only with a withdrawing `backer`, "
+            f"found it on group {iv.group!r}"
+        )
+    b = backers.get(iv.backer) if iv.backer else None
+    if iv.type == "withdraw" and b is not None:
+        for j, ch in enumerate(iv.channels or []):
+            if ch not in b.channels:
+                out.append(
+                    f"{path}: {k}.channels.{j}: expected a channel {iv.backer!r} has "
+                    f"({', '.join(b.channels) or 'none'}), found {ch!r}"
+                )
+    if iv.type == "surge" and iv.group:
+        for key in ("channel", "amount", "unit_cost", "level", "lag", "route"):
+            if key in iv.model_fields_set:
+                out.append(
+                    f"{path}: {k}.{key}: expected only in a backer surge, "
+                    f"found it in a surge of group {iv.group!r}"
+                )
+    if iv.type == "surge" and iv.backer and "size" in iv.model_fields_set:
+        out.append(
+            f"{path}: {k}.size: expected only in a group surge, found it in a surge of "
+            f"backer {iv.backer!r}"
+        )
+    new_channel = b is not None and iv.channel is not None and iv.channel not in b.channels
+    if iv.type == "surge" and new_channel and iv.unit_cost is None:
+        # a new channel: its cost must be stated, or rival backers would not see it
+        out.append(
+            f"{path}: {k}.unit_cost: expected the unit cost of the new channel "
+            f"{iv.channel!r} of {iv.backer!r}, found nothing"
+        )
+    return out
+
+
 def _date_in_span(spec: ScenarioSpec, date: dt.date, key: str, path: Path) -> list[str]:
-    if spec.start_date <= date <= spec.end_date:
+    """A date must fall in one of the scenario's weeks 1..horizon."""
+    if spec.start_date <= date and spec.week_of(date) <= spec.horizon_weeks:
         return []
-    return [
-        f"{path}: {key}: expected a date within {spec.start_date}..{spec.end_date}, found {date}"
-    ]
+    last = spec.end_date - dt.timedelta(days=1)
+    return [f"{path}: {key}: expected a date within {spec.start_date}..{last}, found {date}"]
 
 
 def set_key(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -576,14 +873,20 @@ def load_scenario(
     if isinstance(path, ScenarioSpec):
         if not overrides:
             return path
-        data = path.model_dump(exclude={"source", "sha256", "files"})
+        # only what was set: defaults come back on validation, and the keys an
+        # intervention states must stay the keys it stated
+        data = path.model_dump(exclude={"source", "sha256", "files"}, exclude_unset=True)
+        if "roads" in data:
+            data["roads"] = [list(r) for r in data["roads"]]
         src = Path(path.source or path.name)
-        for key, val in overrides.items():
-            set_key(data, key, val)
+        _apply_overrides(data, overrides, src)
         return _validate(data, src, path.files, path.sha256 + repr(sorted(overrides.items())))
     p = Path(path)
-    if not p.exists() and not p.is_absolute() and (SCENARIO_DIR / p).exists():
-        p = SCENARIO_DIR / p
+    try:
+        if not p.exists() and not p.is_absolute() and (SCENARIO_DIR / p).exists():
+            p = SCENARIO_DIR / p
+    except (OSError, ValueError):  # a name the file system cannot even look up
+        raise ScenarioError([f"{p}: expected a scenario file name, found {str(path)!r}"]) from None
     problems: list[str] = []
     data = _resolve(p, problems, (p.resolve(),))
     if data is None:
@@ -598,14 +901,19 @@ def load_scenario(
         cur = (cur.parent / parent).resolve() if isinstance(parent, str) else None
         if cur is not None:
             files.append(str(cur))
-    for key, val in (overrides or {}).items():
-        try:
-            set_key(data, key, val)
-        except (ValueError, IndexError, TypeError, AttributeError):
-            raise ScenarioError([f"{p}: {key}: expected an existing key path"]) from None
+    _apply_overrides(data, overrides or {}, p)
     if overrides:
         digest.update(repr(sorted(overrides.items())).encode())
     return _validate(data, p, files, digest.hexdigest())
+
+
+def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], p: Path) -> None:
+    """Apply ``--set`` overrides; a path that cannot exist is a ScenarioError."""
+    for key, val in overrides.items():
+        try:
+            set_key(data, str(key), val)
+        except (ValueError, IndexError, TypeError, AttributeError, KeyError):
+            raise ScenarioError([f"{p}: {key}: expected an existing key path"]) from None
 
 
 def _validate(data: dict[str, Any], p: Path, files: list[str], sha: str) -> ScenarioSpec:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.scenario import CHANNELS, ROUTES
 
 if TYPE_CHECKING:
@@ -34,13 +32,19 @@ class SupportNetwork:
         # support value (MUSD-equivalent) shipped to each faction, by week
         self.value_by_week: dict[str, list[float]] = {f: [] for f in model.spec.factions}
         self._this_week: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
-        self._draws = np.zeros(0)
-        self._draw_i = 0
+        # one fixed slot of this week's random block per (backer, channel): a policy
+        # that stops one shipment does not shift the luck of any other
+        self._slot = {
+            (b.bid, ch): k * len(CHANNELS) + j
+            for k, b in enumerate(model.backers)
+            for j, ch in enumerate(CHANNELS)
+        }
+        self._draws: list[float] = []
+        self.trend: dict[str, tuple[float, float]] = dict.fromkeys(model.spec.factions, (0.0, 0.0))
 
-    def begin_week(self, n_draws: int) -> None:
+    def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
-        self._draws = self.model.streams.support.random(n_draws)
-        self._draw_i = 0
+        self._draws = self.model.streams.support.random(len(self._slot)).tolist()
         for f in self._this_week:
             self._this_week[f] = 0.0
         for fac in self.model.factions:
@@ -55,17 +59,9 @@ class SupportNetwork:
             return 0.0
         return self.interdiction_p[route]
 
-    def _next_draw(self) -> float:
-        if self._draw_i < len(self._draws):
-            u = float(self._draws[self._draw_i])
-        else:  # more shipments than the block: extend deterministically
-            u = float(self.model.streams.support.random())
-        self._draw_i += 1
-        return u
-
     def dispatch(self, backer: Backer, channel: str, qty: float, lag: int, route: str) -> None:
         """Send ``qty`` of ``channel`` to the backer's client, arriving after ``lag`` weeks."""
-        u = self._next_draw()
+        u = self._draws[self._slot[backer.bid, channel]]
         unit_cost = backer.channels[channel].unit_cost if channel in backer.channels else 0.0
         self._this_week[backer.client.fid] += qty * max(unit_cost, 1e-3)
         if u < self.interdiction(backer, channel, route):
@@ -78,17 +74,20 @@ class SupportNetwork:
         for client, channel, qty in self.in_transit.pop(self.model.week, ()):
             client.receive(channel, qty)
 
-    def end_week(self) -> None:
-        """Record this week's support value per faction (read by rival backers)."""
+    def end_week(self, window: int = 4) -> None:
+        """Record this week's support value per faction, and each side's rival trend."""
         for f, v in self._this_week.items():
             self.value_by_week[f].append(v)
+        if len(next(iter(self.value_by_week.values()), [])) < 2 * window:
+            return  # no trend before two full windows: a partial one would look like a surge
+        recent = {f: sum(v[-window:]) for f, v in self.value_by_week.items()}
+        earlier = {f: sum(v[-2 * window : -window]) for f, v in self.value_by_week.items()}
+        for f in self.trend:
+            self.trend[f] = (
+                sum(x for g, x in recent.items() if g != f),
+                sum(x for g, x in earlier.items() if g != f),
+            )
 
-    def rival_trend(self, client: Faction, window: int = 4) -> tuple[float, float]:
-        """Support shipped to the client's enemies: last ``window`` weeks vs the window before."""
-        now = before = 0.0
-        for fid, series in self.value_by_week.items():
-            if fid == client.fid:
-                continue
-            now += sum(series[-window:])
-            before += sum(series[-2 * window : -window])
-        return now, before
+    def rival_trend(self, client: Faction) -> tuple[float, float]:
+        """Support shipped to the client's enemies: last 4 weeks vs the 4 weeks before."""
+        return self.trend[client.fid]

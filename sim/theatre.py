@@ -79,11 +79,31 @@ class Theatre:
             for a, b, _ in spec.roads
         )
         self.terrain = [p.terrain for p in self.places]
-        self.fortification = np.ones(len(self.ids))
+        self.fortification = [1.0] * len(self.ids)
+        self.dist_rows: list[list[float]] = self.dist.tolist()
+        self.version = 0  # bumped whenever a place changes hands (caches key on it)
+        self._layout: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        self._layout_version = -1
 
     def cell(self, place: str) -> Cell:
         """The Mesa cell of a place."""
         return self.space[place]
+
+    def set_holder(self, place: int, faction: str) -> None:
+        """Hand a place to a faction (and invalidate the cached front)."""
+        self.holder[place] = faction
+        self.version += 1
+
+    def layout(self, faction: str) -> tuple[list[int], list[int], list[int]]:
+        """``(targets, front places, held places)`` of a faction, cached until a capture."""
+        if self._layout_version != self.version:
+            self._layout = {}
+            self._layout_version = self.version
+        got = self._layout.get(faction)
+        if got is None:
+            got = (self.targets(faction), self.front_places(faction), self.held_by(faction))
+            self._layout[faction] = got
+        return got
 
     def held_by(self, faction: str) -> list[int]:
         """Indices of the places a faction holds."""
@@ -114,8 +134,8 @@ class Theatre:
 
     def distance_to(self, target: int, faction: str) -> float:
         """Road distance (km) from ``target`` to the nearest place ``faction`` holds."""
-        row = self.dist[target]
-        best = np.inf
+        row = self.dist_rows[target]
+        best = float("inf")
         for i, h in enumerate(self.holder):
             if h == faction and row[i] < best:
                 best = row[i]
