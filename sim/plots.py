@@ -9,3 +9,411 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+
+import datetime as dt  # noqa: E402
+import math  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+
+if TYPE_CHECKING:
+    from sim.model import ProxyWarModel
+
+#: faction colours by scenario order; red is kept for the front line
+FACTION_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
+FRONT_STYLE = {"color": "red", "linestyle": (0, (4, 2)), "linewidth": 3.0}
+
+
+def _faction_colours(model: ProxyWarModel) -> dict[str, str]:
+    return {
+        fid: FACTION_COLOURS[i % len(FACTION_COLOURS)] for i, fid in enumerate(model.spec.factions)
+    }
+
+
+def _timeline(model: ProxyWarModel) -> dict[str, list[Any]]:
+    """Weekly front distance, stalemate and ceasefire flags, with dates.
+
+    Why a fallback: a model run with ``collect=False`` keeps only the front
+    series, so the flags are then unknown and the plot leaves them out.
+    """
+    if model.collect:
+        df = model.datacollector.get_model_vars_dataframe()
+        return {
+            "week": [int(w) for w in df["week"]],
+            "front_km": [float(x) for x in df["front_km"]],
+            "stalemate": [bool(x) for x in df["stalemate"]],
+            "ceasefire": [bool(x) for x in df["ceasefire"]],
+        }
+    weeks = list(range(1, len(model.front_series) + 1))
+    return {
+        "week": weeks,
+        "front_km": list(model.front_series),
+        "stalemate": [False] * len(weeks),
+        "ceasefire": [False] * len(weeks),
+    }
+
+
+def _spans(weeks: list[int], flags: list[bool]) -> list[tuple[int, int]]:
+    """Runs of consecutive flagged weeks as (first, last) pairs."""
+    out: list[tuple[int, int]] = []
+    for w, f in zip(weeks, flags, strict=True):
+        if not f:
+            continue
+        if out and out[-1][1] == w - 1:
+            out[-1] = (out[-1][0], w)
+        else:
+            out.append((w, w))
+    return out
+
+
+def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
+    """The front line's road distance from the objective, week by week.
+
+    Stalemate weeks are shaded grey, ceasefires green; interventions that fired
+    are dotted vertical lines with their label, captures small ticks on the
+    curve. Returns the figure (also saved to ``path`` when given).
+    """
+    spec = model.spec
+    tl = _timeline(model)
+    dates = [spec.date_of(w) for w in tl["week"]]
+    half = dt.timedelta(days=3.5)
+    fig, ax = plt.subplots(figsize=(10, 4.8), layout="constrained")
+    ax.step(dates, tl["front_km"], where="post", color="black", linewidth=1.8)
+    for flags, colour in ((tl["stalemate"], "0.6"), (tl["ceasefire"], "tab:green")):
+        for a, b in _spans(tl["week"], flags):
+            x0, x1 = spec.date_of(a) - half, spec.date_of(b) + half
+            ax.axvspan(x0, x1, color=colour, alpha=0.3, lw=0)
+    # interventions and events that fired, labelled at the top of the plot
+    top = max(tl["front_km"], default=1.0) or 1.0
+    marks = [(iv.fired_week, iv.spec.description or iv.label()) for iv in model.interventions]
+    marks = [(w, text) for w, text in marks if w is not None]
+    for k, (w, text) in enumerate(sorted(marks)):
+        x = spec.date_of(w)
+        ax.axvline(x, color="tab:purple", linestyle=":", linewidth=1.5)
+        ax.annotate(
+            text[:40],
+            (x, top * (0.97 - 0.09 * (k % 4))),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color="tab:purple",
+            va="top",
+        )
+    front = dict(zip(tl["week"], tl["front_km"], strict=True))
+    captures = sorted({w for w, text in model.events_log if " takes " in text and w in front})
+    ax.plot(
+        [spec.date_of(w) for w in captures],
+        [front[w] for w in captures],
+        "v",
+        color="tab:red",
+        markersize=6,
+    )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"road distance from {spec.places[spec.front.objective].name} to the front (km)")
+    attacker = spec.factions[spec.front.attacker].name
+    outcome = model.outcome or ("running" if model.running else "stalemate")
+    ax.set_title(f"{spec.name}: {attacker}'s front line (outcome: {outcome})", fontsize=11)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=12))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(alpha=0.3)
+    handles = [Line2D([], [], color="black", linewidth=1.8, label="front distance")]
+    if any(tl["stalemate"]):
+        handles.append(Patch(color="0.6", alpha=0.3, label="stalemate weeks"))
+    if any(tl["ceasefire"]):
+        handles.append(Patch(color="tab:green", alpha=0.3, label="ceasefire"))
+    if marks:
+        handles.append(Line2D([], [], color="tab:purple", linestyle=":", label="intervention"))
+    if captures:
+        handles.append(
+            Line2D([], [], marker="v", color="tab:red", linestyle="none", label="place captured")
+        )
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+def _draw_theatre(
+    ax: plt.Axes,
+    model: ProxyWarModel,
+    colours: dict[str, str],
+    show: set[int] | None,
+    fontsize: float,
+) -> None:
+    """Roads, front edges, places and labels on ``ax`` (labels only for ``show``)."""
+    th = model.theatre
+    xy = [(p.lon, p.lat) for p in th.places]
+    front = set(th.front_edges())
+    for a, b in th.edges:
+        (x1, y1), (x2, y2) = xy[a], xy[b]
+        if (a, b) in front:
+            ax.plot([x1, x2], [y1, y2], zorder=2, **FRONT_STYLE)
+        else:
+            ax.plot([x1, x2], [y1, y2], color="0.55", linewidth=1.0, zorder=1)
+    for i, (x, y) in enumerate(xy):
+        size = 40 + 140 * float(model.place_value[i])
+        ax.scatter(x, y, s=size, color=colours.get(th.holder[i], "0.5"), ec="black", zorder=3)
+        if i == model.objective:
+            ax.scatter(x, y, s=size * 2 + 250, marker="*", fc="none", ec="black", lw=1.5, zorder=4)
+        if show is None or i in show:
+            ax.annotate(
+                th.places[i].name,
+                (x, y),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=fontsize,
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
+
+
+def plot_map(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
+    """The theatre at the end of the run: who holds what, and where the front is.
+
+    Places sit at their lon/lat, coloured by holder (marker size by value);
+    roads are grey, front edges (roads between places held by different
+    factions) thick red dashes, and the objective a star. When several places
+    crowd round the objective (a city and its suburbs), a second panel zooms
+    in on them so their names stay readable.
+    """
+    th = model.theatre
+    spec = model.spec
+    colours = _faction_colours(model)
+    lon = [p.lon for p in th.places]
+    lat = [p.lat for p in th.places]
+    span = max(max(lon) - min(lon), max(lat) - min(lat), 1e-6)
+    ox, oy = lon[model.objective], lat[model.objective]
+    near = {i for i in range(len(lon)) if math.hypot(lon[i] - ox, lat[i] - oy) < 0.06 * span}
+    zoom = len(near) >= 3
+    aspect = 1.0 / max(0.2, math.cos(math.radians(sum(lat) / len(lat))))
+    if zoom:
+        fig, (ax, zax) = plt.subplots(
+            1, 2, figsize=(15, 7.5), layout="constrained", width_ratios=(1.7, 1)
+        )
+    else:
+        fig, ax = plt.subplots(figsize=(10, 7.5), layout="constrained")
+    show = (set(range(len(lon))) - near) | {model.objective} if zoom else None
+    _draw_theatre(ax, model, colours, show, 9)
+    pad = 0.06 * span
+    ax.set_xlim(min(lon) - pad, max(lon) + 2 * pad)
+    ax.set_ylim(min(lat) - pad, max(lat) + pad)
+    ax.set_aspect(aspect)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.grid(alpha=0.2)
+    if zoom:
+        zx = [lon[i] for i in near]
+        zy = [lat[i] for i in near]
+        zpad = 0.15 * max(max(zx) - min(zx), max(zy) - min(zy), 0.02)
+        box = (min(zx) - zpad, min(zy) - zpad, max(zx) + 3 * zpad, max(zy) + zpad)
+        _draw_theatre(zax, model, colours, near, 9)
+        zax.set_xlim(box[0], box[2])
+        zax.set_ylim(box[1], box[3])
+        zax.set_aspect(aspect)
+        zax.set_xlabel("longitude")
+        zax.grid(alpha=0.2)
+        zax.set_title(f"zoom: around {th.places[model.objective].name}", fontsize=10)
+        ax.add_patch(
+            Rectangle(
+                box[:2], box[2] - box[0], box[3] - box[1], fill=False, ec="0.3", lw=1, ls="--"
+            )
+        )
+    handles = [
+        Patch(fc=colours[fid], ec="black", label=f"{fid}: {spec.factions[fid].name}")
+        for fid in spec.factions
+    ]
+    handles += [
+        Line2D([], [], label="front line (contested road)", **FRONT_STYLE),
+        Line2D([], [], color="0.55", label="road"),
+        Line2D([], [], marker="*", color="black", mfc="none", ls="none", ms=14, label="objective"),
+    ]
+    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    outcome = model.outcome or ("running" if model.running else "stalemate")
+    fig.suptitle(
+        f"{spec.name}, week {model.week} ({model.date.isoformat()}): {outcome}; "
+        f"front {model.front_km:.0f} km from {th.places[model.objective].name}",
+        fontsize=12,
+    )
+    if path is not None:
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
+
+
+# -- sweep figures (sim.sweep / sim.report) ---------------------------------------------
+#
+# These take the DataFrames of sim.analysis (the same shapes as summary.csv,
+# front.csv and analysis.survival_curves / stalemate_durations), so notebooks
+# can redraw them from a finished sweep's files.
+
+SCENARIO_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+
+
+def _scenario_colours(names: list[str]) -> dict[str, str]:
+    return {s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(names)}
+
+
+def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
+    if path is not None:
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
+
+
+def plot_outcome_probabilities(summary: Any, path: str | Path | None = None) -> plt.Figure:
+    """Outcome probabilities per scenario, with their 95 % Wilson intervals.
+
+    One group of horizontal bars per outcome, one bar per scenario, so a
+    policy's shift of the distribution reads across a row.
+    """
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    outcomes = list(dict.fromkeys(summary["outcome"]))
+    colours = _scenario_colours(scenarios)
+    height = 0.8 / max(1, len(scenarios))
+    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7))
+    for j, s in enumerate(scenarios):
+        sub = summary[summary["scenario"] == s].set_index("outcome").reindex(outcomes)
+        y = [i + (j - (len(scenarios) - 1) / 2) * height for i in range(len(outcomes))]
+        p = sub["probability"].astype(float).fillna(0.0)
+        err = [
+            (p - sub["ci_low"].astype(float)).clip(lower=0).fillna(0.0),
+            (sub["ci_high"].astype(float) - p).clip(lower=0).fillna(0.0),
+        ]
+        ax.barh(y, p, height=height * 0.9, color=colours[s], alpha=0.8, label=s)
+        ax.errorbar(p, y, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=3)
+    ax.set_yticks(range(len(outcomes)), outcomes)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability (bars: estimate; whiskers: 95 % Wilson interval)")
+    n = summary.groupby("scenario")["total"].first() if "total" in summary else None
+    runs = f", {int(n.min())} runs per scenario" if n is not None and len(n) else ""
+    ax.set_title(f"Outcome probabilities{runs}")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+def plot_front_fan(
+    front: Any, path: str | Path | None = None, objective: str | None = None
+) -> plt.Figure:
+    """Fan chart of the front line: median, 50 % and 90 % bands, dated axis.
+
+    One panel per scenario (shared axes). The distance is by road from the
+    contested objective to the attacker's nearest place; after a war ends its
+    front stays where it ended.
+    """
+    import numpy as np
+
+    scenarios = list(dict.fromkeys(front["scenario"]))
+    colours = _scenario_colours(scenarios)
+    fig, axes = plt.subplots(
+        len(scenarios),
+        1,
+        figsize=(9, 2.6 * len(scenarios) + 0.8),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for ax, s in zip(axes[:, 0], scenarios, strict=True):
+        sub = front[front["scenario"] == s]
+        dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
+        q = {
+            c: np.where(np.isfinite(sub[c].astype(float)), sub[c].astype(float), np.nan)
+            for c in ("q05", "q25", "q50", "q75", "q95")
+        }
+        c = colours[s]
+        ax.fill_between(dates, q["q05"], q["q95"], color=c, alpha=0.18, lw=0, label="90 % band")
+        ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.38, lw=0, label="50 % band")
+        ax.plot(dates, q["q50"], color=c, lw=2, label="median")
+        ax.set_title(s, fontsize=10, loc="left")
+        ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper right")
+    axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator())
+    axes[-1, 0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+    fig.suptitle("Front line over time (median, 50 % and 90 % of runs)")
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+def plot_survival(survival: Any, path: str | Path | None = None) -> plt.Figure:
+    """Time to each outcome: the war's survival curve and each outcome's incidence.
+
+    First panel: probability the war is still going (Kaplan-Meier from
+    ``scipy.stats.ecdf``, runs undecided at the horizon censored, with its
+    95 % band). Then one panel per outcome: the share of runs that ended that
+    way by each week (the cumulative incidence, which, unlike 1 - a
+    cause-specific survival, accounts for the competing outcomes).
+    """
+    scenarios = list(dict.fromkeys(survival["scenario"]))
+    outcomes = [o for o in dict.fromkeys(survival["outcome"]) if o != "ended"]
+    colours = _scenario_colours(scenarios)
+    n = 1 + len(outcomes)
+    cols = min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.3 * rows), squeeze=False)
+    flat = list(axes.ravel())
+    ax = flat[0]
+    for s in scenarios:
+        c = survival[(survival["scenario"] == s) & (survival["outcome"] == "ended")]
+        ax.step(c["week"], c["survival"], where="post", color=colours[s], label=s)
+        ax.fill_between(
+            c["week"],
+            c["ci_low"].astype(float),
+            c["ci_high"].astype(float),
+            step="post",
+            color=colours[s],
+            alpha=0.15,
+            lw=0,
+        )
+    ax.set_title("war still going", fontsize=10)
+    ax.set_ylabel("probability")
+    ax.legend(fontsize=7)
+    for ax, label in zip(flat[1:], outcomes, strict=False):
+        for s in scenarios:
+            c = survival[(survival["scenario"] == s) & (survival["outcome"] == label)]
+            if len(c):
+                ax.step(c["week"], c["incidence"], where="post", color=colours[s], label=s)
+        ax.set_title(f"ended in {label} by week", fontsize=10)
+    for ax in flat[:n]:
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("week")
+        ax.grid(alpha=0.3)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Time to each outcome")
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> plt.Figure:
+    """Distribution of stalemate spell durations (weeks), one step line per scenario."""
+    scenarios = list(dict.fromkeys(durations["scenario"]))
+    colours = _scenario_colours(scenarios)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for s in scenarios:
+        sub = durations[durations["scenario"] == s].sort_values("duration")
+        ax.step(
+            sub["duration"],
+            sub["share"],
+            where="mid",
+            color=colours[s],
+            label=f"{s} ({int(sub['spells'].sum())} spells)",
+        )
+    if not scenarios:
+        ax.text(0.5, 0.5, "no stalemate spells", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("stalemate spell duration (weeks)")
+    ax.set_ylabel("share of spells")
+    ax.set_title("How long stalemates last")
+    ax.grid(alpha=0.3)
+    if scenarios:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return _finish(fig, path)
