@@ -9,23 +9,33 @@ starts ``lag_weeks`` after the decision and reaches the front later still.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mesa.time import Priority
 
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
-    from sim.scenario import Intervention
+    from sim.scenario import Intervention, When
 
 
 class ActiveIntervention:
-    """One scenario intervention bound to a model run."""
+    """One scenario intervention bound to a model run.
+
+    Timing rule (one for every kind): an intervention *in force from week w* is
+    applied between weeks ``w-1`` and ``w`` (dated ones, from Mesa's event
+    list) or at the start of week ``w`` before anything else happens
+    (conditional ones, checked on the state at the end of week ``w-1``). Either
+    way ``fired_week`` is ``w`` and the events log records it at ``w``. A lag of
+    ``L`` weeks puts the effect in force from week ``w + L``.
+    """
 
     def __init__(self, model: ProxyWarModel, spec: Intervention, index: int):
         self.model = model
         self.spec = spec
         self.index = index
         self.fired_week: int | None = None
+        self.bite_week: int | None = None
 
     # -- timing ----------------------------------------------------------------
 
@@ -34,8 +44,7 @@ class ActiveIntervention:
         week = self.week()
         if week is None:
             return
-        # applied at the end of week-1, i.e. in force for the whole of week `week`
-        self.model.schedule_event(self.fire, at=float(week - 1), priority=Priority.LOW)
+        self._at_week(week, lambda: self.fire(week))
 
     def week(self) -> int | None:
         """The week the intervention takes effect, if it is dated."""
@@ -50,25 +59,40 @@ class ActiveIntervention:
         if self.fired_week is not None or self.spec.when is None:
             return
         if condition_holds(self.model, self.spec.when):
-            self.fire()
+            self.fire(self.model.week)
+
+    def _at_week(self, week: int, action: Callable[[], None]) -> None:
+        """Run ``action`` so that its effect is in force from ``week`` on.
+
+        Mesa runs week ``k``'s step at time ``k`` (high priority); an event at
+        time ``week - 1`` with low priority runs right after step ``week - 1``.
+        """
+        m = self.model
+        if float(week - 1) < m.time:
+            action()  # the week has begun (a conditional firing): act now
+        else:
+            m.schedule_event(action, at=float(week - 1), priority=Priority.LOW)
 
     # -- effects ---------------------------------------------------------------
 
-    def fire(self) -> None:
-        """Apply the intervention now."""
+    def fire(self, week: int | None = None) -> None:
+        """Apply the intervention, in force from ``week`` (default: the current week)."""
         if self.fired_week is not None:
             return
         m = self.model
-        self.fired_week = m.week if m.running or m.week else 0
+        self.fired_week = week if week is not None else max(m.week, 1)
         s = self.spec
         kind = s.type
+        m.events_log.append((self.fired_week, f"{kind}: {s.description or self.label()}"))
         if kind == "sanction":
-            self._sanction()
+            self._lagged(self._sanction_bites)
         elif kind == "withdraw":
             if s.group:
                 m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn")
             else:
                 m.backers_by_id[s.backer].withdraw(s.channels, s.exit_weeks)
+        elif kind == "redeploy":
+            self._lagged(self._redeploy)
         elif kind == "embargo":
             sup = m.support
             for route in ("sea", "air", "land"):
@@ -79,10 +103,9 @@ class ActiveIntervention:
         elif kind == "surge":
             self._surge()
         elif kind == "mediation":
-            m.termination.start_mediation(s.strength, s.duration_weeks)
+            self._mediation()
         elif kind == "ceasefire_breakdown":
             m.termination.force_breakdown(s.hazard)
-        m.events_log.append((m.week, f"{kind}: {s.description or self.label()}"))
 
     def label(self) -> str:
         """A short name for logs and plots."""
@@ -90,31 +113,39 @@ class ActiveIntervention:
         who = s.group or s.backer or ""
         return f"{s.type} {who}".strip()
 
-    def _sanction(self) -> None:
-        """Money and logistics blocked after a lag; a backer's support gets dearer."""
-        s, m = self.spec, self.model
-        if s.lag_weeks > 0:
-            m.schedule_event(
-                self._sanction_bites, at=float(m.time + s.lag_weeks), priority=Priority.LOW
-            )
-        else:
-            self._sanction_bites()
+    def _lagged(self, action: Callable[[], None]) -> None:
+        """Run ``action`` ``lag_weeks`` after the firing week (now when there is no lag)."""
+        assert self.fired_week is not None
+        self.bite_week = self.fired_week + self.spec.lag_weeks
+        self._at_week(self.bite_week, action)
 
     def _sanction_bites(self) -> None:
+        """Money and logistics blocked; a sanctioned backer's support dearer, its resolve hit.
+
+        ``financial`` is the share of the pay that no longer reaches the group
+        (``1 - financial`` leaks through); ``logistics`` the share of its weekly
+        deployment rate lost.
+        """
         s, m = self.spec, self.model
+        m.events_log.append((self.bite_week or m.week, f"sanction bites: {self.label()}"))
         if s.group:
-            g = m.groups_by_id[s.group]
-            g.financial_block = max(g.financial_block, s.financial)
-            g.logistics_block = max(g.logistics_block, s.logistics)
+            targets = [m.groups_by_id[s.group]]
         else:
             b = m.backers_by_id[s.backer]
             b.cost_multiplier *= 1.0 + s.cost_increase
             b.resolve_drain += s.resolve_hit * 0.1
             b.resolve = max(0.0, b.resolve - s.resolve_hit)
-            for g in m.groups:
-                if g.payer is b:
-                    g.financial_block = max(g.financial_block, s.financial)
-                    g.logistics_block = max(g.logistics_block, s.logistics)
+            targets = [g for g in m.groups if g.payer is b]
+        for g in targets:
+            g.financial_block = max(g.financial_block, s.financial)
+            g.logistics_block = max(g.logistics_block, s.logistics)
+
+    def _redeploy(self) -> None:
+        """Move a group's station to another place (or back to the main effort)."""
+        s, m = self.spec, self.model
+        g = m.groups_by_id[s.group]
+        g.station = s.place
+        m.events_log.append((self.bite_week or m.week, f"{g.name} redeployed to {s.place}"))
 
     def _surge(self) -> None:
         """More of a channel, a new channel, a higher level, or more contracted fighters."""
@@ -124,7 +155,7 @@ class ActiveIntervention:
             return
         b = m.backers_by_id[s.backer]
         if s.level:
-            b.level = min(b.max_level + s.level, b.level + s.level)
+            b.level += s.level
             b.max_level = max(b.max_level, b.level)
         if s.channel:
             from sim.agents import ChannelState
@@ -132,26 +163,52 @@ class ActiveIntervention:
             c = b.channels.get(s.channel)
             if c is None:
                 b.channels[s.channel] = ChannelState(
-                    s.amount, 0.0, s.lag if s.lag is not None else 2, s.route or "air", 1
+                    s.amount,
+                    s.unit_cost or 0.0,
+                    s.lag if s.lag is not None else 2,
+                    s.route or "air",
+                    1,
                 )
             else:
                 c.amount += s.amount
                 c.active = True
+                if s.unit_cost is not None:
+                    c.unit_cost = s.unit_cost
                 if s.lag is not None:
                     c.lag = s.lag
                 if s.route:
                     c.route = s.route
         b.withdrawn = False
 
+    def _mediation(self) -> None:
+        """Raise the ceasefire hazard for ``duration_weeks``; bound backers waive their veto."""
+        s, m = self.spec, self.model
+        assert self.fired_week is not None
+        last = self.fired_week + s.duration_weeks - 1
+        m.termination.start_mediation(s.strength, max(0, last - m.week))
+        bound = [m.backers_by_id[bid] for bid in s.binds or ()]
+        for b in bound:
+            b.veto_power = False
 
-def condition_holds(model: ProxyWarModel, when) -> bool:
-    """Whether a ``when`` condition holds this week."""
+        def release() -> None:
+            for b in bound:
+                b.veto_power = m.spec.backers[b.bid].veto
+
+        if bound:
+            self._at_week(last + 1, release)
+
+
+def condition_holds(model: ProxyWarModel, when: When) -> bool:
+    """Whether a ``when`` condition holds on the state at the end of the last week."""
     if model.week < when.after_week:
         return False
     if when.front_within_km is not None:
         return model.front_km <= when.front_within_km
     if when.stalemate_weeks is not None:
         return model.termination.stalemate_run >= when.stalemate_weeks
+    if when.ceasefire_weeks is not None:
+        start = model.termination.ceasefire_start
+        return start is not None and model.week - start >= when.ceasefire_weeks
     fac = model.factions_by_id[when.faction]
     if when.places_lost is not None:
         return fac.places_lost >= when.places_lost

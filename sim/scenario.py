@@ -450,7 +450,19 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(f"{path}: expected valid TOML, found a syntax error: {exc}")
+        msg = str(exc)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        if where:
+            msg = msg[: where.start()].strip()
+            msg = msg[:1].lower() + msg[1:]
+            problems.append(
+                f"{path}: line {where[1]}, column {where[2]}: expected valid TOML, found {msg}"
+            )
+        else:
+            problems.append(f"{path}: expected valid TOML, found a syntax error: {msg}")
+        return None
+    except RecursionError:  # absurdly nested arrays: tomllib recurses per level
+        problems.append(f"{path}: expected a TOML scenario, found nesting too deep to read")
         return None
 
 
