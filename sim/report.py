@@ -1,0 +1,237 @@
+"""The figures and ``report.md`` of a finished sweep.
+
+Why a separate module: the sweep itself only needs the store and the
+analysis; matplotlib is imported here, once the runs are done, and a notebook
+can call :func:`write_report` again on a :class:`sim.sweep.SweepResult`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim import analysis
+
+if TYPE_CHECKING:
+    from sim.sweep import SweepResult
+
+
+def write_figures(res: SweepResult) -> dict[str, Path]:
+    """Draw the sweep's figures into its folder; returns figure key -> path."""
+    from sim import plots
+    from sim.sweep import FIGURES
+
+    out = res.out
+    objective = None
+    if res.specs:
+        first = next(iter(res.specs.values()))
+        objective = first.front.objective
+    paths = {k: out / name for k, name in FIGURES.items()}
+    plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
+    if len(res.front):
+        plots.plot_front_fan(res.front, paths["front"], objective=objective)
+    else:
+        paths.pop("front")
+    if len(res.survival):
+        plots.plot_survival(res.survival, paths["survival"])
+    else:
+        paths.pop("survival")
+    plots.plot_stalemate_durations(res.stalemates, paths["stalemates"])
+    return paths
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub-flavoured markdown table (no extra dependency)."""
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def _fmt_p(x: float) -> str:
+    return "n/a" if pd.isna(x) else f"{x:.3f}"
+
+
+def outcome_markdown(summary: pd.DataFrame) -> str:
+    """The outcome table with probabilities and intervals, as markdown."""
+    t = pd.DataFrame(
+        {
+            "scenario": summary["scenario"],
+            "outcome": summary["outcome"],
+            "runs": [f"{k}/{n}" for k, n in zip(summary["runs"], summary["total"], strict=True)],
+            "probability": summary["probability"].map(_fmt_p),
+            "95 % CI": [
+                "" if pd.isna(lo) else f"{lo:.3f} – {hi:.3f}"
+                for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)
+            ],
+        }
+    )
+    return _md_table(t)
+
+
+def _front_table(res: SweepResult) -> str:
+    rows = []
+    for s in res.scenarios:
+        sub = res.front[res.front["scenario"] == s]
+        if not len(sub):
+            continue
+        last = sub.iloc[-1]
+        first = sub.iloc[0]
+        rows.append(
+            {
+                "scenario": s,
+                "start (km)": f"{first['q50']:.0f}",
+                "horizon date": last["date"],
+                "median (km)": f"{last['q50']:.0f}",
+                "50 % band (km)": f"{last['q25']:.0f} – {last['q75']:.0f}",
+                "90 % band (km)": f"{last['q05']:.0f} – {last['q95']:.0f}",
+            }
+        )
+    return _md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
+
+
+def _time_table(res: SweepResult) -> str:
+    rows = []
+    for s in res.scenarios:
+        c = res.survival[
+            (res.survival["scenario"] == s) & (res.survival["outcome"] == analysis.ANY_END)
+        ]
+        if not len(c):
+            continue
+        med = analysis.median_time(res.survival, s)
+        still = float(c["survival"].iloc[-1])
+        rows.append(
+            {
+                "scenario": s,
+                "median weeks to the end of the war": "beyond the horizon"
+                if np.isnan(med)
+                else f"{med:.0f}",
+                "still going at the horizon": f"{still:.3f}",
+            }
+        )
+    return _md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
+
+
+def _stalemate_table(res: SweepResult) -> str:
+    stats = res.stalemate_stats
+    if not len(stats):
+        return "(no successful runs)"
+    t = pd.DataFrame(
+        {
+            "scenario": stats["scenario"],
+            "runs with a stalemate": stats["share_with_stalemate"].map(_fmt_p),
+            "spells": stats["spells"],
+            "median spell (weeks)": stats["median_spell"].map(
+                lambda x: "–" if pd.isna(x) else f"{x:.0f}"
+            ),
+            "90th pct spell (weeks)": stats["q90_spell"].map(
+                lambda x: "–" if pd.isna(x) else f"{x:.0f}"
+            ),
+            "share of war weeks in stalemate": stats["mean_stalemate_share"].map(_fmt_p),
+        }
+    )
+    return _md_table(t)
+
+
+def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
+    """Write ``report.md``: design, scenarios, outcome table and the figures, tied together."""
+    from sim.sweep import MANIFEST_FILE, SEEDING
+
+    out = res.out
+    target = Path(path) if path is not None else out / "report.md"
+    manifest = {}
+    if (out / MANIFEST_FILE).exists():
+        manifest = json.loads((out / MANIFEST_FILE).read_text("utf-8"))
+    code = manifest.get("code", {})
+    rev = code.get("git_revision") or "unknown"
+    if code.get("dirty"):
+        rev += " (with uncommitted changes in sim/)"
+    figs = {k: p.name for k, p in res.figures.items()}
+    lines = [
+        "# Sweep report",
+        "",
+        f"{len(res.scenarios)} scenario(s) x {res.reps} replications, root seed {res.seed}"
+        + (f", horizon {res.weeks} weeks" if res.weeks else "")
+        + f"; code revision `{rev}`.",
+        "",
+        f"Seeding: {SEEDING}. Each replicate therefore shares its luck across the scenarios, "
+        "so differences between scenarios come from the scenarios, not the dice.",
+        "",
+    ]
+    overrides = manifest.get("overrides") or {}
+    if overrides:
+        sets = ", ".join(f"`{k} = {v}`" for k, v in overrides.items())
+        lines += [f"Overrides applied to every scenario: {sets}.", ""]
+    lines += ["## Scenarios", ""]
+    for s in res.scenarios:
+        spec = res.specs[s]
+        files = ", ".join(f"`{f}`" for f in spec.files)
+        lines.append(f"- **{s}** ({files}): {spec.description}")
+    lines += [
+        "",
+        "## Outcomes",
+        "",
+        "Share of runs ending in each outcome, with 95 % Wilson intervals "
+        "(`summary.csv`). `stalemate` means no decision by the horizon.",
+        "",
+        outcome_markdown(res.summary),
+        "",
+    ]
+    if "outcomes" in figs:
+        lines += [f"![Outcome probabilities]({figs['outcomes']})", ""]
+    lines += [
+        "## The front line",
+        "",
+        "Road distance from the contested objective to the attacker's nearest place, "
+        "week by week (`front.csv`). After a war ends its front stays where it ended, "
+        "so settled runs appear as flat lines.",
+        "",
+        _front_table(res),
+        "",
+    ]
+    if "front" in figs:
+        lines += [f"![Front-line fan chart]({figs['front']})", ""]
+    lines += [
+        "## Time to each outcome",
+        "",
+        "Kaplan–Meier curves from `scipy.stats.ecdf`; runs still undecided at the horizon are "
+        "censored there. The outcome panels show the share of runs that ended that way by "
+        "each week (cumulative incidence), which accounts for the competing outcomes.",
+        "",
+        _time_table(res),
+        "",
+    ]
+    if "survival" in figs:
+        lines += [f"![Survival curves]({figs['survival']})", ""]
+    lines += [
+        "## Stalemates",
+        "",
+        "A stalemate week is one in which the front moved less than the scenario's "
+        "`stalemate.max_move_km` over `stalemate.window_weeks`; a spell is a run of such weeks.",
+        "",
+        _stalemate_table(res),
+        "",
+    ]
+    if "stalemates" in figs:
+        lines += [f"![Stalemate durations]({figs['stalemates']})", ""]
+    lines += ["## Files", ""]
+    lines += [
+        "- `runs.csv`: one row per replication (seed, outcome, end week, casualties, ...; "
+        "`status`/`error` for failures)",
+        "- `front_series.csv`: each run's weekly front distance (run-length encoded)",
+        "- `summary.csv`, `front.csv`: the tables above",
+        "- `manifest.json`: scenario files and hashes, seeds, package versions, code revision",
+    ]
+    if res.failures:
+        lines += [
+            "",
+            f"**{res.failures} replication(s) failed** and are excluded from the statistics; "
+            "see the `status` and `error` columns of `runs.csv`.",
+        ]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
