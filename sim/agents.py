@@ -267,19 +267,21 @@ class Backer(mesa.Agent):
         if self.withdrawn:
             return
         week = self.model.week
-        orders = [
-            (ch, c)
-            for ch, c in self.channels.items()
-            if c.active and c.start_week <= week and c.amount > 0
-        ]
-        cost = sum(c.amount * self.level * c.unit_cost * self.cost_multiplier for _, c in orders)
+        orders = []
+        cost = 0.0
+        for ch, c in self.channels.items():
+            if c.active and c.start_week <= week and c.amount > 0:
+                orders.append((ch, c))
+                cost += c.amount * c.unit_cost
+        cost *= self.level * self.cost_multiplier
         scale = self.level
         if cost > self.budget > 0:
             scale *= self.budget / cost
+        dispatch = self.model.support.dispatch
         for ch, c in orders:
             qty = c.amount * scale
             self.spent += qty * c.unit_cost * self.cost_multiplier
-            self.model.support.dispatch(self, ch, qty, c.lag, c.route)
+            dispatch(self, ch, qty, c.lag, c.route)
 
 
 class MercenaryGroup(mesa.Agent):

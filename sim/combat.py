@@ -152,8 +152,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     results: list[Engagement] = []
     a, b = model.factions[0], model.factions[1]
     pairs = ((a, b), (b, a)) if len(model.factions) == 2 else ()
-    by_terrain = {"urban": p.cover_urban, "open": p.cover_open, "desert": p.cover_desert}
-    cover = [by_terrain[t] for t in th.terrain]
+    cover = model.cover
+    quality = {f.fid: f.quality() for f in model.factions}
 
     # allocation, computed before anything moves (the week's plan)
     plans = {}
@@ -190,7 +190,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         att, _, att_groups, attacking = plans[att_f.fid]
         _, dfn, def_groups, _ = plans[def_f.fid]
         am, dm = air_multipliers(att_f, def_f, p.air_weight)
-        qa, qd = att_f.quality(), def_f.quality()
+        qa, qd = quality[att_f.fid], quality[def_f.fid]
         for q, x_own in att.items():
             if th.holder[q] != def_f.fid:
                 continue
@@ -232,12 +232,12 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         for u, v in front_edges:
             if u in attacked or v in attacked:
                 continue
-            fu = model.factions_by_id[th.holder[u]]
-            fv = model.factions_by_id[th.holder[v]]
-            xu = plans[fu.fid][1].get(u, 0.0)
-            xv = plans[fv.fid][1].get(v, 0.0)
-            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * fv.quality() / cover[u])
-            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * fu.quality() / cover[v])
+            hu, hv = th.holder[u], th.holder[v]
+            xu = plans[hu][1].get(u, 0.0)
+            xv = plans[hv][1].get(v, 0.0)
+            fu, fv = model.factions_by_id[hu], model.factions_by_id[hv]
+            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * quality[hv] / cover[u])
+            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * quality[hu] / cover[v])
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:

@@ -80,6 +80,9 @@ class ProxyWarModel(mesa.Model):
 
         self.theatre = Theatre(spec, self.random)
         self.combat_cache: dict = {}
+        c = spec.combat
+        by_terrain = {"urban": c.cover_urban, "open": c.cover_open, "desert": c.cover_desert}
+        self.cover: list[float] = [by_terrain[t] for t in self.theatre.terrain]
         self.place_value: list[float] = [
             p.value.capital + p.value.airbase + p.value.oil + p.value.population
             for p in self.theatre.places

@@ -25,7 +25,8 @@ class SupportNetwork:
 
     def __init__(self, model: ProxyWarModel):
         self.model = model
-        self.in_transit: dict[int, list[tuple[Faction, str, float]]] = defaultdict(list)
+        # arrival week -> (client, channel) -> quantity
+        self.in_transit: dict[int, dict[tuple[Faction, str], float]] = defaultdict(dict)
         self.interdiction_p = dict.fromkeys(ROUTES, 0.0)
         self.embargo_backers: set[str] | None = None  # None: applies to every backer
         self.intercepted = 0.0
@@ -67,26 +68,30 @@ class SupportNetwork:
         if u < self.interdiction(backer, channel, route):
             self.intercepted += qty
             return
-        self.in_transit[self.model.week + lag].append((backer.client, channel, qty))
+        due = self.in_transit[self.model.week + lag]
+        key = (backer.client, channel)
+        due[key] = due.get(key, 0.0) + qty
 
     def deliver(self) -> None:
         """Hand over every shipment due this week."""
-        for client, channel, qty in self.in_transit.pop(self.model.week, ()):
-            client.receive(channel, qty)
+        due = self.in_transit.pop(self.model.week, None)
+        if due:
+            for (client, channel), qty in due.items():
+                client.receive(channel, qty)
 
     def end_week(self, window: int = 4) -> None:
         """Record this week's support value per faction, and each side's rival trend."""
+        recent = earlier = 0.0
+        sums = {}
         for f, v in self._this_week.items():
-            self.value_by_week[f].append(v)
-        if len(next(iter(self.value_by_week.values()), [])) < 2 * window:
-            return  # no trend before two full windows: a partial one would look like a surge
-        recent = {f: sum(v[-window:]) for f, v in self.value_by_week.items()}
-        earlier = {f: sum(v[-2 * window : -window]) for f, v in self.value_by_week.items()}
-        for f in self.trend:
-            self.trend[f] = (
-                sum(x for g, x in recent.items() if g != f),
-                sum(x for g, x in earlier.items() if g != f),
-            )
+            series = self.value_by_week[f]
+            series.append(v)
+            r, e = sum(series[-window:]), sum(series[-2 * window : -window])
+            sums[f] = (r, e)
+            recent += r
+            earlier += e
+        for f, (r, e) in sums.items():
+            self.trend[f] = (recent - r, earlier - e)
 
     def rival_trend(self, client: Faction) -> tuple[float, float]:
         """Support shipped to the client's enemies: last 4 weeks vs the 4 weeks before."""

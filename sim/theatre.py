@@ -84,6 +84,8 @@ class Theatre:
         self.version = 0  # bumped whenever a place changes hands (caches key on it)
         self._layout: dict[str, tuple[list[int], list[int], list[int]]] = {}
         self._layout_version = -1
+        self._front_edges: list[tuple[int, int]] = []
+        self._front_version = -1
 
     def cell(self, place: str) -> Cell:
         """The Mesa cell of a place."""
@@ -110,9 +112,12 @@ class Theatre:
         return [i for i, h in enumerate(self.holder) if h == faction]
 
     def front_edges(self) -> list[tuple[int, int]]:
-        """Roads whose two ends are held by different factions."""
-        h = self.holder
-        return [(a, b) for a, b in self.edges if h[a] != h[b]]
+        """Roads whose two ends are held by different factions (cached until a capture)."""
+        if self._front_version != self.version:
+            h = self.holder
+            self._front_edges = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            self._front_version = self.version
+        return self._front_edges
 
     def front_places(self, faction: str) -> list[int]:
         """Places held by ``faction`` that touch a place held by someone else."""
