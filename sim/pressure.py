@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from mesa.time import Priority
 
 if TYPE_CHECKING:
+    from sim.agents import Backer
     from sim.model import ProxyWarModel
     from sim.scenario import Intervention, When
 
@@ -36,6 +37,7 @@ class ActiveIntervention:
         self.index = index
         self.fired_week: int | None = None
         self.bite_week: int | None = None
+        self._bound: list[Backer] = []
 
     # -- timing ----------------------------------------------------------------
 
@@ -44,7 +46,11 @@ class ActiveIntervention:
         week = self.week()
         if week is None:
             return
-        self._at_week(week, lambda: self.fire(week))
+        self._at_week(week, self._fire_dated)
+
+    def _fire_dated(self) -> None:
+        # a bound method, not a lambda: Mesa keeps only weak references to callbacks
+        self.fire(self.week())
 
     def week(self) -> int | None:
         """The week the intervention takes effect, if it is dated."""
@@ -66,6 +72,8 @@ class ActiveIntervention:
 
         Mesa runs week ``k``'s step at time ``k`` (high priority); an event at
         time ``week - 1`` with low priority runs right after step ``week - 1``.
+        ``action`` must be a bound method of a live object (Mesa holds callbacks
+        by weak reference).
         """
         m = self.model
         if float(week - 1) < m.time:
@@ -83,7 +91,8 @@ class ActiveIntervention:
         self.fired_week = week if week is not None else max(m.week, 1)
         s = self.spec
         kind = s.type
-        m.events_log.append((self.fired_week, f"{kind}: {s.description or self.label()}"))
+        text = f"{kind}: {s.description}" if s.description else self.label()
+        m.events_log.append((self.fired_week, text))
         if kind == "sanction":
             self._lagged(self._sanction_bites)
         elif kind == "withdraw":
@@ -186,16 +195,16 @@ class ActiveIntervention:
         assert self.fired_week is not None
         last = self.fired_week + s.duration_weeks - 1
         m.termination.start_mediation(s.strength, max(0, last - m.week))
-        bound = [m.backers_by_id[bid] for bid in s.binds or ()]
-        for b in bound:
+        self._bound = [m.backers_by_id[bid] for bid in s.binds or ()]
+        for b in self._bound:
             b.veto_power = False
+        if self._bound:
+            self._at_week(last + 1, self._release)
 
-        def release() -> None:
-            for b in bound:
-                b.veto_power = m.spec.backers[b.bid].veto
-
-        if bound:
-            self._at_week(last + 1, release)
+    def _release(self) -> None:
+        """The mediation is over: bound backers regain the veto their scenario gives them."""
+        for b in self._bound:
+            b.veto_power = self.model.spec.backers[b.bid].veto
 
 
 def condition_holds(model: ProxyWarModel, when: When) -> bool:
