@@ -442,13 +442,18 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(f"{path}: expected UTF-8 text, found byte {raw[exc.start]:#x}")
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(f"{path}: line {line}: expected UTF-8 text, found byte {raw[exc.start]:#x}")
         return None
     if not text.strip():
         problems.append(f"{path}: expected a TOML scenario, found an empty file")
         return None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        if not data:  # comments and blank lines only: as good as empty
+            problems.append(f"{path}: expected a TOML scenario, found no keys (only comments)")
+            return None
+        return data
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
