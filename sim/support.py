@@ -90,6 +90,10 @@ class SupportNetwork:
             sums[f] = (r, e)
             recent += r
             earlier += e
+        if len(self.value_by_week[f]) < 2 * window:
+            # no trend before two full windows: a partial earlier window would make
+            # steady support look like a surge, and every backer would escalate in week 6
+            return
         for f, (r, e) in sums.items():
             self.trend[f] = (recent - r, earlier - e)
 
