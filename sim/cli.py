@@ -7,6 +7,7 @@ one-line message per problem naming the file and key; 1 anything else.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -146,16 +147,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.plots import plot_front_timeline, plot_map
 
     spec = load_scenario(args.scenario, parse_sets(args.set))
+    out = Path(args.out)
+    try:  # before the run: a bad --out is a bad argument, found at once
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"--out: expected a directory that can be created, found {str(out)!r} ({exc.strerror})"
+        ) from None
     model = ProxyWarModel(spec, rng=args.seed, weeks=args.weeks)
     model.run()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     df = model.datacollector.get_model_vars_dataframe()
     df.to_csv(out / "timeline.csv", index=False)
-    with (out / "events.csv").open("w") as fh:
-        fh.write("week,event\n")
+    with (out / "events.csv").open("w", newline="") as fh:
+        writer = csv.writer(fh)  # descriptions may hold commas and quotes
+        writer.writerow(["week", "date", "event"])
         for week, text in model.events_log:
-            fh.write(f'{week},"{text}"\n')
+            writer.writerow([week, spec.date_of(week).isoformat(), text])
     plot_front_timeline(model, out / "front.png")
     plot_map(model, out / "map.png")
     s = model.summary()
