@@ -109,6 +109,7 @@ class Combat(_Strict):
     fortify_rate: NonNeg = 0.02
     fortify_max: Pos = 1.5
     air_weight: NonNeg = 0.5
+    air_morale: NonNeg = 0.05
     shelling_intensity: Prob = 0.1
     morale_capture: NonNeg = 0.05
     morale_loss: NonNeg = 0.07
@@ -463,6 +464,13 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
             problems.append(
                 f"{path}: line {where[1]}, column {where[2]}: expected valid TOML, found {msg}"
             )
+        elif "(at end of document)" in msg:
+            msg = msg.replace("(at end of document)", "").strip()
+            msg = msg[:1].lower() + msg[1:]
+            last = text.rstrip("\n").count("\n") + 1
+            problems.append(
+                f"{path}: line {last}: expected valid TOML, found {msg} at the end of the file"
+            )
         else:
             problems.append(f"{path}: expected valid TOML, found a syntax error: {msg}")
         return None
@@ -494,7 +502,11 @@ def _resolve(path: Path, problems: list[str], chain: tuple[Path, ...]) -> dict[s
     if not isinstance(parent_name, str):
         problems.append(f"{path}: extends: expected a file name, found {parent_name!r}")
         return None
-    parent = (path.parent / parent_name).resolve()
+    try:
+        parent = (path.parent / parent_name).resolve()
+        is_file = parent.is_file()
+    except (OSError, ValueError):  # e.g. a NUL byte in the name
+        parent, is_file = path.parent / "?", False
     if parent == path.resolve():
         problems.append(f"{path}: extends: a scenario cannot extend itself")
         return None
@@ -502,7 +514,7 @@ def _resolve(path: Path, problems: list[str], chain: tuple[Path, ...]) -> dict[s
         cycle = " -> ".join(p.name for p in (*chain, parent))
         problems.append(f"{path}: extends: cycle {cycle}")
         return None
-    if not parent.exists():
+    if not is_file:
         problems.append(f"{path}: extends: expected an existing file, found {parent_name!r}")
         return None
     base = _resolve(parent, problems, (*chain, parent))
