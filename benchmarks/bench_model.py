@@ -1,0 +1,167 @@
+"""Benchmark: one Libya 2019 replication against a bare Mesa model of the same size.
+
+Prints the median wall time of one replication of ``scenarios/libya_2019.toml``
+(104-week horizon), with and without the weekly DataCollector, next to a bare
+Mesa model with the same number of agents (factions + backers + groups), the
+same number of steps (the replication's own, since a war may end early) and,
+in one variant, a DataCollector with the same number of model reporters.
+
+Targets (issue): median <= 10 ms per replication on the 2-core CI machine, and
+<= 3x the bare model.
+
+    python benchmarks/bench_model.py [--reps N] [--profile] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import mesa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim import ProxyWarModel, load_scenario  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "libya_2019.toml"
+TARGET_MS = 10.0
+TARGET_RATIO = 3.0
+
+
+class BareAgent(mesa.Agent):
+    """An agent whose weekly step does trivial work."""
+
+    def __init__(self, model: mesa.Model):
+        super().__init__(model)
+        self.value = 0.0
+
+    def step(self) -> None:
+        self.value += self.model.random.random()
+
+
+class BareModel(mesa.Model):
+    """The same number of agents and reporters as the real model, and nothing else."""
+
+    def __init__(self, n_agents: int, n_reporters: int, collect: bool, rng: int | None = None):
+        super().__init__(rng=rng)
+        for _ in range(n_agents):
+            BareAgent(self)
+        self.total = 0.0
+        self.collect = collect
+        reporters = {f"r{i}": (lambda m: m.total) for i in range(n_reporters)}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        if collect:
+            self.datacollector.collect(self)
+
+    def step(self) -> None:
+        self.agents.shuffle_do("step")
+        self.total = sum(a.value for a in self.agents)
+        if self.collect:
+            self.datacollector.collect(self)
+
+
+def time_model(scenario, seed: int, collect: bool) -> tuple[float, float, int]:
+    """Wall and CPU seconds for one replication (construction included), and its steps."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    m = ProxyWarModel(scenario, rng=seed, collect=collect)
+    m.run()
+    return time.perf_counter() - w0, time.process_time() - c0, m.steps
+
+
+def time_bare(
+    n_agents: int, n_reporters: int, steps: int, seed: int, collect: bool
+) -> tuple[float, float]:
+    """Wall and CPU seconds for the bare model over the same number of steps."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    m = BareModel(n_agents, n_reporters, collect, rng=seed)
+    for _ in range(steps):
+        m.step()
+    return time.perf_counter() - w0, time.process_time() - c0
+
+
+def _ms(xs: list[float]) -> str:
+    q = statistics.quantiles(xs, n=10)
+    med = 1e3 * statistics.median(xs)
+    return f"median {med:7.2f} ms  (p10 {1e3 * q[0]:6.2f}, p90 {1e3 * q[-1]:6.2f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures (exit 1 on a missed target with --check)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=60, help="replications per variant")
+    ap.add_argument("--profile", action="store_true", help="also print cProfile hotspots")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = ap.parse_args(argv)
+
+    spec = load_scenario(SCENARIO)
+    probe = ProxyWarModel(spec, rng=0)
+    n_agents = len(probe.agents)
+    n_reporters = len(probe.datacollector.model_reporters)
+    for seed in range(3):  # warm-up: imports, cached road distances
+        time_model(spec, seed, True)
+        time_bare(n_agents, n_reporters, 104, seed, True)
+
+    print(
+        f"{SCENARIO.name}: horizon {spec.horizon_weeks} weeks, {n_agents} agents "
+        f"({len(spec.factions)} factions, {len(spec.backers)} backers, {len(spec.groups)} "
+        f"groups), {n_reporters} model reporters; {args.reps} replications per variant"
+    )
+    ok = True
+    for collect in (True, False):
+        runs: dict[str, list[float]] = {k: [] for k in ("path", "spec", "bare", "cpu", "cpu_bare")}
+        steps = []
+        for seed in range(args.reps):
+            wall, cpu, n = time_model(SCENARIO, seed, collect)
+            runs["path"].append(wall)
+            runs["cpu"].append(cpu)
+            runs["spec"].append(time_model(spec, seed, collect)[0])
+            wall, cpu = time_bare(n_agents, n_reporters, n, seed, collect)
+            runs["bare"].append(wall)
+            runs["cpu_bare"].append(cpu)
+            steps.append(n)
+        label = "collect=True " if collect else "collect=False"
+        med = 1e3 * statistics.median(runs["path"])
+        ratio = statistics.median(runs["path"]) / statistics.median(runs["bare"])
+        cpu_ratio = statistics.median(runs["cpu"]) / statistics.median(runs["cpu_bare"])
+        dc = "with" if collect else "without"
+        print(f"\n{label} (mean {statistics.fmean(steps):.1f} steps per replication)")
+        print(f"  ProxyWarModel(path)   {_ms(runs['path'])}")
+        print(f"  ProxyWarModel(spec)   {_ms(runs['spec'])}   (scenario loaded once, as sweeps do)")
+        print(f"  bare Mesa model       {_ms(runs['bare'])}   ({dc} a DataCollector)")
+        print(
+            f"  CPU time: model(path) {1e3 * statistics.median(runs['cpu']):.2f} ms, bare "
+            f"{1e3 * statistics.median(runs['cpu_bare']):.2f} ms ({cpu_ratio:.2f}x)"
+        )
+        hit_ms, hit_ratio = med <= TARGET_MS, ratio <= TARGET_RATIO
+        ok = ok and hit_ms and hit_ratio
+        print(
+            f"  target <= {TARGET_MS:.0f} ms: {'met' if hit_ms else 'MISSED'} ({med:.2f} ms); "
+            f"target <= {TARGET_RATIO:.0f}x bare: {'met' if hit_ratio else 'MISSED'} "
+            f"({ratio:.2f}x)"
+        )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"\nload average at the end: {load:.2f} on {os.cpu_count()} CPUs "
+        "(wall times need a quiet machine)"
+    )
+
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for seed in range(args.reps):
+            time_model(spec, seed, True)
+        prof.disable()
+        print("\ncProfile, collect=True, scenario loaded once (top 20 by own time):")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
