@@ -74,8 +74,9 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
     """The front line's road distance from the objective, week by week.
 
     Stalemate weeks are shaded grey, ceasefires green; interventions that fired
-    are dotted vertical lines with their label, captures small ticks on the
-    curve. Returns the figure (also saved to ``path`` when given).
+    are dotted vertical lines with their label, captures triangles on the curve
+    in the capturing faction's colour. Returns the figure (also saved to
+    ``path`` when given).
     """
     spec = model.spec
     tl = _timeline(model)
@@ -103,15 +104,24 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
             color="tab:purple",
             va="top",
         )
+    # captures, one marker per week and capturing faction, in the faction's map colour
     front = dict(zip(tl["week"], tl["front_km"], strict=True))
-    captures = sorted({w for w, text in model.events_log if " takes " in text and w in front})
-    ax.plot(
-        [spec.date_of(w) for w in captures],
-        [front[w] for w in captures],
-        "v",
-        color="tab:red",
-        markersize=6,
-    )
+    colours = _faction_colours(model)
+    captures: dict[str, list[int]] = {}
+    for w, text in model.events_log:
+        who, sep, _ = text.partition(" takes ")
+        if sep and w in front and who in colours and w not in captures.get(who, []):
+            captures.setdefault(who, []).append(w)
+    for who, weeks in captures.items():
+        ax.plot(
+            [spec.date_of(w) for w in weeks],
+            [front[w] for w in weeks],
+            "v",
+            color=colours[who],
+            mec="black",
+            markersize=7,
+            zorder=3,
+        )
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"road distance from {spec.places[spec.front.objective].name} to the front (km)")
     attacker = spec.factions[spec.front.attacker].name
@@ -127,9 +137,17 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
         handles.append(Patch(color="tab:green", alpha=0.3, label="ceasefire"))
     if marks:
         handles.append(Line2D([], [], color="tab:purple", linestyle=":", label="intervention"))
-    if captures:
+    for who in captures:
         handles.append(
-            Line2D([], [], marker="v", color="tab:red", linestyle="none", label="place captured")
+            Line2D(
+                [],
+                [],
+                marker="v",
+                color=colours[who],
+                mec="black",
+                ls="none",
+                label=f"{who} takes a place",
+            )
         )
     ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
     if path is not None:

@@ -148,3 +148,18 @@ def test_run_py_exits_with_the_status_and_no_traceback(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"{bad}: extends: expected an existing file, found 'nothere.toml'"
     ]
+
+
+def test_figures_from_a_model_run_without_the_datacollector(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from sim import ProxyWarModel
+    from sim.plots import plot_front_timeline, plot_map
+
+    m = ProxyWarModel(TINY, rng=1, weeks=6, collect=False).run()
+    fig = plot_front_timeline(m)
+    curve = fig.axes[0].get_lines()[0]  # drawn first: the weekly front distance
+    assert list(curve.get_ydata()) == m.front_series
+    plt.close(fig)
+    plot_map(m, tmp_path / "map.png")
+    assert (tmp_path / "map.png").read_bytes().startswith(PNG_MAGIC)
