@@ -141,7 +141,7 @@ def format_outcome_table(summary: pd.DataFrame, digits: int = 3) -> str:
 
 def _lerp(a: float, b: float, t: float) -> float:
     """Linear interpolation exactly as numpy's quantile does it (and inf-safe)."""
-    if a == b:
+    if a == b or t == 0:
         return a
     diff = b - a
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t

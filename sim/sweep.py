@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import json
 import logging
 import math
@@ -48,8 +49,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
@@ -288,10 +290,17 @@ def _mp_context() -> mp.context.BaseContext:
 
     ``mesa.batch_run`` forces the global start method to "spawn"; using our own
     context keeps results and start-up cost the same whatever ran before.
-    ``forkserver`` (POSIX) forks workers from a server that has already
-    imported the model, which is fast, safe with threads, and shares memory.
+    On Linux, when this process has no other Python thread (the command
+    line), workers are forked: they start at once and share the parent's
+    imported modules copy-on-write. Otherwise (a notebook, a Dask client, a
+    GUI: threads that a fork could catch holding a lock) ``forkserver`` forks
+    them from a clean server that has imported the model once; ``spawn``
+    where neither exists.
     """
-    if "forkserver" in mp.get_all_start_methods():
+    methods = mp.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["sim.sweep"])
         return ctx
@@ -375,6 +384,8 @@ def open_backend(
         pool = cf.ProcessPoolExecutor(
             max_workers=n, mp_context=_mp_context(), initializer=_init_worker, initargs=(specs,)
         )
+        # start the workers now, before the progress bar starts its monitor thread
+        pool.submit(int).result()
         return _Backend("process", pool, None, n, lambda: pool.shutdown(wait=True))
     if kind == "dask":
         return _dask_backend(specs, workers, scheduler)
@@ -703,7 +714,7 @@ def run_sweep(
     executed = 0
     if jobs:
         executed = _execute(
-            jobs, specs, store, executor, workers, scheduler, weeks, progress, chunk, already
+            jobs, specs, store, executor, workers, scheduler, weeks, progress, chunk, already, reps
         )
     store.finalize(labels)
 
@@ -731,6 +742,26 @@ def run_sweep(
     return result
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while a batch is written, so a batch is on disk whole or not at all.
+
+    The signal stays pending and is delivered when the block ends. Only the
+    main thread of a POSIX process can do this; elsewhere the store's repair
+    of a partial last line covers the gap.
+    """
+    can = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
+    if can:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if can:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _execute(
     jobs: list[Job],
     specs: dict[str, ScenarioSpec],
@@ -742,6 +773,7 @@ def _execute(
     progress: bool,
     chunk: int | None,
     already: int,
+    reps: int,
 ) -> int:
     """Send the jobs in chunks through the executor, appending results as they come.
 
@@ -759,6 +791,7 @@ def _execute(
         chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     window = max(2, backend.workers * 3)
     total = len(jobs) + already
+    labels = list(specs)
     bar = tqdm(
         total=len(jobs),
         unit="run",
@@ -772,16 +805,20 @@ def _execute(
     pending: dict[cf.Future, list[Job]] = {}
     feed = iter(chunks)
 
-    def take(fut: cf.Future, chunk_jobs: list[Job]) -> None:
+    def save(results: list[Result]) -> None:
         nonlocal stored
+        with _sigint_deferred():
+            stored += store.append(results)
+        bar.update(len(results))
+
+    def take(fut: cf.Future, chunk_jobs: list[Job]) -> None:
         try:
             results = fut.result()
         except cf.process.BrokenProcessPool:
             raise
         except Exception as exc:  # noqa: BLE001 - the task itself failed (e.g. pickling)
             results = [((failed_row(s, r, sd, exc)), None) for s, r, sd in chunk_jobs]
-        stored += store.append(results)
-        bar.update(len(results))
+        save(results)
 
     def fill() -> None:
         while len(pending) < window:
@@ -800,7 +837,7 @@ def _execute(
                 fill()
         except KeyboardInterrupt as exc:
             if isinstance(exc, _ChunkInterrupted):
-                stored += store.append(exc.results)
+                save(exc.results)
             for fut in pending:
                 fut.cancel()
             # chunks already running finish quickly; keep what they produce
@@ -809,7 +846,9 @@ def _execute(
             for fut, chunk_jobs in list(pending.items()):
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     take(fut, chunk_jobs)
-            raise SweepInterrupted(store.out, already + stored, total) from None
+            store.close()
+            saved = sum(int(d.sum()) for d in store.done(labels, reps).values())
+            raise SweepInterrupted(store.out, saved, total) from None
     finally:
         bar.close()
         store.close()
