@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 AD_HALF = 10.0  # air-defence units that neutralise half of a rival's drones (assumption)
 EQUIP_HALF = 200.0  # equipment stock that gives half the maximum arms bonus (assumption)
 ADVISER_HALF = 100.0  # advisers giving half the maximum training bonus (assumption)
+DEMORALISED = 0.4  # below this morale a coalition's cohesion erodes (assumption)
 ARMS_BONUS = 0.4  # maximum quality bonus from arms (assumption)
 ADVISER_BONUS = 0.2  # maximum quality bonus from advisers (assumption)
 
@@ -126,8 +127,10 @@ class Faction(mesa.Agent):
             shortfall = min(1.0, -self.funds / wage_bill)
             self.funds = 0.0
             self.cohesion -= 0.08 * shortfall
-        else:
+        elif self.morale >= DEMORALISED:
             self.cohesion += 0.02 * (1.0 - self.cohesion)
+        if self.morale < DEMORALISED:  # a demoralised coalition frays: militias defect
+            self.cohesion -= 0.05 * (DEMORALISED - self.morale)
         if self.recently_lost(2):
             self.cohesion -= 0.01
         self.cohesion = min(1.0, max(0.0, self.cohesion))

@@ -8,9 +8,10 @@ dug-in fortification) divides the attacker's effectiveness; quality, morale
 and air superiority multiply it. Lognormal noise on each side's effectiveness
 makes the outcome of a week uncertain.
 
-A place changes hands when its defence breaks: the defenders lose more than
-``defender_break`` of their strength in the week while the attackers lose less
-than ``attacker_break`` (Helmbold-style breakpoints).
+A place changes hands when its defence breaks: the engagement is fought until
+one side has lost its breakpoint share (``defender_break``, ``attacker_break``;
+Helmbold-style breakpoints) or the week ends, and the place falls when the
+defenders reach theirs first.
 """
 
 from __future__ import annotations
@@ -70,6 +71,45 @@ def lanchester_square(
     if y < 0:
         return math.sqrt(max(0.0, x0 * x0 - (beta / alpha) * y0 * y0)), 0.0
     return x, y
+
+
+def _time_to_break(
+    x0: float, y0: float, alpha: float, beta: float, side: int, frac: float
+) -> float:
+    """Earliest time in [0, 1] at which ``side`` (0 attacker, 1 defender) has lost ``frac``."""
+    lo, hi = 0.0, 1.0
+    start = (x0, y0)[side]
+    for _ in range(20):  # bisection: losses grow monotonically with time
+        mid = 0.5 * (lo + hi)
+        if 1.0 - lanchester_square(x0, y0, alpha, beta, mid)[side] / start >= frac:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def engagement(
+    x0: float, y0: float, alpha: float, beta: float, attacker_break: float, defender_break: float
+) -> tuple[float, float, bool]:
+    """One week's assault, fought until a side reaches its breakpoint or the week ends.
+
+    Why stop at a breakpoint: a unit that has lost a set share of its strength
+    in an action stops fighting (Helmbold); a failed assault is called off, so
+    the attacker does not bleed for the whole week.
+
+    Returns:
+        ``(attackers left, defenders left, captured)``; captured when the
+        defenders break first.
+    """
+    x1, y1 = lanchester_square(x0, y0, alpha, beta)
+    fx, fy = 1.0 - x1 / x0, 1.0 - y1 / y0
+    if fx < attacker_break and fy < defender_break:
+        return x1, y1, False
+    t_x = _time_to_break(x0, y0, alpha, beta, 0, attacker_break) if fx >= attacker_break else 2.0
+    t_y = _time_to_break(x0, y0, alpha, beta, 1, defender_break) if fy >= defender_break else 2.0
+    t = min(t_x, t_y)
+    x1, y1 = lanchester_square(x0, y0, alpha, beta, t)
+    return x1, y1, t_y <= t_x
 
 
 def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float]:
@@ -154,6 +194,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     pairs = ((a, b), (b, a)) if len(model.factions) == 2 else ()
     cover = model.cover
     quality = {f.fid: f.quality() for f in model.factions}
+    m_a, m_b = air_multipliers(a, b, p.air_weight)
+    model.air = air = {a.fid: m_a, b.fid: m_b}
 
     # allocation, computed before anything moves (the week's plan)
     plans = {}
@@ -189,7 +231,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     for att_f, def_f in pairs:
         att, _, att_groups, attacking = plans[att_f.fid]
         _, dfn, def_groups, _ = plans[def_f.fid]
-        am, dm = air_multipliers(att_f, def_f, p.air_weight)
+        am, dm = air[att_f.fid], air[def_f.fid]
         qa, qd = quality[att_f.fid], quality[def_f.fid]
         for q, x_own in att.items():
             if th.holder[q] != def_f.fid:
@@ -207,12 +249,11 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             alpha = p.lethality * qa_eff * am * noise[q][0] / shield
             beta = p.lethality * qd_eff * dm * noise[q][1]
             if y0 <= 0:
-                x1, y1 = x0, 0.0
+                x1, y1, captured = x0, 0.0, True
             else:
-                x1, y1 = lanchester_square(x0, y0, alpha, beta)
-            fx = 1.0 - x1 / x0
-            fy = 1.0 - y1 / y0 if y0 > 0 else 1.0
-            captured = fy > p.defender_break and fx < p.attacker_break
+                x1, y1, captured = engagement(
+                    x0, y0, alpha, beta, p.attacker_break, p.defender_break
+                )
             _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
             _apply_losses(def_f, def_groups, q, dfn.get(q, 0.0), ym, y0 - y1)
             results.append(
@@ -236,8 +277,9 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             xu = plans[hu][1].get(u, 0.0)
             xv = plans[hv][1].get(v, 0.0)
             fu, fv = model.factions_by_id[hu], model.factions_by_id[hv]
-            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * quality[hv] / cover[u])
-            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * quality[hu] / cover[v])
+            # drones and artillery: the side with air superiority shells harder
+            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * quality[hv] * air[hv] / cover[u])
+            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * quality[hu] * air[hu] / cover[v])
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:

@@ -80,6 +80,7 @@ class ProxyWarModel(mesa.Model):
 
         self.theatre = Theatre(spec, self.random)
         self.combat_cache: dict = {}
+        self.air: dict[str, float] = {}  # this week's air-superiority multipliers
         c = spec.combat
         by_terrain = {"urban": c.cover_urban, "open": c.cover_open, "desert": c.cover_desert}
         self.cover: list[float] = [by_terrain[t] for t in self.theatre.terrain]
@@ -204,10 +205,13 @@ class ProxyWarModel(mesa.Model):
             self.running = False
 
     def _after_combat(self, f: Faction, lost: float) -> None:
-        """Morale drifts to its base and falls with losses; stocks wear out."""
+        """Morale drifts to its base, falls with losses and enemy air power; stocks wear out."""
         rate = lost / max(f.fighters, 1.0)
         boost = 0.02 if any(f.received[ch] > 0 for ch in ("arms", "drones", "advisers")) else 0.0
-        f.morale += 0.05 * (f.base_morale - f.morale) - 2.0 * rate + boost
+        # living under the enemy's drones wears morale down (the 2019 drone war)
+        enemy_air = self.air.get(f.enemy.fid, 1.0) if f.enemy else 1.0
+        under_air = self.spec.combat.air_morale * max(0.0, enemy_air - 1.0)
+        f.morale += 0.05 * (f.base_morale - f.morale) - 2.0 * rate + boost - under_air
         f.morale = min(1.0, max(0.0, f.morale))
         enemy_ad = f.enemy.air_defence if f.enemy else 0.0
         f.drones *= 1.0 - 0.02 - 0.08 * enemy_ad / (enemy_ad + AD_HALF)

@@ -30,13 +30,20 @@ from pydantic import (
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-NonNegInt = Annotated[int, Field(ge=0)]
-PosInt = Annotated[int, Field(ge=1)]
 #: the longest horizon a scenario may ask for (a century): keeps date arithmetic finite
 MAX_WEEKS = 5200
+#: a ceiling for sizes and amounts: far above any real war, low enough that sums stay finite
+BIG = 1e9
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0.0, le=BIG, allow_inf_nan=False)]
+Pos = Annotated[float, Field(gt=0.0, le=BIG, allow_inf_nan=False)]
+# whole numbers here count weeks (lags, windows, tolerances) or places
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
+PosInt = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
+# combat multipliers, bounded to their meaning (and so the Lanchester exponentials stay finite)
+Quality = Annotated[float, Field(gt=0.0, le=10.0, allow_inf_nan=False)]
+Cover = Annotated[float, Field(ge=0.1, le=10.0, allow_inf_nan=False)]
 
 CHANNELS = ("funds", "arms", "drones", "air_defence", "advisers")
 ROUTES = ("sea", "air", "land")
@@ -99,16 +106,16 @@ class Front(_Strict):
 class Combat(_Strict):
     """Parameters of the weekly Lanchester engagements (see docs/ODD.md)."""
 
-    lethality: Pos = 0.03
-    noise_sigma: NonNeg = 0.3
+    lethality: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.03
+    noise_sigma: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.3
     defender_break: Prob = 0.10
     attacker_break: Prob = 0.15
-    cover_urban: Pos = 2.5
-    cover_open: Pos = 1.0
-    cover_desert: Pos = 0.8
+    cover_urban: Cover = 2.5
+    cover_open: Cover = 1.0
+    cover_desert: Cover = 0.8
     fortify_rate: NonNeg = 0.02
-    fortify_max: Pos = 1.5
-    air_weight: NonNeg = 0.5
+    fortify_max: Annotated[float, Field(ge=1.0, le=10.0, allow_inf_nan=False)] = 1.5
+    air_weight: Prob = 0.5
     air_morale: NonNeg = 0.05
     shelling_intensity: Prob = 0.1
     morale_capture: NonNeg = 0.05
@@ -142,13 +149,13 @@ class Faction(_Strict):
     name: str
     fighters: NonNeg
     militia_share: Prob = 0.5
-    quality: Pos = 1.0
+    quality: Quality = 1.0
     morale: Prob = 0.6
     cohesion: Prob = 0.8
     funds: NonNeg = 0.0
     income: NonNeg = 0.0
     pay_per_fighter: NonNeg = 0.0
-    recruit_rate: NonNeg = 0.0
+    recruit_rate: Prob = 0.0  # recruits per fighter per week
     drones: NonNeg = 0.0
     air_defence: NonNeg = 0.0
     equipment: NonNeg = 0.0
@@ -202,7 +209,7 @@ class Group(_Strict):
     faction: str
     payer: str
     size: NonNeg
-    quality: Pos = 1.0
+    quality: Quality = 1.0
     pay_per_fighter: NonNeg = 0.0
     arrival: dt.date | PosInt | None = None
     deploy_rate: NonNeg = 100.0
