@@ -97,9 +97,29 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=_positive_int, default=None)
     c.add_argument("--out", default="results/compare")
     c.add_argument("--weeks", type=_positive_int, default=None)
-    c.add_argument("--precision", type=float, default=None)
+    c.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="H",
+        help="add replicates in batches until every probability difference's 95%% "
+        "half-width is <= H (or --max-reps)",
+    )
     c.add_argument("--max-reps", type=_positive_int, default=2000)
     c.add_argument("--no-progress", action="store_true")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    c.add_argument(
+        "--at-date",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD",
+        help="compare the front (and outcomes so far) on this date; repeatable "
+        "(default: one year in, and the horizon)",
+    )
+    c.add_argument("--interval", choices=("t", "bca"), default="t")
+    c.add_argument("--resume", action="store_true")
+    c.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
+    c.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
 
     t = sub.add_parser("sensitivity", help="how outcomes depend on chosen parameters")
     t.add_argument("scenario")
@@ -109,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--workers", type=_positive_int, default=None)
     t.add_argument("--out", default="results/sensitivity")
     t.add_argument("--weeks", type=_positive_int, default=None)
+    t.add_argument(
+        "--reps", type=_positive_int, default=8, help="replicates per design point (same seeds)"
+    )
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    t.add_argument("--resume", action="store_true")
+    t.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
+    t.add_argument("--no-progress", action="store_true")
     return p
 
 

@@ -435,3 +435,192 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
         ax.legend(fontsize=8)
     fig.tight_layout()
     return _finish(fig, path)
+
+
+# -- comparison figures (sim.compare) ---------------------------------------------------
+#
+# These take the tables of sim.compare (comparison.csv, differences.csv) and of
+# the arms' sweep (front.csv), so notebooks can redraw them from the files.
+
+
+def plot_difference_forest(
+    table: Any, differences: Any = None, path: str | Path | None = None
+) -> plt.Figure:
+    """Forest plot of paired differences in outcome probabilities, with 95 % intervals.
+
+    One row per alternative and outcome (``comparison.csv``), plus the
+    "P(outcome by date)" rows of ``differences.csv`` when given; a dot is the
+    paired difference (alternative - baseline), the whiskers its interval, and
+    a filled dot means the interval excludes zero.
+    """
+    rows = [
+        (r.alternative, f"P({r.outcome})", r.difference, r.ci_low, r.ci_high, r.significant)
+        for r in table.itertuples(index=False)
+    ]
+    if differences is not None and len(differences):
+        probs = differences[differences["kind"] == "probability"]
+        rows += [
+            (r.alternative, r.metric, r.difference, r.ci_low, r.ci_high, r.significant)
+            for r in probs.itertuples(index=False)
+        ]
+    alternatives = list(dict.fromkeys(r[0] for r in rows))
+    colours = {
+        a: SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)] for i, a in enumerate(alternatives)
+    }
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.32 * max(1, len(rows))))
+    labels = []
+    for y, (alt, label, diff, low, high, sig) in enumerate(rows):
+        c = colours[alt]
+        if math.isfinite(low) and math.isfinite(high):
+            ax.plot([low, high], [y, y], color=c, lw=2)
+        ax.plot([diff], [y], "o", color=c, mfc=c if sig else "white", ms=6, zorder=3)
+        labels.append(f"{label}" if len(alternatives) == 1 else f"{alt}: {label}")
+    ax.axvline(0, color="black", lw=1)
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("paired difference in probability (alternative − baseline), 95 % interval")
+    base = table["baseline"].iloc[0] if len(table) else ""
+    ax.set_title(f"What each policy changes, against {base} (filled: interval excludes 0)")
+    ax.grid(axis="x", alpha=0.3)
+    if len(alternatives) > 1:
+        ax.legend(
+            handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
+            fontsize=8,
+            loc="lower right",
+        )
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+def plot_front_overlay(
+    front: Any,
+    path: str | Path | None = None,
+    objective: str | None = None,
+    means: Any = None,
+) -> plt.Figure:
+    """Fan charts of several scenarios overlaid on one axis.
+
+    Per scenario: the median (solid; the first scenario, a comparison's
+    baseline, drawn widest so that a coinciding median stays visible), the
+    50 % band (shaded), the 5th and 95th percentiles (dotted) and, when
+    ``means`` is given (``scenario, week, date, mean``), the mean (dashed). Why
+    the mean: on a theatre with few places the quantiles move in steps, and two
+    arms' medians often coincide while their means differ.
+    """
+    import numpy as np
+
+    scenarios = list(dict.fromkeys(front["scenario"]))
+    colours = _scenario_colours(scenarios)
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
+    for k, s in enumerate(scenarios):
+        sub = front[front["scenario"] == s]
+        dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
+        q = {
+            c: np.where(np.isfinite(sub[c].astype(float)), sub[c].astype(float), np.nan)
+            for c in ("q05", "q25", "q50", "q75", "q95")
+        }
+        c = colours[s]
+        ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.2, lw=0)
+        ax.plot(dates, q["q50"], color=c, lw=4.0 if k == 0 else 1.8, label=f"{s}: median")
+        ax.plot(dates, q["q05"], color=c, lw=0.9, ls=":")
+        ax.plot(dates, q["q95"], color=c, lw=0.9, ls=":")
+        if means is not None and len(means):
+            m = means[means["scenario"] == s]
+            if len(m):
+                mdates_ = [dt.date.fromisoformat(str(d)) for d in m["date"]]
+                ax.plot(mdates_, m["mean"].astype(float), color=c, lw=1.4, ls="--")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(alpha=0.3)
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Patch(color="0.5", alpha=0.3, label="50 % band"))
+    if means is not None and len(means):
+        handles.append(Line2D([], [], color="0.4", lw=1.4, ls="--", label="mean"))
+    handles.append(Line2D([], [], color="0.4", lw=0.9, ls=":", label="5th and 95th percentiles"))
+    ax.legend(handles=handles, fontsize=8, loc="upper right")
+    ax.set_title("Front line over time, arms overlaid")
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+# -- sensitivity figure (sim.sensitivity) -------------------------------------------------
+
+
+def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure:
+    """Sobol indices per output: a tornado-style bar chart, most influential parameter on top.
+
+    One panel per output (``sensitivity.csv`` rows): a light bar for the total
+    index ST with its bootstrap interval, a dark bar inside it for the
+    first-order index S1, and after the parameter's name the sign of its
+    Spearman correlation with the output when significant at 5 % (the
+    direction of the effect). Outputs that never vary get a panel saying so.
+    """
+    import numpy as np
+
+    outputs = list(dict.fromkeys(indices["output"]))
+    n = max(1, len(outputs))
+    cols = min(n, 2)
+    rows = math.ceil(n / cols)
+    params = list(dict.fromkeys(indices["parameter"]))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(6.2 * cols, 0.9 + (0.45 * len(params) + 0.9) * rows), squeeze=False
+    )
+    flat = list(axes.ravel())
+    for ax, out in zip(flat, outputs, strict=False):
+        sub = indices[indices["output"] == out].copy()
+        sub["order"] = sub["ST"].astype(float).fillna(-1.0)
+        sub = sub.sort_values("order", ascending=True)
+        y = np.arange(len(sub))
+        st = sub["ST"].astype(float).to_numpy()
+        s1 = sub["S1"].astype(float).to_numpy()
+        if not np.isfinite(st).any():
+            ax.text(
+                0.5,
+                0.5,
+                "constant: no parameter moves it",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                fontsize=9,
+            )
+        lo = np.clip(st - sub["ST_low"].astype(float).to_numpy(), 0, None)
+        hi = np.clip(sub["ST_high"].astype(float).to_numpy() - st, 0, None)
+        ax.barh(y, np.nan_to_num(st), color="tab:blue", alpha=0.35, height=0.7, label="ST (total)")
+        ax.barh(
+            y,
+            np.nan_to_num(np.clip(s1, 0, None)),
+            color="tab:blue",
+            height=0.35,
+            label="S1 (first order)",
+        )
+        ax.errorbar(
+            np.nan_to_num(st),
+            y,
+            xerr=[np.nan_to_num(lo), np.nan_to_num(hi)],
+            fmt="none",
+            ecolor="black",
+            elinewidth=1,
+            capsize=3,
+        )
+        names = []
+        for r in sub.itertuples(index=False):
+            sign = ""
+            if np.isfinite(r.spearman_p) and r.spearman_p < 0.05:
+                sign = " (+)" if r.spearman > 0 else " (−)"
+            names.append(f"{r.parameter}{sign}")
+        ax.set_yticks(y, names, fontsize=8)
+        ax.set_xlim(0, max(1.0, float(np.nanmax(np.append(st + hi, 0))) * 1.05))
+        ax.set_title(str(out), fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in flat[len(outputs) :]:
+        ax.set_visible(False)
+    flat[0].legend(fontsize=7, loc="lower right")
+    fig.suptitle(
+        "Sobol sensitivity indices (bars: ST and S1; whiskers: 95 % bootstrap "
+        "interval of ST; (+)/(−): direction)",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return _finish(fig, path)

@@ -1,0 +1,1173 @@
+"""Policy what-if comparisons: each alternative against a baseline, paired run by run.
+
+An analyst asks "does sanctioning the contractor change the chance that the
+capital falls, and by how much?". The answer is a *difference* between two
+arms, and its uncertainty is smallest when both arms share their luck:
+
+* **Common random numbers.** All arms run through one sweep
+  (:func:`sim.sweep.run_sweep`), so replicate ``i`` of every arm uses the same
+  seed (:func:`sim.sweep.replicate_seed`). Inside the model each mechanism
+  draws from its own stream (``sim.model.Streams``) a fixed number of values a
+  week, so a policy that changes one mechanism does not shift the others'
+  draws: the paired difference reflects the policy, not the dice.
+* **Paired intervals.** For an outcome label ``L`` the per-replicate
+  difference is ``d_i = 1[alt_i = L] - 1[base_i = L]``; for a number (war
+  duration, casualties, the front distance on a date) it is
+  ``d_i = alt_i - base_i``. The interval is for the mean of ``d``.
+
+Interval method (``method``):
+
+``"t"`` (default)
+    Student's t interval on the ``d_i`` (``scipy.stats.ttest_1samp(d)
+    .confidence_interval()``): the paired-proportion Wald interval with n-1
+    degrees of freedom. Why: one method for proportions and numbers,
+    deterministic (no resampling noise in a stopping rule), and fast. Its
+    coverage is close to nominal once about ten replicates are *discordant*
+    (differ between the arms); ``comparison.csv`` reports the discordant
+    count and ``comparison.md`` flags rows with fewer than ten.
+``"bca"``
+    ``scipy.stats.bootstrap`` (BCa, 9,999 resamples, seeded from the root
+    seed) on the ``d_i``: no normality assumption, slower.
+
+Degenerate cases: when every ``d_i`` is the same value ``c`` (e.g. an
+alternative identical to the baseline, or a policy that changes no
+replicate's outcome) the interval is ``[c, c]``: with common random numbers
+that means *no replicate changed*. Fewer than two pairs give ``[nan, nan]``.
+
+Adaptive precision (``precision=H``): replications are added in batches
+(``--resume`` of the same sweep, so earlier runs are kept) until every
+reported probability difference has a 95 % half-width ``<= H`` or
+``max_reps`` is reached. The next batch size comes from the ``1/sqrt(n)`` law:
+``n * (half_width / H)**2`` with a 10 % margin, at most four times the
+current size. Looking at the data between batches is a sequential procedure
+(Chow-Robbins fixed-width intervals): its coverage is nominal as ``H`` gets
+small, slightly below for coarse ``H``.
+
+Files written in ``out``: ``arms/`` (the sweep of all arms: ``runs.csv``,
+``front_series.csv``, ``summary.csv``, ``front.csv``, its ``manifest.json``),
+``comparison.csv`` (contract columns first), ``differences.csv`` (numbers and
+time-limited probabilities), ``comparison.md``, the figures and
+``manifest.json``.
+
+Python use (a notebook)::
+
+    from sim.compare import compare
+    res = compare("libya_2019.toml", ["libya_wagner_sanctions.toml"], reps=500, seed=1)
+    res.table          # comparison.csv
+    res.differences    # differences.csv
+    for line in res.headlines():
+        print(line)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import shlex
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim import analysis
+from sim.scenario import ScenarioSpec
+from sim.store import read_front_series
+from sim.sweep import (
+    FRONT_FILE,
+    MANIFEST_FILE,
+    SweepInterrupted,
+    SweepResult,
+    horizon_of,
+    load_specs,
+    run_sweep,
+)
+
+ARMS_DIR = "arms"
+COMPARISON_FILE = "comparison.csv"
+DIFFERENCES_FILE = "differences.csv"
+REPORT_FILE = "comparison.md"
+FIGURES = {
+    "outcomes": "comparison_outcomes.png",
+    "forest": "comparison_forest.png",
+    "front": "comparison_fan.png",
+    "survival": "comparison_survival.png",
+}
+CONTRACT_COLUMNS = [
+    "baseline",
+    "alternative",
+    "outcome",
+    "p_baseline",
+    "p_alternative",
+    "difference",
+    "ci_low",
+    "ci_high",
+]
+COMPARISON_COLUMNS = [
+    *CONTRACT_COLUMNS,
+    "pairs",
+    "only_baseline",
+    "only_alternative",
+    "correlation",
+    "significant",
+]
+DIFFERENCE_COLUMNS = [
+    "baseline",
+    "alternative",
+    "metric",
+    "kind",
+    "week",
+    "date",
+    "mean_baseline",
+    "mean_alternative",
+    "median_baseline",
+    "median_alternative",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "pairs",
+    "correlation",
+    "significant",
+]
+#: numeric runs.csv columns compared by default: column -> readable name
+METRICS = {
+    "end_week": "war duration (weeks, capped at the horizon)",
+    "casualties": "casualties (killed and wounded, all sides)",
+    "stalemate_weeks": "stalemate weeks",
+}
+METHODS = ("t", "bca")
+FEW_DISCORDANT = 10
+
+
+# -- paired statistics ------------------------------------------------------------------
+
+
+def paired_interval(
+    d: Sequence[float] | np.ndarray,
+    confidence: float = 0.95,
+    method: str = "t",
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Confidence interval for the mean of paired differences ``d``.
+
+    Args:
+        d: per-replicate differences (alternative minus baseline); NaNs dropped.
+        confidence: interval level.
+        method: ``"t"`` (Student's t on ``d``) or ``"bca"`` (``scipy.stats.bootstrap``).
+        seed: seed of the bootstrap resampling (``"bca"`` only).
+
+    Returns:
+        ``(low, high)``; ``(c, c)`` when every difference equals ``c`` (nothing
+        varies, so nothing is uncertain), ``(nan, nan)`` with fewer than two pairs.
+    """
+    x = np.asarray(d, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return (math.nan, math.nan)
+    if np.all(x == x[0]):
+        return (float(x[0]), float(x[0])) if x.size > 1 else (math.nan, math.nan)
+    if method == "t":
+        ci = stats.ttest_1samp(x, 0.0).confidence_interval(confidence_level=confidence)
+        return (float(ci.low), float(ci.high))
+    if method == "bca":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = stats.bootstrap(
+                (x,),
+                np.mean,
+                confidence_level=confidence,
+                method="BCa",
+                n_resamples=9999,
+                rng=np.random.default_rng(seed),
+                vectorized=True,
+            )
+        low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        if not (np.isfinite(low) and np.isfinite(high)):  # BCa failed: fall back to t
+            return paired_interval(x, confidence, "t")
+        return (low, high)
+    raise ValueError(f"method: expected one of {', '.join(METHODS)}, found {method!r}")
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of the two arms' per-replicate values (NaN if one is constant).
+
+    Why report it: it is how well common random numbers work. The variance of
+    a paired difference is ``var(a) + var(b) - 2 cov(a, b)``, so a correlation
+    near 1 is what makes the paired interval narrow.
+    """
+    if a.size < 2 or np.std(a) == 0 or np.std(b) == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _row(
+    base: np.ndarray, alt: np.ndarray, confidence: float, method: str, seed: int
+) -> dict[str, Any]:
+    d = alt - base
+    low, high = paired_interval(d, confidence, method, seed)
+    return {
+        "mean_baseline": float(base.mean()) if base.size else math.nan,
+        "mean_alternative": float(alt.mean()) if alt.size else math.nan,
+        "difference": float(d.mean()) if d.size else math.nan,
+        "ci_low": low,
+        "ci_high": high,
+        "pairs": int(d.size),
+        "correlation": _correlation(base, alt),
+        "significant": bool(np.isfinite(low) and (low > 0 or high < 0)),
+    }
+
+
+def paired_outcomes(
+    pairs: pd.DataFrame,
+    baseline: str,
+    alternative: str,
+    labels: Sequence[str],
+    confidence: float = 0.95,
+    method: str = "t",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Paired differences of outcome probabilities (rows of ``comparison.csv``).
+
+    Args:
+        pairs: one row per replicate run successfully in both arms, with columns
+            ``outcome_base`` and ``outcome_alt`` (see :func:`pair_runs`).
+        baseline: the baseline's label (first column).
+        alternative: the alternative's label (second column).
+        labels: outcome labels, in table order.
+        confidence: interval level.
+        method: interval method (see :func:`paired_interval`).
+        seed: bootstrap seed (``"bca"`` only).
+    """
+    rows = []
+    for label in labels:
+        b = (pairs["outcome_base"] == label).to_numpy(dtype=float)
+        a = (pairs["outcome_alt"] == label).to_numpy(dtype=float)
+        r = _row(b, a, confidence, method, seed)
+        rows.append(
+            {
+                "baseline": baseline,
+                "alternative": alternative,
+                "outcome": label,
+                "p_baseline": r["mean_baseline"],
+                "p_alternative": r["mean_alternative"],
+                "difference": r["difference"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "pairs": r["pairs"],
+                "only_baseline": int(((b == 1) & (a == 0)).sum()),
+                "only_alternative": int(((a == 1) & (b == 0)).sum()),
+                "correlation": r["correlation"],
+                "significant": r["significant"],
+            }
+        )
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def pair_runs(runs: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFrame:
+    """Join the two arms' successful runs on the replicate (suffixes ``_base``, ``_alt``).
+
+    A replicate that failed in either arm is left out of every paired statistic.
+    """
+    good = analysis.ok_runs(runs)
+    b = good[good["scenario"] == baseline].set_index("replicate")
+    a = good[good["scenario"] == alternative].set_index("replicate")
+    return b.join(a, how="inner", lsuffix="_base", rsuffix="_alt").sort_index()
+
+
+# -- dates at which the front is compared -------------------------------------------------
+
+
+def default_weeks(horizon: int) -> list[int]:
+    """Weeks at which the front is compared by default: one year in, and the horizon."""
+    return sorted({min(52, horizon), horizon})
+
+
+def weeks_for_dates(
+    dates: Sequence[str | dt.date], specs: Mapping[str, ScenarioSpec], horizon: int
+) -> list[int]:
+    """Week index (``front.csv``'s ``week``) of each date, checked against every arm.
+
+    The front on a date is the front at the end of the last week ending on or
+    before it (week ``w`` ends on ``start_date + 7 w`` days, as in ``front.csv``).
+
+    Raises:
+        ValueError: a date that is not ``YYYY-MM-DD`` or lies outside the runs.
+    """
+    first = next(iter(specs.values()))
+    start, end = first.start_date, first.date_of(horizon)
+    weeks: list[int] = []
+    for item in dates:
+        if isinstance(item, dt.date):
+            day = item
+        else:
+            try:
+                day = dt.date.fromisoformat(str(item).strip())
+            except ValueError:
+                raise ValueError(
+                    f"--at-date: expected a date YYYY-MM-DD, found {str(item)!r}"
+                ) from None
+        if not start <= day <= end:
+            raise ValueError(f"--at-date: expected a date within {start}..{end}, found {day}")
+        weeks.append((day - start).days // 7)
+    return sorted(set(weeks))
+
+
+def same_start(specs: Mapping[str, ScenarioSpec]) -> None:
+    """Arms are compared week by week, so they must start on the same date.
+
+    Raises:
+        ValueError: naming the first arm that starts on another date.
+    """
+    start = next(iter(specs.values())).start_date
+    for spec in specs.values():
+        if spec.start_date != start:
+            raise ValueError(
+                f"{spec.source}: start_date: expected {start} like the baseline "
+                f"(arms are compared week by week), found {spec.start_date}"
+            )
+
+
+def front_data(
+    path: Path,
+    labels: Sequence[str],
+    weeks: Sequence[int],
+    date_of: Any = None,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Each arm's front at ``weeks`` (one row per replicate) and its weekly mean.
+
+    Streams ``front_series.csv`` once. The mean complements the quantiles of
+    ``front.csv``: on a theatre with few places the quantiles move in steps
+    and two arms' medians often coincide while their means differ.
+
+    Returns:
+        ``({arm: DataFrame indexed by replicate, columns w<week>}, means)`` with
+        ``means`` columns ``scenario, week, date, mean``.
+    """
+    cols = [f"w{w}" for w in weeks]
+    rows: dict[str, list[list[float]]] = {s: [] for s in labels}
+    reps: dict[str, list[int]] = {s: [] for s in labels}
+    sums: dict[str, np.ndarray] = {}
+    counts: dict[str, int] = dict.fromkeys(labels, 0)
+    idx = np.asarray(weeks, dtype=int)
+    for name, rep, series in read_front_series(path):
+        if name not in rows:
+            continue
+        rows[name].append(series[np.minimum(idx, series.size - 1)].tolist())
+        reps[name].append(rep)
+        if name in sums and sums[name].size == series.size:
+            sums[name] += series
+        else:
+            sums[name] = series.astype(float).copy()
+        counts[name] += 1
+    at = {
+        s: pd.DataFrame(rows[s], index=pd.Index(reps[s], name="replicate"), columns=cols)
+        for s in labels
+    }
+    frames = []
+    for s in labels:
+        if not counts[s]:
+            continue
+        mean = sums[s] / counts[s]
+        wk = np.arange(mean.size)
+        dates = [date_of(int(w)).isoformat() for w in wk] if date_of else [""] * wk.size
+        frames.append(pd.DataFrame({"scenario": s, "week": wk, "date": dates, "mean": mean}))
+    means = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["scenario", "week", "date", "mean"])
+    )
+    return at, means
+
+
+# -- the result -------------------------------------------------------------------------
+
+
+@dataclass
+class ComparisonResult:
+    """What a finished comparison produced.
+
+    Attributes:
+        out: the output folder (a temporary one when ``compare(out=None)``).
+        baseline: the baseline's label (its scenario name).
+        alternatives: the alternatives' labels.
+        specs: the loaded scenarios by label.
+        reps: replicates per arm (after adaptive precision, the final number).
+        seed: root seed; replicate ``i`` of every arm has seed ``replicate_seed(seed, i)``.
+        weeks: horizon override, if any.
+        table: ``comparison.csv`` (paired differences of outcome probabilities).
+        differences: ``differences.csv`` (numbers and time-limited probabilities).
+        sweep: the underlying :class:`sim.sweep.SweepResult` (all arms).
+        rounds: adaptive-precision batches: reps, runs and the largest half-width.
+        precision: the half-width target, if any.
+        method: the interval method.
+        at_weeks: weeks at which the front and time-limited outcomes were compared.
+        front_mean: each arm's weekly mean front distance (``scenario, week, date, mean``).
+        elapsed: wall time (s).
+        figures: figure key -> path.
+    """
+
+    out: Path
+    baseline: str
+    alternatives: list[str]
+    specs: dict[str, ScenarioSpec]
+    reps: int
+    seed: int
+    weeks: int | None
+    table: pd.DataFrame
+    differences: pd.DataFrame
+    sweep: SweepResult
+    rounds: list[dict[str, Any]]
+    precision: float | None
+    method: str
+    at_weeks: list[int]
+    front_mean: pd.DataFrame = field(default_factory=pd.DataFrame)
+    elapsed: float = 0.0
+    figures: dict[str, Path] = field(default_factory=dict)
+    _tmp: Any = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Each arm's outcome probabilities with Wilson intervals (the sweep's summary)."""
+        return self.sweep.summary
+
+    @property
+    def failures(self) -> int:
+        """Replications that raised (left out of the pairs)."""
+        return int(self.sweep.failures)
+
+    @property
+    def runs(self) -> int:
+        """Replications on disk, all arms."""
+        return self.reps * (1 + len(self.alternatives))
+
+    @property
+    def max_half_width(self) -> float:
+        """The largest 95 % half-width of a reported probability difference."""
+        return _max_half_width(self.table, self.differences)
+
+    @property
+    def converged(self) -> bool:
+        """Whether the precision target (if any) was met."""
+        return self.precision is None or self.max_half_width <= self.precision
+
+    def pairs(self, alternative: str) -> pd.DataFrame:
+        """The per-replicate pairs of one alternative with the baseline (``_base``/``_alt``)."""
+        return pair_runs(self.sweep.runs, self.baseline, alternative)
+
+    def headlines(self, significant_only: bool = False) -> list[str]:
+        """One sentence per alternative and outcome, the way an analyst would say it."""
+        out = []
+        for r in self.table.itertuples(index=False):
+            if significant_only and not r.significant:
+                continue
+            out.append(headline(r._asdict()))
+        return out
+
+
+def _fmt_signed(x: float, digits: int = 3) -> str:
+    return "n/a" if not np.isfinite(x) else f"{x:+.{digits}f}".replace("-", "−")
+
+
+def headline(row: Mapping[str, Any]) -> str:
+    """E.g. "P(victory:LNA) changes by −0.060 [−0.090, −0.030] under X vs Y, paired over 500."""
+    lo, hi = row["ci_low"], row["ci_high"]
+    verdict = (
+        "significant at 95 %"
+        if row["significant"]
+        else ("no replicate changed" if lo == hi else "not significant at 95 %")
+    )
+    return (
+        f"P({row['outcome']}) changes by {_fmt_signed(row['difference'])} "
+        f"[{_fmt_signed(lo)}, {_fmt_signed(hi)}] under {row['alternative']} vs "
+        f"{row['baseline']} ({row['p_baseline']:.3f} → {row['p_alternative']:.3f}), "
+        f"paired over {row['pairs']} replicates; {verdict}"
+    )
+
+
+def _max_half_width(table: pd.DataFrame, differences: pd.DataFrame) -> float:
+    """Largest half-width over the probability-valued intervals."""
+    parts = [table[["ci_low", "ci_high"]]]
+    if len(differences):
+        parts.append(differences.loc[differences["kind"] == "probability", ["ci_low", "ci_high"]])
+    ci = pd.concat(parts, ignore_index=True).astype(float)
+    hw = ((ci["ci_high"] - ci["ci_low"]) / 2).dropna()
+    return float(hw.max()) if len(hw) else math.nan
+
+
+# -- analysis of a finished sweep of the arms ---------------------------------------------
+
+
+def _metric_row(
+    baseline: str,
+    alternative: str,
+    metric: str,
+    kind: str,
+    week: int | None,
+    date: str,
+    b: np.ndarray,
+    a: np.ndarray,
+    stat: tuple[float, str, int],
+) -> dict[str, Any]:
+    """One ``differences.csv`` row: arm means and medians, paired difference and interval."""
+    confidence, method, seed = stat
+    return {
+        "baseline": baseline,
+        "alternative": alternative,
+        "metric": metric,
+        "kind": kind,
+        "week": "" if week is None else int(week),
+        "date": date,
+        **_row(b, a, confidence, method, seed),
+        "median_baseline": float(np.median(b)) if b.size else math.nan,
+        "median_alternative": float(np.median(a)) if a.size else math.nan,
+    }
+
+
+def analyse_pairs(
+    sweep: SweepResult,
+    baseline: str,
+    alternatives: Sequence[str],
+    at_weeks: Sequence[int],
+    confidence: float = 0.95,
+    method: str = "t",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``comparison.csv``, ``differences.csv`` and the weekly mean front, from a sweep of all arms.
+
+    ``differences.csv`` has, per alternative: the paired mean differences of
+    war duration, casualties and stalemate weeks (:data:`METRICS`); the front
+    distance at each of ``at_weeks``; and, at each of those weeks before the
+    horizon, the probability that the war has ended in each decisive outcome
+    by then (``kind == "probability"``, e.g. "Tripoli falls within a year").
+    """
+    runs = sweep.runs
+    labels = list(dict.fromkeys(sweep.summary["outcome"]))
+    spec = sweep.specs[baseline]
+    fronts, means = front_data(
+        sweep.out / FRONT_FILE, [baseline, *alternatives], at_weeks, spec.date_of
+    )
+    tables, rows = [], []
+    for k, alt in enumerate(alternatives):
+        stat = (confidence, method, sweep.seed * 1009 + k)
+        pairs = pair_runs(runs, baseline, alt)
+        tables.append(paired_outcomes(pairs, baseline, alt, labels, *stat))
+        for col, name in METRICS.items():
+            if f"{col}_base" in pairs and f"{col}_alt" in pairs:
+                b = pairs[f"{col}_base"].to_numpy(dtype=float)
+                a = pairs[f"{col}_alt"].to_numpy(dtype=float)
+                rows.append(_metric_row(baseline, alt, name, "number", None, "", b, a, stat))
+        fb, fa = fronts[baseline], fronts[alt]
+        common = pairs.index.intersection(fb.index).intersection(fa.index)
+        end_b = pairs.loc[common, "end_week_base"].to_numpy(dtype=float)
+        end_a = pairs.loc[common, "end_week_alt"].to_numpy(dtype=float)
+        out_b = pairs.loc[common, "outcome_base"].to_numpy(dtype=str)
+        out_a = pairs.loc[common, "outcome_alt"].to_numpy(dtype=str)
+        horizon = min(horizon_of(sweep.specs[s], sweep.weeks) for s in (baseline, alt))
+        for w in at_weeks:
+            day = spec.date_of(w).isoformat()
+            b = fb.loc[common, f"w{w}"].to_numpy(dtype=float)
+            a = fa.loc[common, f"w{w}"].to_numpy(dtype=float)
+            name = f"front distance (km) on {day}"
+            rows.append(_metric_row(baseline, alt, name, "number", w, day, b, a, stat))
+            if w >= horizon:
+                continue  # at the horizon this is comparison.csv's own row
+            for label in labels:
+                if label == "stalemate":
+                    continue  # "stalemate by a date" is not an outcome: the war goes on
+                b = ((out_b == label) & (end_b <= w)).astype(float)
+                a = ((out_a == label) & (end_a <= w)).astype(float)
+                name = f"P({label} by {day})"
+                rows.append(_metric_row(baseline, alt, name, "probability", w, day, b, a, stat))
+    table = (
+        pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COMPARISON_COLUMNS)
+    )
+    return table, pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS), means
+
+
+def next_reps(n: int, half_width: float, target: float, max_reps: int) -> int:
+    """Replicates for the next batch, from the ``1/sqrt(n)`` law with a 10 % margin.
+
+    At least 10 more than now (and a quarter more), at most four times as many
+    and never more than ``max_reps``; rounded up to a multiple of 10.
+    """
+    want = n * (half_width / target) ** 2 * 1.1 if target > 0 else 4 * n
+    step = max(10, math.ceil(n / 4))
+    new = min(max(want, n + step), 4 * n)
+    new = int(math.ceil(new / 10) * 10)
+    return int(min(max_reps, max(new, n + 1)))
+
+
+# -- the comparison -----------------------------------------------------------------------
+
+
+def compare(
+    baseline: str | Path | ScenarioSpec,
+    alternatives: str | Path | ScenarioSpec | Sequence[str | Path | ScenarioSpec],
+    reps: int = 100,
+    seed: int = 0,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    precision: float | None = None,
+    max_reps: int = 2000,
+    weeks: int | None = None,
+    progress: bool = True,
+    *,
+    at_dates: Sequence[str | dt.date] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    method: str = "t",
+    confidence: float = 0.95,
+    executor: str = "auto",
+    scheduler: str | None = None,
+    resume: bool = False,
+    report: bool = True,
+) -> ComparisonResult:
+    """Compare each alternative with the baseline, paired replicate by replicate.
+
+    Args:
+        baseline: the baseline scenario (file or loaded spec).
+        alternatives: one or more what-if scenarios.
+        reps: replicates per arm (the first batch when ``precision`` is given).
+        seed: root seed; replicate ``i`` of every arm uses the same seed.
+        out: output folder; None for a temporary one (no figures or report).
+        workers: worker processes (default: the CPU count).
+        precision: target 95 % half-width of every probability difference;
+            replicates are added in batches until it is met or ``max_reps``.
+        max_reps: the most replicates per arm that ``precision`` may use.
+        weeks: horizon overriding every scenario's ``horizon_weeks``.
+        progress: show the sweep's progress bar.
+        at_dates: dates at which the front (and outcomes so far) are compared;
+            default one year after the start and the horizon.
+        overrides: ``{"dotted.key": value}`` applied to every arm.
+        method: interval method, ``"t"`` or ``"bca"`` (see the module docstring).
+        confidence: interval level.
+        executor: see :func:`sim.sweep.open_backend`.
+        scheduler: a Dask scheduler address.
+        resume: keep the arms' runs already in ``out/arms`` (same design).
+        report: write the figures and ``comparison.md`` (when ``out`` is given).
+
+    Raises:
+        ScenarioError: a scenario or override is invalid.
+        ValueError: bad arguments (two arms with one name, a date outside the runs, ...).
+        StoreError: ``resume`` into a folder holding a different comparison.
+        SweepInterrupted: Ctrl-C; the finished runs are on disk in ``out/arms``.
+    """
+    started = time.perf_counter()
+    if isinstance(alternatives, str | Path | ScenarioSpec):
+        alternatives = [alternatives]
+    alternatives = list(alternatives)
+    if not alternatives:
+        raise ValueError("alternatives: expected at least one what-if scenario, found none")
+    if method not in METHODS:
+        raise ValueError(f"--interval: expected one of {', '.join(METHODS)}, found {method!r}")
+    if precision is not None and not 0 < precision < 1:
+        raise ValueError(f"--precision: expected a half-width between 0 and 1, found {precision}")
+    if precision is not None and max_reps < reps:
+        raise ValueError(f"--max-reps: expected at least --reps ({reps}), found {max_reps}")
+    specs = load_specs([baseline, *alternatives], overrides)
+    labels = list(specs)
+    base, alts = labels[0], labels[1:]
+    horizon = min(horizon_of(s, weeks) for s in specs.values())
+    same_start(specs)
+    at_weeks = weeks_for_dates(at_dates, specs, horizon) if at_dates else default_weeks(horizon)
+
+    tmp = None
+    if out is None:
+        tmp = tempfile.TemporaryDirectory(prefix="proxywar-compare-")
+        out_dir = Path(tmp.name)
+        report = False
+    else:
+        out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        for name in [COMPARISON_FILE, DIFFERENCES_FILE, REPORT_FILE, *FIGURES.values()]:
+            (out_dir / name).unlink(missing_ok=True)
+
+    rounds: list[dict[str, Any]] = []
+    n = int(reps)
+    while True:
+        t0 = time.perf_counter()
+        sweep = run_sweep(
+            list(specs.values()),
+            reps=n,
+            seed=seed,
+            out=out_dir / ARMS_DIR,
+            workers=workers,
+            executor=executor,
+            resume=resume or bool(rounds),
+            weeks=weeks,
+            progress=progress,
+            scheduler=scheduler,
+            report=False,
+        )
+        table, differences, front_mean = analyse_pairs(
+            sweep, base, alts, at_weeks, confidence, method
+        )
+        hw = _max_half_width(table, differences)
+        rounds.append(
+            {
+                "reps": n,
+                "runs": n * len(labels),
+                "executed": sweep.executed,
+                "max_half_width": hw,
+                "seconds": round(time.perf_counter() - t0, 2),
+            }
+        )
+        if precision is None or not np.isfinite(hw) or hw <= precision or n >= max_reps:
+            break
+        n = next_reps(n, hw, precision, max_reps)
+
+    result = ComparisonResult(
+        out=out_dir,
+        baseline=base,
+        alternatives=alts,
+        specs=specs,
+        reps=n,
+        seed=int(seed),
+        weeks=weeks,
+        table=table,
+        differences=differences,
+        sweep=sweep,
+        rounds=rounds,
+        precision=precision,
+        method=method,
+        at_weeks=list(at_weeks),
+        front_mean=front_mean,
+        _tmp=tmp,
+    )
+    table.to_csv(out_dir / COMPARISON_FILE, index=False, float_format="%.6g")
+    differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
+    _write_manifest(result, max_reps, confidence)
+    if report:
+        result.figures = write_figures(result)
+        write_report(result)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> Path:
+    """``manifest.json``: the comparison's design plus the arms' sweep manifest."""
+    arms = json.loads((res.out / ARMS_DIR / MANIFEST_FILE).read_text("utf-8"))
+    manifest = {
+        "command": "compare",
+        "baseline": res.baseline,
+        "alternatives": res.alternatives,
+        "reps": res.reps,
+        "seed": res.seed,
+        "weeks": res.weeks,
+        "pairing": "replicate i of every arm uses the same seed (common random numbers); "
+        "the model draws from separate per-mechanism streams (sim.model.Streams)",
+        "interval": {
+            "method": res.method,
+            "confidence": confidence,
+            "description": (
+                "Student's t on the per-replicate differences (scipy.stats.ttest_1samp)"
+                if res.method == "t"
+                else "BCa bootstrap of the mean per-replicate difference (scipy.stats.bootstrap)"
+            ),
+        },
+        "precision": res.precision,
+        "max_reps": max_reps if res.precision is not None else None,
+        "rounds": res.rounds,
+        "converged": res.converged,
+        "at_weeks": res.at_weeks,
+        "at_dates": [res.specs[res.baseline].date_of(w).isoformat() for w in res.at_weeks],
+        "files": {
+            "arms": f"{ARMS_DIR}/ (a sweep folder: runs.csv, front_series.csv, summary.csv, ...)",
+            "comparison": COMPARISON_FILE,
+            "differences": DIFFERENCES_FILE,
+            "report": REPORT_FILE,
+        },
+        "failures": res.failures,
+    }
+    for key in ("scenarios", "overrides", "seeding", "seeds", "packages", "code"):
+        manifest[key] = arms.get(key)
+    path = res.out / MANIFEST_FILE
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+# -- figures and report ---------------------------------------------------------------------
+
+
+def write_figures(res: ComparisonResult) -> dict[str, Path]:
+    """Draw the comparison's figures into its folder; returns figure key -> path."""
+    from sim import plots
+
+    paths = {k: res.out / name for k, name in FIGURES.items()}
+    plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
+    plots.plot_difference_forest(res.table, res.differences, paths["forest"])
+    objective = res.specs[res.baseline].front.objective
+    if len(res.sweep.front):
+        plots.plot_front_overlay(
+            res.sweep.front, paths["front"], objective=objective, means=res.front_mean
+        )
+    else:
+        paths.pop("front")
+    if len(res.sweep.survival):
+        plots.plot_survival(res.sweep.survival, paths["survival"])
+    else:
+        paths.pop("survival")
+    return paths
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    return "n/a" if not np.isfinite(x) else f"{x:.{digits}f}"
+
+
+def _ci_text(lo: float, hi: float, digits: int = 3) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "n/a"
+    return f"[{_fmt_signed(lo, digits)}, {_fmt_signed(hi, digits)}]"
+
+
+def _digits(values: Sequence[float]) -> int:
+    """Decimals that suit a metric's size (weeks and km: 1, casualties: 0)."""
+    big = max((abs(v) for v in values if np.isfinite(v)), default=0.0)
+    return 0 if big >= 1000 else (1 if big >= 1 else 3)
+
+
+def write_report(res: ComparisonResult) -> Path:
+    """Write ``comparison.md``: the question, the answer in words, tables and figures."""
+    from sim.report import outcome_markdown
+
+    base = res.baseline
+    spec = res.specs[base]
+    figs = {k: p.name for k, p in res.figures.items()}
+    horizon = min(horizon_of(s, res.weeks) for s in res.specs.values())
+    manifest = json.loads((res.out / MANIFEST_FILE).read_text("utf-8"))
+    code = manifest.get("code") or {}
+    rev = code.get("git_revision") or "unknown"
+    if code.get("dirty"):
+        rev += " (with uncommitted changes in sim/)"
+    lines = [
+        f"# Policy comparison: {', '.join(res.alternatives)} vs {base}",
+        "",
+        "**The question.** Does each what-if change the chance of each outcome of the war by "
+        f"{spec.date_of(horizon).isoformat()} (week {horizon}) compared with `{base}`, "
+        "and by how much?",
+        "",
+        f"- baseline `{base}`: {spec.description}",
+    ]
+    for alt in res.alternatives:
+        lines.append(f"- what-if `{alt}`: {res.specs[alt].description}")
+    lines += [
+        "",
+        f"Paired over {res.reps} replicates per arm (root seed {res.seed}; replicate *i* of "
+        "every arm uses the same seed, and each mechanism draws from its own random stream, "
+        "so the arms share their luck and a difference reflects the policy). "
+        f"Code revision `{rev}`.",
+        "",
+    ]
+    if res.precision is not None:
+        verdict = "met" if res.converged else f"**not met** (stopped at --max-reps {res.reps})"
+        steps = " → ".join(str(r["reps"]) for r in res.rounds)
+        lines += [
+            f"Adaptive precision: target half-width {res.precision:g} for every probability "
+            f"difference, {verdict}; replicates per arm by batch: {steps}; "
+            f"{res.runs} runs in all; largest half-width {_fmt(res.max_half_width)}.",
+            "",
+        ]
+    lines += ["## The answer", ""]
+    for alt in res.alternatives:
+        sub = res.table[res.table["alternative"] == alt]
+        lines.append(f"**{alt}:**")
+        lines.append("")
+        for r in sub.itertuples(index=False):
+            lines.append(f"- {headline(r._asdict())}.")
+        lines.append("")
+    lines += [
+        "## Outcome probabilities, paired differences",
+        "",
+        "`difference` = P(alternative) − P(baseline); the 95 % interval is for the paired "
+        "difference (method: "
+        + (
+            "Student's t on the per-replicate differences"
+            if res.method == "t"
+            else "BCa bootstrap of the per-replicate differences"
+        )
+        + "). `changed` counts replicates that ended in this outcome in one arm only "
+        "(baseline only / alternative only); `corr` is the per-replicate correlation of "
+        "the two arms, which is what makes pairing pay.",
+        "",
+    ]
+    t = res.table
+    few = (t["only_baseline"] + t["only_alternative"] < FEW_DISCORDANT) & (
+        t["ci_low"] != t["ci_high"]
+    )
+    lines.append(
+        _md_table(
+            pd.DataFrame(
+                {
+                    "alternative": t["alternative"],
+                    "outcome": t["outcome"],
+                    "P baseline": t["p_baseline"].map(_fmt),
+                    "P alternative": t["p_alternative"].map(_fmt),
+                    "difference": t["difference"].map(_fmt_signed),
+                    "95 % CI": [
+                        _ci_text(a, b) for a, b in zip(t["ci_low"], t["ci_high"], strict=True)
+                    ],
+                    "changed": [
+                        f"{a} / {b}" + (" (few)" if f else "")
+                        for a, b, f in zip(
+                            t["only_baseline"], t["only_alternative"], few, strict=True
+                        )
+                    ],
+                    "corr": t["correlation"].map(lambda x: _fmt(x, 2)),
+                }
+            )
+        )
+    )
+    lines.append("")
+    if few.any():
+        lines += [
+            "(few): fewer than ten replicates changed outcome, so the interval rests on a "
+            "handful of discordant pairs and may be too narrow; add replicates "
+            "(`--reps`, or `--precision`).",
+            "",
+        ]
+    if (t["ci_low"] == t["ci_high"]).any():
+        lines += [
+            "A zero-width interval means no replicate changed outcome: with common random "
+            "numbers the policy made no difference in any of these runs (the rule of three "
+            f"bounds the share of replicates it would change at about {3 / max(res.reps, 1):.3f}).",
+            "",
+        ]
+    if "forest" in figs:
+        lines += [f"![Paired differences]({figs['forest']})", ""]
+    lines += [
+        "Each arm's outcome probabilities with 95 % Wilson intervals:",
+        "",
+        outcome_markdown(res.summary),
+        "",
+    ]
+    if "outcomes" in figs:
+        lines += [f"![Outcome probabilities]({figs['outcomes']})", ""]
+    lines += [
+        "## Time, casualties and the front line",
+        "",
+        "Paired mean differences (alternative − baseline) with 95 % intervals "
+        "(`differences.csv`). War duration is capped at the horizon (runs still going "
+        "count as lasting to it), i.e. the restricted mean duration. The front distance "
+        f"is the road distance from {spec.places[spec.front.objective].name} to the "
+        f"{spec.front.attacker}'s nearest place; smaller means the attacker is closer. "
+        "'P(outcome by date)' is the chance the war has ended that way by that date.",
+        "",
+    ]
+    d = res.differences
+    rows = []
+    for r in d.itertuples(index=False):
+        digits = 3 if r.kind == "probability" else _digits([r.mean_baseline, r.mean_alternative])
+        rows.append(
+            {
+                "alternative": r.alternative,
+                "metric": r.metric,
+                "baseline": _fmt(r.mean_baseline, digits),
+                "alternative mean": _fmt(r.mean_alternative, digits),
+                "medians": (
+                    f"{_fmt(r.median_baseline, digits)} → {_fmt(r.median_alternative, digits)}"
+                    if r.kind == "number"
+                    else ""
+                ),
+                "difference": _fmt_signed(r.difference, digits),
+                "95 % CI": _ci_text(r.ci_low, r.ci_high, digits),
+                "sig.": "yes" if r.significant else "no",
+            }
+        )
+    lines += [_md_table(pd.DataFrame(rows)) if rows else "(no pairs)", ""]
+    times = []
+    for s in [base, *res.alternatives]:
+        med = analysis.median_time(res.sweep.survival, s)
+        times.append(
+            {
+                "arm": s,
+                "median weeks to the end of the war (Kaplan–Meier)": "beyond the horizon"
+                if not np.isfinite(med)
+                else f"{med:.0f}",
+            }
+        )
+    lines += [_md_table(pd.DataFrame(times)), ""]
+    if "front" in figs:
+        lines += [f"![Front line, arms overlaid]({figs['front']})", ""]
+    if "survival" in figs:
+        lines += [f"![Time to each outcome, arms overlaid]({figs['survival']})", ""]
+    lines += [
+        "## Files",
+        "",
+        f"- `{COMPARISON_FILE}`: the outcome table above (contract columns first)",
+        f"- `{DIFFERENCES_FILE}`: durations, casualties, the front on chosen dates, and "
+        "outcomes by those dates",
+        f"- `{ARMS_DIR}/`: every run of every arm (a sweep folder; `--resume` reuses it)",
+        f"- `{MANIFEST_FILE}`: scenario files and hashes, seeds, interval method, batches, "
+        "package versions, code revision",
+    ]
+    if res.failures:
+        lines += [
+            "",
+            f"**{res.failures} replication(s) failed**; their replicates are left out of every "
+            f"paired statistic (see `{ARMS_DIR}/runs.csv`, columns `status` and `error`).",
+        ]
+    path = res.out / REPORT_FILE
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def format_comparison(res: ComparisonResult) -> str:
+    """The outcome and number tables as aligned text (what ``compare`` prints)."""
+
+    def align(head: Sequence[str], rows: list[Sequence[str]], left: int) -> list[str]:
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        fmt = "  ".join(f"{{:{'<' if i < left else '>'}{w}}}" for i, w in enumerate(widths))
+        return [fmt.format(*r) for r in [head, *rows]]
+
+    out: list[str] = []
+    for alt in res.alternatives:
+        t = res.table[res.table["alternative"] == alt]
+        n = int(t["pairs"].max()) if len(t) else 0
+        out.append(f"{alt} vs {res.baseline}: paired over {n} replicates (seed {res.seed})")
+        rows = [
+            (
+                r.outcome,
+                _fmt(r.p_baseline),
+                _fmt(r.p_alternative),
+                _fmt_signed(r.difference),
+                _ci_text(r.ci_low, r.ci_high) + (" *" if r.significant else ""),
+            )
+            for r in t.itertuples(index=False)
+        ]
+        head = ("outcome", "P baseline", "P alternative", "difference", "95% CI (paired)")
+        out += align(head, rows, 1)
+        d = res.differences[res.differences["alternative"] == alt]
+        rows = []
+        for r in d.itertuples(index=False):
+            digits = (
+                3 if r.kind == "probability" else _digits([r.mean_baseline, r.mean_alternative])
+            )
+            rows.append(
+                (
+                    r.metric,
+                    _fmt(r.mean_baseline, digits),
+                    _fmt(r.mean_alternative, digits),
+                    _fmt_signed(r.difference, digits),
+                    _ci_text(r.ci_low, r.ci_high, digits) + (" *" if r.significant else ""),
+                )
+            )
+        if rows:
+            out.append("")
+            out += align(
+                ("metric (mean)", "baseline", "alternative", "difference", "95% CI"), rows, 1
+            )
+        out.append("")
+    out.append("* the 95 % interval excludes 0")
+    return "\n".join(out)
+
+
+def resume_command(args: argparse.Namespace) -> str:
+    """The exact command that resumes the comparison described by ``args``."""
+    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    cmd = [*prog, "compare", args.baseline, *args.alternative, "--reps", str(args.reps)]
+    cmd += ["--seed", str(args.seed), "--out", str(args.out)]
+    for flag in ("weeks", "workers", "precision"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            cmd += [f"--{flag}", str(value)]
+    if getattr(args, "precision", None) is not None:
+        cmd += ["--max-reps", str(args.max_reps)]
+    for item in getattr(args, "set", None) or []:
+        cmd += ["--set", item]
+    for item in getattr(args, "at_date", None) or []:
+        cmd += ["--at-date", item]
+    if getattr(args, "interval", "t") != "t":
+        cmd += ["--interval", args.interval]
+    return shlex.join([*cmd, "--resume"])
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``compare BASELINE ALTERNATIVE... --reps N --seed S --out DIR [--precision H]``.
+
+    Prints the paired tables; exit status 0, 1 when some replications failed
+    (recorded in ``arms/runs.csv``), 2 on bad input, 130 on Ctrl-C.
+    """
+    from sim.cli import UsageError, parse_sets
+    from sim.store import StoreError
+
+    try:  # before the runs: a bad --out is a bad argument, found at once
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"--out: expected a directory that can be created, found {args.out!r} ({exc.strerror})"
+        ) from None
+    try:
+        res = compare(
+            args.baseline,
+            args.alternative,
+            reps=args.reps,
+            seed=args.seed,
+            out=args.out,
+            workers=args.workers,
+            precision=args.precision,
+            max_reps=args.max_reps,
+            weeks=args.weeks,
+            progress=not getattr(args, "no_progress", False),
+            at_dates=getattr(args, "at_date", None) or None,
+            overrides=parse_sets(getattr(args, "set", None)),
+            method=getattr(args, "interval", "t"),
+            executor=getattr(args, "executor", "auto"),
+            scheduler=getattr(args, "scheduler", None),
+            resume=getattr(args, "resume", False),
+        )
+    except SweepInterrupted as exc:
+        print(
+            f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; "
+            f"to finish the comparison run:\n  {resume_command(args)}",
+            file=sys.stderr,
+        )
+        return 130
+    except (StoreError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+    print(format_comparison(res))
+    if res.precision is not None:
+        steps = " -> ".join(str(r["reps"]) for r in res.rounds)
+        state = "met" if res.converged else "NOT met (--max-reps reached)"
+        print(
+            f"\nprecision {res.precision:g}: {state}; largest half-width "
+            f"{_fmt(res.max_half_width)}; replicates per arm by batch {steps}"
+        )
+    print(
+        f"\n{res.runs} runs ({1 + len(res.alternatives)} arms x {res.reps} reps) "
+        f"in {res.elapsed:.1f} s"
+    )
+    names = [COMPARISON_FILE, DIFFERENCES_FILE, MANIFEST_FILE, f"{ARMS_DIR}/"]
+    names += [p.name for p in res.figures.values()]
+    if res.figures:
+        names.append(REPORT_FILE)
+    print(f"wrote {', '.join(names)} in {res.out}")
+    if res.failures:
+        print(
+            f"{res.failures} replications failed and were left out of the pairs; "
+            f"see {res.out / ARMS_DIR / 'runs.csv'}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
