@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 REPS    ?= 200
 WORKERS ?= 2
 
-.PHONY: run test lint format dashboard bench clean venv
+.PHONY: run test lint format dashboard bench clean venv solara-assets
 
 venv: $(STAMP)
 
@@ -19,12 +19,17 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,dask,dashboard]'
 	@touch $(STAMP)
 
+# the dashboard's browser files, from the npm registry into Solara's CDN cache
+# (Solara would fetch them from a CDN that offline machines and CI cannot reach)
+solara-assets: $(STAMP)
+	@sh tools/solara-assets.sh $(VENV)
+
 run: $(STAMP)
 	$(PY) run.py sweep scenarios/libya_2019.toml scenarios/libya_wagner_sanctions.toml \
 		scenarios/libya_wagner_withdrawal.toml scenarios/libya_uae_drones_halt.toml \
 		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results
 
-test: $(STAMP)
+test: $(STAMP) solara-assets
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q
@@ -33,7 +38,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-dashboard: $(STAMP)
+dashboard: $(STAMP) solara-assets
 	$(VENV)/bin/solara run sim/dashboard.py --host 127.0.0.1 --port 8765
 
 bench: $(STAMP)

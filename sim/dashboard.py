@@ -1,0 +1,726 @@
+"""Interactive dashboard: one war on a map, with the main policy levers (Mesa SolaraViz).
+
+Start it with ``make dashboard`` (``solara run sim/dashboard.py --host 127.0.0.1``)
+and open http://127.0.0.1:8765. The sidebar holds Mesa's step / play / reset
+controls and the levers; the page shows the theatre map (places coloured by
+holder, the front line in red), the week's status and charts of the front
+distance, the factions' strength and the support flowing to them.
+
+Why a model subclass: SolaraViz rebuilds the model on *reset* by calling the
+model class with the values of ``model_params``, so every lever has to be a
+constructor argument. :class:`DashboardModel` turns the lever values into
+scenario interventions (appended to the scenario's own) and then builds an
+ordinary :class:`~sim.model.ProxyWarModel`, so the dashboard runs exactly the
+war that ``proxywar run`` would run with the same interventions and seed. The
+scenario argument is called ``scenario_file`` because Mesa's reset passes a
+``mesa.experimental.scenarios.Scenario`` object to any model whose constructor
+takes a ``scenario`` argument.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import solara
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from mesa.visualization import Slider, SolaraViz
+
+from sim.model import ProxyWarModel
+from sim.scenario import (
+    CHANNELS,
+    SCENARIO_DIR,
+    ScenarioError,
+    ScenarioSpec,
+    load_scenario,
+)
+
+NONE = "none"
+#: weeks between a sanction decision and its bite on money and logistics
+#: (assumption, in line with the stylised fact that sanctions act with a lag)
+SANCTION_LAG_WEEKS = 4
+#: places within this road distance (km) of the objective get a zoomed panel
+ZOOM_KM = 50.0
+#: at most this many events in the status panel
+N_EVENTS = 8
+
+#: the lever values the page starts with (and the model's defaults)
+DEFAULTS: dict[str, Any] = {
+    "scenario_file": "libya_2019.toml",
+    "rng": 2019,
+    "sanction_group": NONE,
+    "sanction_week": 26,
+    "sanction_bite": 0.8,
+    "withdraw_backer": NONE,
+    "withdraw_week": 26,
+    "embargo": 0.0,
+}
+
+ATTACKER_COLOUR = "#d08c2e"  # sand
+DEFENDER_COLOUR = "#2c6fbb"  # blue
+FRONT_COLOUR = "#d62728"
+ROAD_COLOUR = "#b5b5b5"
+#: chart margins (fixed: tight_layout on every step is slow)
+CHART_MARGINS = {"left": 0.14, "right": 0.97, "top": 0.9, "bottom": 0.14}
+
+
+# --------------------------------------------------------------------------- levers
+
+
+def scenario_names() -> list[str]:
+    """The scenario files the picker offers (``scenarios/*.toml``)."""
+    return sorted(p.name for p in SCENARIO_DIR.glob("*.toml"))
+
+
+@lru_cache(maxsize=1)
+def _actor_choices() -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """Groups, backers and the longest horizon over every valid scenario.
+
+    Why the union: SolaraViz's inputs are fixed when the page is built, while
+    the scenario picker can change the cast; a lever naming an actor the chosen
+    scenario lacks is ignored and the status panel says so.
+    """
+    groups: set[str] = set()
+    backers: set[str] = set()
+    horizon = 1
+    for name in scenario_names():
+        try:
+            spec = load_scenario(SCENARIO_DIR / name)
+        except ScenarioError:
+            continue
+        groups.update(spec.groups)
+        backers.update(spec.backers)
+        horizon = max(horizon, spec.horizon_weeks)
+    return tuple(sorted(groups)), tuple(sorted(backers)), horizon
+
+
+def parse_seed(value: Any) -> int:
+    """The seed typed in the page (text) as an integer.
+
+    Raises:
+        ValueError: when it is not a whole number.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole-number seed, found {value!r}")
+    if isinstance(value, int | np.integer):
+        return int(value)
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"expected a whole-number seed, found {text!r}") from None
+
+
+def lever_interventions(
+    spec: ScenarioSpec,
+    *,
+    sanction_group: str = NONE,
+    sanction_week: int = 26,
+    sanction_bite: float = 0.8,
+    withdraw_backer: str = NONE,
+    withdraw_week: int = 26,
+    embargo: float = 0.0,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Scenario interventions for the lever values, plus notes on levers ignored.
+
+    Args:
+        spec: the scenario the levers apply to (for its actors and horizon).
+        sanction_group: mercenary group to sanction, or ``"none"``.
+        sanction_week: week the sanction is decided; it bites
+            :data:`SANCTION_LAG_WEEKS` later.
+        sanction_bite: share of the group's financing and logistics blocked.
+        withdraw_backer: backer that withdraws its support, or ``"none"``.
+        withdraw_week: week of the withdrawal.
+        embargo: interdiction probability on every route (sea, air, land) from
+            week 1 for embargoed support; 0 leaves the scenario's embargo alone.
+
+    Returns:
+        ``(interventions, notes)``: interventions as scenario dicts, and one
+        line per lever that could not be applied to this scenario.
+    """
+    out: list[dict[str, Any]] = []
+    notes: list[str] = []
+    last = spec.horizon_weeks
+
+    def week_in_horizon(week: int, what: str) -> int:
+        w = int(week)
+        if not 1 <= w <= last:
+            notes.append(f"{what}: week {w} moved into 1..{last}")
+            w = min(max(w, 1), last)
+        return w
+
+    if sanction_group and sanction_group != NONE:
+        if sanction_group in spec.groups:
+            bite = float(sanction_bite)
+            out.append(
+                {
+                    "type": "sanction",
+                    "group": sanction_group,
+                    "financial": bite,
+                    "logistics": bite,
+                    "lag_weeks": SANCTION_LAG_WEEKS,
+                    "week": week_in_horizon(sanction_week, "sanction"),
+                    "description": f"dashboard: sanctions on {sanction_group} (bite {bite:.2f})",
+                }
+            )
+        else:
+            notes.append(f"sanction: {spec.name} has no group {sanction_group!r}; ignored")
+    if withdraw_backer and withdraw_backer != NONE:
+        if withdraw_backer in spec.backers:
+            out.append(
+                {
+                    "type": "withdraw",
+                    "backer": withdraw_backer,
+                    "week": week_in_horizon(withdraw_week, "withdrawal"),
+                    "description": f"dashboard: {withdraw_backer} withdraws",
+                }
+            )
+        else:
+            notes.append(f"withdrawal: {spec.name} has no backer {withdraw_backer!r}; ignored")
+    if embargo > 0:
+        s = float(embargo)
+        out.append(
+            {
+                "type": "embargo",
+                "sea": s,
+                "air": s,
+                "land": s,
+                "week": 1,
+                "description": f"dashboard: embargo enforced ({s:.0%} interdiction)",
+            }
+        )
+    return out, notes
+
+
+def build_spec(scenario_file: str, **levers: Any) -> tuple[ScenarioSpec, list[str]]:
+    """Load a scenario and append the levers' interventions to its own.
+
+    Returns:
+        The validated scenario and the notes of :func:`lever_interventions`.
+    """
+    spec = load_scenario(scenario_file)
+    extra, notes = lever_interventions(spec, **levers)
+    if not extra:
+        return spec, notes
+    existing = [iv.model_dump(exclude_unset=True) for iv in spec.interventions]
+    return load_scenario(spec, overrides={"interventions": existing + extra}), notes
+
+
+class DashboardModel(ProxyWarModel):
+    """A :class:`ProxyWarModel` whose policy levers are constructor arguments.
+
+    Args:
+        scenario_file: scenario file name in ``scenarios/`` (or a path).
+        rng: the seed (the page's text box gives a string).
+        sanction_group, sanction_week, sanction_bite, withdraw_backer,
+            withdraw_week, embargo: the levers, see :func:`lever_interventions`.
+    """
+
+    def __init__(
+        self,
+        scenario_file: str = DEFAULTS["scenario_file"],
+        rng: Any = DEFAULTS["rng"],
+        sanction_group: str = DEFAULTS["sanction_group"],
+        sanction_week: int = DEFAULTS["sanction_week"],
+        sanction_bite: float = DEFAULTS["sanction_bite"],
+        withdraw_backer: str = DEFAULTS["withdraw_backer"],
+        withdraw_week: int = DEFAULTS["withdraw_week"],
+        embargo: float = DEFAULTS["embargo"],
+    ):
+        notes: list[str] = []
+        try:
+            seed = parse_seed(rng)
+        except ValueError as exc:
+            seed = DEFAULTS["rng"]
+            notes.append(f"seed: {exc}; using {seed}")
+        levers = {
+            "sanction_group": sanction_group,
+            "sanction_week": sanction_week,
+            "sanction_bite": sanction_bite,
+            "withdraw_backer": withdraw_backer,
+            "withdraw_week": withdraw_week,
+            "embargo": embargo,
+        }
+        spec, lever_notes = build_spec(scenario_file, **levers)
+        super().__init__(scenario=spec, rng=seed, collect=True)
+        self.seed = seed
+        self.scenario_file = scenario_file
+        self.levers = levers
+        self.lever_notes = notes + lever_notes
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def faction_colours(model: ProxyWarModel) -> dict[str, str]:
+    """Attacker in sand, defender in blue (the same in every panel)."""
+    out = {}
+    for f in model.factions:
+        out[f.fid] = ATTACKER_COLOUR if f.fid == model.attacker_id else DEFENDER_COLOUR
+    return out
+
+
+def _zoom_places(model: ProxyWarModel) -> list[int]:
+    """Places close to the objective, where the map is too crowded to read."""
+    th = model.theatre
+    near = [i for i in range(len(th.ids)) if th.dist[model.objective, i] <= ZOOM_KM]
+    return near if len(near) >= 3 else []
+
+
+def _draw_network(
+    model: ProxyWarModel, ax: Any, subset: list[int] | None, labels: set[int], size: float
+) -> None:
+    """Roads, front edges, places and names on one axes."""
+    th = model.theatre
+    colours = faction_colours(model)
+    keep = set(range(len(th.ids))) if subset is None else set(subset)
+    front = set(th.front_edges())
+    roads, front_segs = [], []
+    for a, b in th.edges:
+        if a not in keep and b not in keep:
+            continue
+        pa, pb = th.places[a], th.places[b]
+        seg = [(pa.lon, pa.lat), (pb.lon, pb.lat)]
+        (front_segs if (a, b) in front else roads).append(seg)
+    ax.add_collection(LineCollection(roads, colors=ROAD_COLOUR, linewidths=1.3, zorder=1))
+    ax.add_collection(
+        LineCollection(
+            front_segs,
+            colors=FRONT_COLOUR,
+            linewidths=3.0,
+            linestyles=(0, (3, 1.5)),
+            zorder=2,
+            label="front line",
+        )
+    )
+    idx = sorted(keep)
+    value = np.asarray(model.place_value, dtype=float)[idx]
+    ax.scatter(
+        [th.places[i].lon for i in idx],
+        [th.places[i].lat for i in idx],
+        s=size * (1.0 + 1.5 * value),
+        c=[colours.get(th.holder[i], "#777777") for i in idx],
+        edgecolors="black",
+        linewidths=0.7,
+        zorder=3,
+    )
+    if model.objective in keep:
+        obj = th.places[model.objective]
+        ax.scatter(
+            [obj.lon],
+            [obj.lat],
+            s=size * 5.0,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.2,
+            zorder=4,
+        )
+    x0, x1 = min(th.places[i].lon for i in idx), max(th.places[i].lon for i in idx)
+    for i in idx:
+        if i in labels:
+            p = th.places[i]
+            # names of places in the eastern third go to their left, to stay inside the frame
+            right = x1 > x0 and (p.lon - x0) / (x1 - x0) > 0.67
+            ax.annotate(
+                p.name.split(" (")[0],
+                (p.lon, p.lat),
+                xytext=(-4 if right else 4, 3),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=6.5,
+                zorder=5,
+                color="#222222",
+            )
+
+
+def _frame(ax: Any, lons: list[float], lats: list[float], pad: float) -> None:
+    """Equal-distance aspect at this latitude and a margin around the places."""
+    ax.set_xlim(min(lons) - pad, max(lons) + pad)
+    ax.set_ylim(min(lats) - pad, max(lats) + pad)
+    ax.set_aspect(1.0 / np.cos(np.radians(np.mean(lats))))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#f6f3ec")
+
+
+#: corners of the map (axes fractions) for the zoom panel and the legend
+_CORNERS = {
+    "lower left": (0.01, 0.01),
+    "lower right": (0.57, 0.01),
+    "upper left": (0.01, 0.57),
+    "upper right": (0.57, 0.57),
+}
+
+
+def _emptiest_corners(ax: Any, lons: list[float], lats: list[float]) -> list[str]:
+    """Corners of the map ordered by how few places they would hide."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    fx = (np.asarray(lons) - x0) / (x1 - x0)
+    fy = (np.asarray(lats) - y0) / (y1 - y0)
+
+    def hidden(corner: str) -> int:
+        cx, cy = _CORNERS[corner]
+        return int(np.sum((fx >= cx) & (fx <= cx + 0.42) & (fy >= cy) & (fy <= cy + 0.42)))
+
+    return sorted(_CORNERS, key=hidden)  # stable: ties keep the listed order
+
+
+def draw_map(model: ProxyWarModel, fig: Figure) -> None:
+    """The theatre: places coloured by holder, roads, the front (red dashes), names.
+
+    The places near the objective get a zoomed panel in the emptiest corner,
+    since at theatre scale the suburbs where the war is fought overlap.
+    """
+    th = model.theatre
+    zoom = _zoom_places(model)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.9))
+    lons = [p.lon for p in th.places]
+    lats = [p.lat for p in th.places]
+    labels = set(range(len(th.ids))) - set(zoom)
+    if zoom:
+        labels.add(model.objective)
+    _draw_network(model, ax, None, labels, size=40)
+    _frame(ax, lons, lats, 0.5)
+    corners = _emptiest_corners(ax, lons, lats)
+    if zoom:
+        cx, cy = _CORNERS[corners.pop(0)]
+        axz = ax.inset_axes((cx, cy, 0.42, 0.42))
+        _draw_network(model, axz, zoom, set(zoom), size=55)
+        zl = [th.places[i].lon for i in zoom]
+        za = [th.places[i].lat for i in zoom]
+        _frame(axz, zl, za, 0.06)
+        axz.set_facecolor("#fffdf7")
+        zx0, zx1 = axz.get_xlim()
+        zy0, zy1 = axz.get_ylim()
+        ax.indicate_inset((zx0, zy0, zx1 - zx0, zy1 - zy0), edgecolor="#555555", alpha=0.8)
+        axz.set_title(
+            f"≤ {ZOOM_KM:.0f} km from {th.places[model.objective].name}", fontsize=7, pad=2
+        )
+    colours = faction_colours(model)
+    handles: list[Any] = [
+        Patch(fc=colours[f.fid], ec="black", label=f"{f.fid}: {th.count(f.fid)} places")
+        for f in model.factions
+    ]
+    handles.append(Line2D([], [], color=FRONT_COLOUR, lw=2.5, ls=(0, (3, 1.5)), label="front line"))
+    ax.legend(handles=handles, loc=corners[0], fontsize=7, framealpha=0.9)
+    fig.suptitle(
+        f"Week {model.week} · {model.date:%d %b %Y} · front {model.front_km:.0f} km "
+        f"from {th.places[model.objective].name}",
+        fontsize=9,
+        x=0.02,
+        y=0.985,
+        ha="left",
+    )
+
+
+def _weekly(model: ProxyWarModel) -> Any:
+    """The DataCollector's weekly table (one row per week, from week 0)."""
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
+    ax.set_xlim(0, model.horizon)
+    ax.set_xlabel("week")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    for iv in model.interventions:
+        # dated ones at the week they are in force from; conditional ones when they fired
+        week = iv.week()
+        if week is None:
+            week = iv.fired_week
+        if week is None:
+            continue
+        fired = iv.fired_week is not None
+        ax.axvline(week, color="#444444", lw=0.9, ls="-" if fired else ":", alpha=0.8)
+        ax.annotate(
+            iv.label(),
+            (week, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, 3),
+            textcoords="offset points",
+            rotation=90,
+            va="bottom",
+            fontsize=7,
+            color="#444444",
+        )
+
+
+def draw_front(model: ProxyWarModel, fig: Figure) -> None:
+    """Front distance over time, with stalemate and ceasefire weeks shaded."""
+    ax = fig.subplots()
+    df = _weekly(model)
+    weeks = df["week"].to_numpy()
+    ax.plot(weeks, df["front_km"].to_numpy(), color=FRONT_COLOUR, lw=2, label="front")
+    top = max(float(df["front_km"].max()), 1.0) * 1.1
+    for col, colour, label in (
+        ("stalemate", "#999999", "stalemate"),
+        ("ceasefire", "#5aa469", "ceasefire"),
+    ):
+        flag = df[col].to_numpy(dtype=bool)
+        if flag.any():
+            ax.fill_between(weeks, 0, top, where=flag, step="mid", color=colour, alpha=0.25)
+            ax.plot([], [], color=colour, alpha=0.4, lw=6, label=label)
+    ax.set_ylim(0, top)
+    _time_axis(model, ax, f"km from {model.theatre.places[model.objective].name}")
+    ax.set_title(f"Front line: distance of {model.attacker_id} from the objective", fontsize=10)
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
+    fig.subplots_adjust(**CHART_MARGINS)
+
+
+def draw_strength(model: ProxyWarModel, fig: Figure) -> None:
+    """Fighters of each faction over time (contracted fighters dashed)."""
+    ax = fig.subplots()
+    df = _weekly(model)
+    colours = faction_colours(model)
+    for f in model.factions:
+        c = colours[f.fid]
+        ax.plot(df["week"], df[f"fighters_{f.fid}"], color=c, lw=2, label=f"{f.fid} fighters")
+        merc = df[f"mercenaries_{f.fid}"]
+        if merc.max() > 0:
+            ax.plot(df["week"], merc, color=c, lw=1.4, ls="--", label=f"{f.fid} contracted")
+    ax.set_ylim(bottom=0)
+    _time_axis(model, ax, "fighters")
+    ax.set_title("Faction strength", fontsize=10)
+    ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
+    fig.subplots_adjust(**CHART_MARGINS)
+
+
+def support_value(model: ProxyWarModel) -> dict[str, np.ndarray]:
+    """Support delivered to each faction per week, in MUSD-equivalent.
+
+    Why not a plain sum over channels: the channels have different units
+    (MUSD, an arms index, drones, advisers); weighting each by its unit cost
+    (the mean over the faction's backers) makes them addable, and matches the
+    "shipped" value the support network records, so the gap shows shipments
+    intercepted by an embargo or still in transit.
+    """
+    df = _weekly(model)
+    out: dict[str, np.ndarray] = {}
+    for f in model.factions:
+        total = np.zeros(len(df))
+        for ch in CHANNELS:
+            costs = [
+                b.channels[ch].unit_cost
+                for b in model.backers
+                if b.client is f and ch in b.channels
+            ]
+            cost = max(float(np.mean(costs)), 1e-3) if costs else 1e-3
+            total += df[f"support_{f.fid}_{ch}"].to_numpy(dtype=float) * cost
+        out[f.fid] = total
+    return out
+
+
+def draw_support(model: ProxyWarModel, fig: Figure) -> None:
+    """Support per faction and week: delivered (solid) and shipped (dotted)."""
+    ax = fig.subplots()
+    df = _weekly(model)
+    colours = faction_colours(model)
+    delivered = support_value(model)
+    shipped = model.support.value_by_week
+    for f in model.factions:
+        c = colours[f.fid]
+        ax.plot(df["week"], delivered[f.fid], color=c, lw=2, label=f"{f.fid} delivered")
+        s = shipped.get(f.fid, [])
+        if s:
+            ax.plot(range(1, len(s) + 1), s, color=c, lw=1.2, ls=":", label=f"{f.fid} shipped")
+    ax.set_ylim(bottom=0)
+    _time_axis(model, ax, "MUSD-equivalent / week")
+    ax.set_title("Support from foreign backers", fontsize=10)
+    ax.legend(loc="lower right", fontsize=7, ncol=2, framealpha=0.85)
+    fig.subplots_adjust(**CHART_MARGINS)
+
+
+def draw_morale(model: ProxyWarModel, fig: Figure) -> None:
+    """Morale (solid) and coalition cohesion (dashed) of each faction."""
+    ax = fig.subplots()
+    df = _weekly(model)
+    colours = faction_colours(model)
+    for f in model.factions:
+        c = colours[f.fid]
+        ax.plot(df["week"], df[f"morale_{f.fid}"], color=c, lw=2, label=f"{f.fid} morale")
+        ax.plot(df["week"], df[f"cohesion_{f.fid}"], color=c, lw=1.2, ls="--", label="cohesion")
+    ax.set_ylim(0, 1.02)
+    _time_axis(model, ax, "0-1")
+    ax.set_title("Morale and cohesion", fontsize=10)
+    ax.legend(loc="lower right", fontsize=7, ncol=2, framealpha=0.85)
+    fig.subplots_adjust(**CHART_MARGINS)
+
+
+def status_html(model: ProxyWarModel) -> str:
+    """The week, the outcome so far, the levers and the last events, as HTML.
+
+    Why HTML and not ``solara.Markdown``: Solara's Markdown component loads a
+    diagram library from its CDN on every page, which an offline machine lacks.
+    """
+    spec = model.spec
+    e = html.escape
+    obj = e(model.theatre.places[model.objective].name)
+    out = [
+        f'<h3 class="pw-week">Week {model.week} of {model.horizon} · {model.date:%d %B %Y}</h3>',
+        f"<p><b>{e(spec.name)}</b>: {e(spec.description)}</p>",
+    ]
+    if model.running:
+        state = "fighting"
+        if model.ceasefire_on:
+            state = "ceasefire holding"
+        elif model.termination.stalemate:
+            state = "stalemate"
+    else:
+        end = model.end_week if model.end_week is not None else model.week
+        state = f"<b>ended: {e(str(model.summary()['outcome']))}</b> in week {end}"
+    out.append(
+        f"<p>Front <b>{model.front_km:.0f} km</b> from {obj} · {state} · "
+        f"casualties {model.total_casualties():,.0f}</p>"
+    )
+    head = ("faction", "places", "fighters", "contracted", "morale", "posture")
+    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    colours = faction_colours(model)
+    for f in model.factions:
+        merc = sum(g.fighters for g in model.groups_of(f) if g.active)
+        cells = (
+            f'<span style="color:{colours[f.fid]}">&#9632;</span> {e(f.fid)}',
+            str(model.theatre.count(f.fid)),
+            f"{f.fighters:,.0f}",
+            f"{merc:,.0f}",
+            f"{f.morale:.2f}",
+            e(str(f.posture)),
+        )
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out.append('<table class="pw-table">' + "".join(rows) + "</table>")
+    levers = getattr(model, "levers", None)
+    if levers is not None:
+        parts = [f"seed {getattr(model, 'seed', '?')}"]
+        if levers["sanction_group"] != NONE:
+            parts.append(
+                f"sanctions on {e(levers['sanction_group'])} from week "
+                f"{levers['sanction_week']} (bite {levers['sanction_bite']:.2f}, "
+                f"lag {SANCTION_LAG_WEEKS} weeks)"
+            )
+        if levers["withdraw_backer"] != NONE:
+            parts.append(
+                f"{e(levers['withdraw_backer'])} withdraws in week {levers['withdraw_week']}"
+            )
+        if levers["embargo"] > 0:
+            parts.append(f"embargo {levers['embargo']:.0%} interdiction")
+        out.append("<p><b>Levers:</b> " + "; ".join(parts) + "</p>")
+        notes = getattr(model, "lever_notes", [])
+        if notes:
+            out.append("<ul>" + "".join(f"<li><i>{e(n)}</i></li>" for n in notes) + "</ul>")
+    events = model.events_log[-N_EVENTS:]
+    if events:
+        items = "".join(
+            f"<li>week {w} ({spec.date_of(w):%d %b %Y}): {e(text)}</li>"
+            for w, text in reversed(events)
+        )
+        out.append(f"<p><b>Last events</b></p><ul>{items}</ul>")
+    else:
+        out.append("<p><i>No events yet.</i></p>")
+    return "\n".join(out)
+
+
+STATUS_CSS = "font-size: 14px; line-height: 1.35; padding: 4px 8px;"
+TABLE_CSS = """<style>
+.pw-table { border-collapse: collapse; margin: 4px 0 8px 0; }
+.pw-table th, .pw-table td { padding: 2px 10px; text-align: right; }
+.pw-table th:first-child, .pw-table td:first-child,
+.pw-table th:last-child, .pw-table td:last-child { text-align: left; }
+.pw-table tr:first-child { border-bottom: 1px solid #999; }
+.pw-week { margin: 0 0 6px 0; }
+</style>"""
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _figure_component(draw: Any, size: tuple[float, float]) -> Any:
+    """A page component that draws one matplotlib figure of the model."""
+
+    def component(model: ProxyWarModel) -> Any:
+        fig = Figure(figsize=size, dpi=100)
+        draw(model, fig)
+        return solara.FigureMatplotlib(fig, format="png")
+
+    component.__name__ = draw.__name__.replace("draw_", "").title() + "View"
+    return component
+
+
+def StatusView(model: ProxyWarModel) -> Any:  # noqa: N802 (a Solara component)
+    """The week, outcome, levers and recent events."""
+    return solara.HTML(tag="div", unsafe_innerHTML=TABLE_CSS + status_html(model), style=STATUS_CSS)
+
+
+#: the page's panels, in the order they fill the grid (two per row)
+COMPONENTS = [
+    _figure_component(draw_map, (5.4, 4.2)),
+    StatusView,
+    _figure_component(draw_front, (5.4, 3.7)),
+    _figure_component(draw_strength, (5.4, 3.7)),
+    _figure_component(draw_support, (5.4, 3.7)),
+    _figure_component(draw_morale, (5.4, 3.7)),
+]
+
+
+def model_params() -> dict[str, Any]:
+    """SolaraViz inputs: the scenario picker, the levers and the seed."""
+    groups, backers, horizon = _actor_choices()
+    scenarios = scenario_names() or [DEFAULTS["scenario_file"]]
+    return {
+        "scenario_file": {
+            "type": "Select",
+            "value": DEFAULTS["scenario_file"]
+            if DEFAULTS["scenario_file"] in scenarios
+            else scenarios[0],
+            "values": scenarios,
+            "label": "Scenario",
+        },
+        "rng": {"type": "InputText", "value": str(DEFAULTS["rng"]), "label": "Seed"},
+        "sanction_group": {
+            "type": "Select",
+            "value": DEFAULTS["sanction_group"],
+            "values": [NONE, *groups],
+            "label": "Sanction a mercenary group",
+        },
+        "sanction_week": Slider("Sanctions decided in week", DEFAULTS["sanction_week"], 1, horizon),
+        "sanction_bite": Slider(
+            "Sanction bite (money, logistics)", DEFAULTS["sanction_bite"], 0.0, 1.0, 0.05
+        ),
+        "withdraw_backer": {
+            "type": "Select",
+            "value": DEFAULTS["withdraw_backer"],
+            "values": [NONE, *backers],
+            "label": "Backer withdraws",
+        },
+        "withdraw_week": Slider("Withdrawal in week", DEFAULTS["withdraw_week"], 1, horizon),
+        "embargo": Slider(
+            "Embargo enforcement (interdiction)", DEFAULTS["embargo"], 0.0, 1.0, 0.05
+        ),
+    }
+
+
+def _initial_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The constructor values matching the inputs' initial positions."""
+    out = {}
+    for key, opt in params.items():
+        out[key] = opt.value if isinstance(opt, Slider) else opt["value"]
+    return out
+
+
+@solara.component
+def Page() -> None:  # noqa: N802 (the name `solara run` looks for)
+    """The dashboard; each browser session gets its own war."""
+    params = solara.use_memo(model_params, [])
+    model = solara.use_memo(lambda: DashboardModel(**_initial_params(params)), [])
+    SolaraViz(
+        model,
+        components=COMPONENTS,
+        model_params=params,
+        name="proxywar: a proxy war, week by week",
+        play_interval=150,
+    )
