@@ -284,7 +284,10 @@ def survival_curves(
     """Time to each outcome as survival curves, weeks ``0..horizon``.
 
     Runs still going at the horizon (outcome ``stalemate`` with ``end_week``
-    at the horizon) are right-censored there. For each scenario:
+    at or past the horizon) are right-censored. A run whose ceasefire was
+    still being tested at the horizon may end a few weeks after it; the grid
+    stops at the horizon, where such a war counts as still going. For each
+    scenario:
 
     * ``outcome == "ended"``: probability the war is still going at week t
       (every decided run is an event).

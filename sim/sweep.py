@@ -192,7 +192,8 @@ def run_replication(
         ``model.summary()``, ``stalemate_spells`` (``;``-separated spell
         lengths), ``status="ok"`` and ``error=""``; ``front`` has the front
         distance (km) for weeks ``0..horizon``, padded with its last value after
-        an early end.
+        an early end (and cut at the horizon if a ceasefire still being tested
+        there made the run go on a few weeks).
 
     Raises:
         Exception: whatever the model raises (the sweep records it as a failure).
@@ -392,7 +393,7 @@ def open_backend(
     raise ValueError(f"executor: expected auto, inline, process or dask, found {executor!r}")
 
 
-def chunk_size(n_jobs: int, workers: int, cap: int = 64) -> int:
+def chunk_size(n_jobs: int, workers: int, cap: int = 20) -> int:
     """Runs per task: ~8 tasks per worker for load balance, at most ``cap`` each."""
     return max(1, min(cap, math.ceil(n_jobs / max(1, workers * 8))))
 
@@ -679,13 +680,12 @@ def run_sweep(
     else:
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
-    seeds = replicate_seeds(seed, reps)
     manifest = {
         "command": "sweep",
         **design,
         "reps": int(reps),
         "seeding": SEEDING,
-        "seeds": seeds,
+        "seeds": replicate_seeds(seed, reps),
         "files": {
             "runs": RUNS_FILE,
             "front_series": FRONT_FILE,
@@ -702,23 +702,24 @@ def run_sweep(
         "status": "running",
     }
     _write_json(manifest_path, manifest)
+    del manifest  # re-read at the end: nothing per run stays in memory
 
     store = RunStore(out_dir, run_columns(specs.values()))
     store.open(resume=resume)
     done = store.done(labels, reps) if resume else {s: np.zeros(reps, bool) for s in labels}
-    jobs: list[Job] = [
-        (s, i, seeds[i]) for i in range(reps) for s in labels if not done[s][i]
-    ]  # replicate-major: an interrupted sweep has every scenario equally far
     already = sum(int(d.sum()) for d in done.values())
+    todo = len(labels) * reps - already
 
     executed = 0
-    if jobs:
+    if todo:
         executed = _execute(
-            jobs, specs, store, executor, workers, scheduler, weeks, progress, chunk, already, reps
-        )
+            _Plan(labels, reps, seed, done, todo),
+            specs, store, executor, workers, scheduler, weeks, progress, chunk,
+        )  # fmt: skip
     store.finalize(labels)
 
     tables = analyse(out_dir, specs, weeks)
+    manifest = json.loads(manifest_path.read_text("utf-8"))
     manifest.update(status="complete", runs=len(labels) * reps, failures=tables["failures"])
     _write_json(manifest_path, manifest)
     result = SweepResult(
@@ -762,8 +763,39 @@ def _sigint_deferred() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+@dataclass
+class _Plan:
+    """The replications still to run, generated lazily (no per-run list in memory)."""
+
+    labels: list[str]
+    reps: int
+    seed: int
+    done: dict[str, np.ndarray]
+    todo: int
+
+    def chunks(self, size: int) -> Iterator[list[Job]]:
+        """Chunks of ``size`` jobs, replicate-major.
+
+        Why replicate-major: an interrupted sweep then has every scenario
+        equally far along, so its runs still pair up across scenarios.
+        """
+        batch: list[Job] = []
+        for i in range(self.reps):
+            pending = [s for s in self.labels if not self.done[s][i]]
+            if not pending:
+                continue
+            rs = replicate_seed(self.seed, i)
+            for s in pending:
+                batch.append((s, i, rs))
+                if len(batch) == size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+
 def _execute(
-    jobs: list[Job],
+    plan: _Plan,
     specs: dict[str, ScenarioSpec],
     store: RunStore,
     executor: str | cf.Executor,
@@ -772,28 +804,26 @@ def _execute(
     weeks: int | None,
     progress: bool,
     chunk: int | None,
-    already: int,
-    reps: int,
 ) -> int:
     """Send the jobs in chunks through the executor, appending results as they come.
 
-    At most a few chunks per worker are in flight, so memory does not grow
-    with the number of runs. Returns how many replications were stored.
+    At most a few chunks per worker are in flight and the jobs are generated
+    as they are sent, so memory does not grow with the number of runs.
+    Returns how many replications were stored.
     """
     from tqdm import tqdm
 
     guess = workers or os.cpu_count() or 1
-    size = chunk or chunk_size(len(jobs), guess)
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    backend = open_backend(executor, specs, workers, scheduler, n_chunks=len(chunks))
+    size = chunk or chunk_size(plan.todo, guess)
+    backend = open_backend(executor, specs, workers, scheduler, math.ceil(plan.todo / size))
     if chunk is None and backend.workers != guess:
-        size = chunk_size(len(jobs), backend.workers)
-        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        size = chunk_size(plan.todo, backend.workers)
     window = max(2, backend.workers * 3)
-    total = len(jobs) + already
-    labels = list(specs)
+    labels, reps = plan.labels, plan.reps
+    already = len(labels) * reps - plan.todo
+    total = len(labels) * reps
     bar = tqdm(
-        total=len(jobs),
+        total=plan.todo,
         unit="run",
         desc="sweep" if not already else f"sweep ({already} resumed)",
         disable=not progress,
@@ -803,7 +833,7 @@ def _execute(
     )
     stored = 0
     pending: dict[cf.Future, list[Job]] = {}
-    feed = iter(chunks)
+    feed = plan.chunks(size)
 
     def save(results: list[Result]) -> None:
         nonlocal stored
