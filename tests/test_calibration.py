@@ -1,0 +1,21 @@
+"""A light version of the Libya calibration check (the full one: python -m sim.calibration)."""
+
+from sim.calibration import FRONT_BAND_KM, check
+
+
+def test_libya_front_stalls_in_tripolis_southern_reaches_by_december_2019():
+    res = check("libya_2019.toml", range(40))
+    # the seed article: stalled "along Tripoli's southern reaches" on 5 December 2019
+    assert res.in_band >= 0.8, res.lines()
+    assert res.not_fallen >= 0.85, res.lines()
+    # the offensive did move: the LNA is closer than its start line (Aziziya, 46 km)
+    assert (res.front_km < 46).mean() >= 0.8
+    assert (
+        FRONT_BAND_KM[0] <= float(sorted(res.front_km)[len(res.front_km) // 2]) <= FRONT_BAND_KM[1]
+    )
+
+
+def test_casualties_in_the_first_three_months_are_of_the_who_order_of_magnitude():
+    res = check("libya_2019.toml", range(20))
+    # WHO, July 2019: 6,606 killed and wounded; the model counts fighters only
+    assert 2000 <= float(sorted(res.casualties_13)[10]) <= 12000
