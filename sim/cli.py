@@ -113,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="YYYY-MM-DD",
-        help="compare the front (and outcomes so far) on this date; repeatable "
-        "(default: one year in, and the horizon)",
+        help="compare the front (and outcomes so far) on this date as well as at the "
+        "horizon; repeatable (default: one year in)",
     )
     c.add_argument("--interval", choices=("t", "bca"), default="t")
     c.add_argument("--resume", action="store_true")

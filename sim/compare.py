@@ -37,7 +37,9 @@ that means *no replicate changed*. Fewer than two pairs give ``[nan, nan]``.
 Adaptive precision (``precision=H``): replications are added in batches
 (``--resume`` of the same sweep, so earlier runs are kept) until every
 reported probability difference has a 95 % half-width ``<= H`` or
-``max_reps`` is reached. The next batch size comes from the ``1/sqrt(n)`` law:
+``max_reps`` is reached (a zero-width interval counts as ``3 / n``, the rule
+of three, so that a handful of unchanged pairs does not stop the batches).
+The next batch size comes from the ``1/sqrt(n)`` law:
 ``n * (half_width / H)**2`` with a 10 % margin, at most four times the
 current size. Looking at the data between batches is a sequential procedure
 (Chow-Robbins fixed-width intervals): its coverage is nominal as ``H`` gets
@@ -281,7 +283,7 @@ def pair_runs(runs: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFra
     good = analysis.ok_runs(runs)
     b = good[good["scenario"] == baseline].set_index("replicate")
     a = good[good["scenario"] == alternative].set_index("replicate")
-    return b.join(a, how="inner", lsuffix="_base", rsuffix="_alt").sort_index()
+    return b.add_suffix("_base").join(a.add_suffix("_alt"), how="inner").sort_index()
 
 
 # -- dates at which the front is compared -------------------------------------------------
@@ -452,7 +454,7 @@ class ComparisonResult:
 
     @property
     def max_half_width(self) -> float:
-        """The largest 95 % half-width of a reported probability difference."""
+        """The largest 95 % half-width of a probability difference (zero widths as 3/n)."""
         return _max_half_width(self.table, self.differences)
 
     @property
@@ -495,12 +497,22 @@ def headline(row: Mapping[str, Any]) -> str:
 
 
 def _max_half_width(table: pd.DataFrame, differences: pd.DataFrame) -> float:
-    """Largest half-width over the probability-valued intervals."""
-    parts = [table[["ci_low", "ci_high"]]]
+    """Largest half-width over the probability-valued intervals (the stopping statistic).
+
+    A zero-width interval (no replicate changed) counts as ``3 / pairs``: seeing
+    no discordant pair in ``n`` only bounds the share of replicates a policy
+    changes by about ``3 / n`` (the rule of three), so ten unchanged pairs must
+    not pass for a precise answer.
+    """
+    cols = ["ci_low", "ci_high", "pairs"]
+    parts = [table[cols]]
     if len(differences):
-        parts.append(differences.loc[differences["kind"] == "probability", ["ci_low", "ci_high"]])
+        parts.append(differences.loc[differences["kind"] == "probability", cols])
     ci = pd.concat(parts, ignore_index=True).astype(float)
-    hw = ((ci["ci_high"] - ci["ci_low"]) / 2).dropna()
+    hw = (ci["ci_high"] - ci["ci_low"]) / 2
+    zero = (hw == 0) & (ci["pairs"] > 0)
+    hw[zero] = 3.0 / ci.loc[zero, "pairs"]
+    hw = hw.dropna()
     return float(hw.max()) if len(hw) else math.nan
 
 
@@ -644,8 +656,8 @@ def compare(
         max_reps: the most replicates per arm that ``precision`` may use.
         weeks: horizon overriding every scenario's ``horizon_weeks``.
         progress: show the sweep's progress bar.
-        at_dates: dates at which the front (and outcomes so far) are compared;
-            default one year after the start and the horizon.
+        at_dates: dates at which the front (and outcomes so far) are compared,
+            besides the horizon; default: one year after the start.
         overrides: ``{"dotted.key": value}`` applied to every arm.
         method: interval method, ``"t"`` or ``"bca"`` (see the module docstring).
         confidence: interval level.
@@ -677,7 +689,11 @@ def compare(
     base, alts = labels[0], labels[1:]
     horizon = min(horizon_of(s, weeks) for s in specs.values())
     same_start(specs)
-    at_weeks = weeks_for_dates(at_dates, specs, horizon) if at_dates else default_weeks(horizon)
+    at_weeks = (
+        sorted({*weeks_for_dates(at_dates, specs, horizon), horizon})
+        if at_dates
+        else default_weeks(horizon)
+    )
 
     tmp = None
     if out is None:
