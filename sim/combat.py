@@ -76,16 +76,28 @@ def lanchester_square(
 def _time_to_break(
     x0: float, y0: float, alpha: float, beta: float, side: int, frac: float
 ) -> float:
-    """Earliest time in [0, 1] at which ``side`` (0 attacker, 1 defender) has lost ``frac``."""
-    lo, hi = 0.0, 1.0
-    start = (x0, y0)[side]
-    for _ in range(20):  # bisection: losses grow monotonically with time
-        mid = 0.5 * (lo + hi)
-        if 1.0 - lanchester_square(x0, y0, alpha, beta, mid)[side] / start >= frac:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    """Earliest time at which ``side`` (0 attacker, 1 defender) has lost ``frac`` of itself.
+
+    Closed form: with ``u = exp(w t)`` the square law gives
+    ``s(u) = (a u + c / u) / 2`` with ``a = s0 - e0 k`` and ``c = s0 + e0 k``
+    (``k`` the ratio of kill rates), so ``s = (1 - frac) s0`` is a quadratic in
+    ``u`` whose first root past ``u = 1`` is ``(sb - sqrt(sb**2 - a c)) / a``.
+    Returns 2.0 (beyond the week) when the breakpoint is never reached.
+    """
+    w = math.sqrt(alpha * beta)
+    if side == 0:
+        s0, e0, k = x0, y0, math.sqrt(beta / alpha)
+    else:
+        s0, e0, k = y0, x0, math.sqrt(alpha / beta)
+    a, c = s0 - e0 * k, s0 + e0 * k
+    sb = (1.0 - frac) * s0
+    disc = sb * sb - a * c
+    if disc < 0:
+        return 2.0
+    u = c / (2.0 * sb) if abs(a) < 1e-12 * s0 else (sb - math.sqrt(disc)) / a
+    if u < 1.0:
+        return 0.0 if u > 0 else 2.0
+    return math.log(u) / w
 
 
 def engagement(
