@@ -118,6 +118,7 @@ class ProxyWarModel(mesa.Model):
         self.outcome: str | None = None
         self.end_week: int | None = None
         self.front_km = self._front_distance()
+        self.termination.front_history.append(self.front_km)  # week 0 counts in the window
         self.front_series: list[float] = []
         self.datacollector = DataCollector(model_reporters=self._reporters())
         if self.collect:

@@ -162,11 +162,17 @@ def test_front_distance_matches_networkx_on_libya(seed):
 # --------------------------------------------------------------------------- stalemate flag
 
 
-def _stalemate_by_definition(series: list[float], window: int, max_move: float) -> list[bool]:
-    """A week is a stalemate when the front moved less than max_move over the last window."""
+def _stalemate_by_definition(
+    series: list[float], window: int, max_move: float, start: float
+) -> list[bool]:
+    """A week is a stalemate when the front moved less than max_move over the last window.
+
+    ``start`` is the front at week 0, which counts: week ``window`` can already be one.
+    """
+    full = [start, *series]
     out = []
     for t in range(1, len(series) + 1):
-        span = series[t - window - 1 : t] if t > window else []
+        span = full[t - window : t + 1] if t >= window else []
         out.append(bool(span) and max(span) - min(span) < max_move)
     return out
 
@@ -196,7 +202,8 @@ def test_stalemate_flag_follows_its_definition(scenario, overrides):
         st = m.spec.stalemate
         df = m.datacollector.get_model_vars_dataframe()
         flags = [bool(x) for x in df["stalemate"].iloc[1:]]
-        expected = _stalemate_by_definition(m.front_series, st.window_weeks, st.max_move_km)
+        start = float(df["front_km"].iloc[0])
+        expected = _stalemate_by_definition(m.front_series, st.window_weeks, st.max_move_km, start)
         assert flags == expected
         assert m.termination.stalemate_weeks == sum(expected)
         assert m.termination.longest_stalemate == max(_runs(expected), default=0)
@@ -212,10 +219,11 @@ def test_stalemate_flag_on_a_designed_front_series():
         m.front_km = float(km)
         m.termination.update_stalemate()
         flags.append(m.termination.stalemate)
-    assert flags == _stalemate_by_definition([float(x) for x in series], 4, 5.0)
-    # by hand (weeks t-4..t): 5-7 moved <= 4 km; 8-11 hold the 16 km jump; 12-14 moved
-    # 0, 4 and 4.5 km; 15-16 moved exactly 5 km (not less); 17-18 moved 1 km; 19 jumps
-    hand = {5, 6, 7, 12, 13, 14, 17, 18}
+    assert flags == _stalemate_by_definition([float(x) for x in series], 4, 5.0, 50.0)
+    # by hand (weeks t-4..t, week 0 at 50 km): 4-7 moved <= 4 km; 8-11 hold the 16 km
+    # jump; 12-14 moved 0, 4 and 4.5 km; 15-16 moved exactly 5 km (not less); 17-18
+    # moved 1 km; 19 jumps
+    hand = {4, 5, 6, 7, 12, 13, 14, 17, 18}
     assert [w for w, f in enumerate(flags, start=1) if f] == sorted(hand)
-    assert m.termination.longest_stalemate == 3
+    assert m.termination.longest_stalemate == 4
     assert m.termination.stalemate_weeks == len(hand)
