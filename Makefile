@@ -41,8 +41,12 @@ lint: $(STAMP)
 dashboard: $(STAMP) solara-assets
 	$(VENV)/bin/solara run sim/dashboard.py --host 127.0.0.1 --port 8765
 
+# sweep benchmark sizes (20,000 runs take several minutes on 2 cores)
+BENCH_SWEEP ?= --runs 400 --speedup-runs 1000 --memory-runs 1000 20000
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
+	$(PY) benchmarks/bench_sweep.py $(BENCH_SWEEP)
 
 clean:
 	rm -rf results .pytest_cache
