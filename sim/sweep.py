@@ -89,6 +89,10 @@ Job = tuple[str, int, int]  # (scenario label, replicate, seed)
 Result = tuple[dict[str, Any], np.ndarray | None]
 
 
+class SweepConfigError(ValueError):
+    """A sweep asked for something impossible (bad input: exit status 2 on the CLI)."""
+
+
 class SweepInterrupted(KeyboardInterrupt):  # noqa: N818 - it *is* a KeyboardInterrupt
     """Ctrl-C during a sweep: finished runs are on disk; ``--resume`` continues.
 
@@ -138,13 +142,13 @@ def load_specs(
 
     Raises:
         ScenarioError: a file or an override is invalid (one line per problem).
-        ValueError: two scenarios share a name (their rows could not be told apart).
+        SweepConfigError: two scenarios share a name (their rows could not be told apart).
     """
     specs: dict[str, ScenarioSpec] = {}
     for item in scenarios:
         spec = load_scenario(item, dict(overrides or {}))
         if spec.name in specs:
-            raise ValueError(
+            raise SweepConfigError(
                 f"{spec.source}: name: {spec.name!r} is also the name of "
                 f"{specs[spec.name].source}; each scenario of a sweep needs its own name"
             )
@@ -376,6 +380,10 @@ def open_backend(
         return _Backend("custom", executor, specs, workers or os.cpu_count() or 1, lambda: None)
     workers = workers or os.cpu_count() or 1
     kind = executor
+    if scheduler and kind not in ("auto", "dask"):
+        raise SweepConfigError(
+            f"--scheduler {scheduler}: a Dask scheduler needs --executor dask (or auto), not {kind}"
+        )
     if kind == "auto":
         kind = "dask" if scheduler else ("inline" if workers == 1 else "process")
     if kind == "inline":
@@ -390,7 +398,7 @@ def open_backend(
         return _Backend("process", pool, None, n, lambda: pool.shutdown(wait=True))
     if kind == "dask":
         return _dask_backend(specs, workers, scheduler)
-    raise ValueError(f"executor: expected auto, inline, process or dask, found {executor!r}")
+    raise SweepConfigError(f"executor: expected auto, inline, process or dask, found {executor!r}")
 
 
 def chunk_size(n_jobs: int, workers: int, cap: int = 20) -> int:
@@ -661,6 +669,10 @@ def run_sweep(
         SweepInterrupted: Ctrl-C; everything finished is on disk.
     """
     started = time.perf_counter()
+    if scheduler and executor not in ("auto", "dask"):
+        raise SweepConfigError(
+            f"--scheduler {scheduler}: a Dask scheduler needs --executor dask (or auto)"
+        )
     overrides = dict(overrides or {})
     specs = load_specs(scenarios, overrides)
     labels = list(specs)
@@ -938,7 +950,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except (StoreError, ValueError) as exc:
+    except (StoreError, SweepConfigError) as exc:
         raise UsageError(str(exc)) from None
 
     print(analysis.format_outcome_table(res.summary))

@@ -422,6 +422,20 @@ def test_two_scenarios_with_one_name_are_refused(tmp_path, capsys):
     assert "tiny" in capsys.readouterr().err
 
 
+def test_a_scheduler_with_a_local_executor_is_refused(tmp_path, capsys):
+    args = ["sweep", str(TINY), "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:1"]
+    assert main([*args, "--executor", "process"]) == 2
+    assert "--executor dask" in capsys.readouterr().err
+    assert not (tmp_path / "runs.csv").exists()
+
+
+def test_a_notebook_sweep_without_out_keeps_its_files_while_in_use():
+    res = run_sweep([TINY], reps=3, seed=2, weeks=WEEKS, progress=False)
+    assert len(res.runs) == 3 and res.total == 3 and res.figures == {}
+    assert res.front_matrix("tiny").shape == (3, WEEKS + 1)
+    assert res.summary["probability"].sum() == pytest.approx(1.0)
+
+
 def test_missing_file_exits_2(tmp_path, capsys):
     assert main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path)]) == 2
     assert "nope.toml" in capsys.readouterr().err
