@@ -595,17 +595,18 @@ def _bounds_text(meta: list[Any]) -> str:
             v = m.get(k) if isinstance(m, Mapping) else getattr(m, k, None)
             if v is not None:
                 b[k] = v
+    b = {k: (f"{v:.0e}".replace("e+0", "e") if abs(v) >= 1e6 else f"{v:g}") for k, v in b.items()}
     lo = ("ge", b["ge"]) if "ge" in b else ("gt", b["gt"]) if "gt" in b else None
     hi = ("le", b["le"]) if "le" in b else ("lt", b["lt"]) if "lt" in b else None
     if lo and hi:
         left = "[" if lo[0] == "ge" else "("
         right = "]" if hi[0] == "le" else ")"
-        return f" in {left}{lo[1]:g}, {hi[1]:g}{right}"
+        return f" in {left}{lo[1]}, {hi[1]}{right}"
     sym = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
     if lo:
-        return f" {sym[lo[0]]} {lo[1]:g}"
+        return f" {sym[lo[0]]} {lo[1]}"
     if hi:
-        return f" {sym[hi[0]]} {hi[1]:g}"
+        return f" {sym[hi[0]]} {hi[1]}"
     return ""
 
 
