@@ -891,6 +891,12 @@ def _execute(
             store.close()
             saved = sum(int(d.sum()) for d in store.done(labels, reps).values())
             raise SweepInterrupted(store.out, saved, total) from None
+        except cf.process.BrokenProcessPool as exc:
+            # a worker died (killed, out of memory): what finished is on disk
+            raise RuntimeError(
+                f"a worker process died ({exc}); the finished runs are saved in "
+                f"{store.out}: run the same command with --resume to finish"
+            ) from None
     finally:
         bar.close()
         store.close()
