@@ -1,0 +1,303 @@
+"""The stylised facts of BRIEF.md, as paired tests significant at 95 %.
+
+Each fact is checked on the teaching theatre (scenarios/teaching_line.toml: a
+replication takes milliseconds) by comparing what-ifs built here against the
+baseline, replicate by replicate with common random numbers
+(:func:`sim.compare.compare`, or paired model runs where the fact is about a
+mechanism inside the run). "Significant" means the paired 95 % interval
+(:func:`sim.compare.paired_interval`) excludes zero in the direction the fact
+states. Facts the model does not reproduce are marked ``xfail(strict=True)``
+with what was measured, so the suite stays honest about them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import ProxyWarModel, load_scenario
+from sim.compare import compare, paired_interval
+from sim.sweep import replicate_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACH = ROOT / "scenarios" / "teaching_line.toml"
+REPS = 60
+SEED = 2024
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_scenario(TEACH)
+
+
+def _arm(base, name: str, interventions: list[dict] | None = None, **overrides):
+    extra = {"interventions": interventions} if interventions is not None else {}
+    return load_scenario(base, {"name": name, **extra, **overrides})
+
+
+def _withdraw(backer: str, week: int) -> list[dict]:
+    return [{"type": "withdraw", "backer": backer, "week": week}]
+
+
+def _row(table, alternative: str, outcome: str):
+    sub = table[(table["alternative"] == alternative) & (table["outcome"] == outcome)]
+    assert len(sub) == 1, (alternative, outcome)
+    return sub.iloc[0]
+
+
+def _metric(differences, alternative: str, metric: str):
+    sub = differences[
+        (differences["alternative"] == alternative) & (differences["metric"] == metric)
+    ]
+    assert len(sub) == 1, (alternative, metric)
+    return sub.iloc[0]
+
+
+DURATION = "war duration (weeks, capped at the horizon)"
+
+
+# -- 1. support to both sides lengthens wars and raises the share of stalemates -----------
+
+
+@pytest.fixture(scope="module")
+def one_sided(base):
+    """Baseline = one side supported; alternative = the teaching theatre (both supported)."""
+    only_red = _arm(base, "only_RED_supported", _withdraw("southland", 1))
+    only_blue = _arm(base, "only_BLUE_supported", _withdraw("northland", 1))
+    both = _arm(base, "both_supported")
+    res_red = compare(only_red, both, reps=REPS, seed=SEED, workers=1, progress=False)
+    res_blue = compare(only_blue, both, reps=REPS, seed=SEED, workers=1, progress=False)
+    return res_red, res_blue
+
+
+def _assert_fact_1(res):
+    dur = _metric(res.differences, "both_supported", DURATION)
+    assert dur["ci_low"] > 0, f"war not longer with both sides supported: {dur.to_dict()}"
+    stal = _row(res.table, "both_supported", "stalemate")
+    assert stal["ci_low"] > 0, f"stalemate share not higher: {stal.to_dict()}"
+
+
+def test_fact_1_support_to_both_sides_vs_the_attacker_only(one_sided):
+    """Measured: wars ~16 weeks longer, stalemate share +0.28 (seed 7, 300 reps)."""
+    _assert_fact_1(one_sided[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "not reproduced: against support to the defender (BLUE) only, support to both sides "
+        "SHORTENS the war (-4.4 weeks [-5.7, -3.1]) and LOWERS the stalemate share "
+        "(-0.44 [-0.50, -0.38]) on teaching_line, 300 paired reps, seed 7: unsupported, the "
+        "attacker stops attacking and the war stalls to the horizon (72 % stalemate, 0 % "
+        "victories), while a supported attacker either wins or bleeds to collapse. Same sign "
+        "with a 104-week horizon (-24.6 weeks) and on libya_2019 vs GNA-only support."
+    ),
+)
+def test_fact_1_support_to_both_sides_vs_the_defender_only(one_sided):
+    _assert_fact_1(one_sided[1])
+
+
+# -- 2. withdrawal of a major backer shifts outcomes toward the other side -----------------
+
+
+def test_fact_2_withdrawal_of_a_backer_shifts_outcomes_to_the_other_side(base):
+    """Northland (RED's backer) leaving lowers RED's chance of victory; Southland leaving raises it.
+
+    Measured (teaching_line, 200 paired reps, seed 11, withdrawal in week 12):
+    P(victory:RED) -0.53 [-0.59, -0.46] and +0.39 [+0.32, +0.46].
+    """
+    res = compare(
+        base,
+        [
+            _arm(base, "northland_withdraws", _withdraw("northland", 12)),
+            _arm(base, "southland_withdraws", _withdraw("southland", 12)),
+        ],
+        reps=REPS,
+        seed=SEED,
+        workers=1,
+        progress=False,
+    )
+    red = _row(res.table, "northland_withdraws", "victory:RED")
+    assert red["ci_high"] < 0, red.to_dict()
+    # RED's lost victories go to the other outcomes, none of which RED gets
+    assert red["only_alternative"] == 0
+    blue = _row(res.table, "southland_withdraws", "victory:RED")
+    assert blue["ci_low"] > 0, blue.to_dict()
+    # and the shift is the withdrawal's: before week 12 no replicate differs
+    for alt in ("northland_withdraws", "southland_withdraws"):
+        pairs = res.pairs(alt)
+        early = pairs["end_week_base"] < 12
+        assert (pairs.loc[early, "outcome_base"] == pairs.loc[early, "outcome_alt"]).all()
+
+
+# -- 3. a mercenary deployment is a force multiplier where it is deployed --------------------
+
+
+def _first_merc_engagement(with_mercs, without, seed: int) -> tuple[float, float] | None:
+    """Run both arms in lockstep to the first week the Contractors fight.
+
+    Until then the two runs are identical (common random numbers, and the
+    group has not yet touched the war); that week, at the Contractors' place,
+    return the paired differences in the attacking force and in the share of
+    the defenders lost.
+    """
+    m1 = ProxyWarModel(with_mercs, rng=seed, collect=False)
+    m0 = ProxyWarModel(without, rng=seed, collect=False)
+    group = m1.groups_by_id["contractors"]
+    while m1.running and m0.running:
+        m1.step()
+        m0.step()
+        e1 = {e.place: e for e in m1.engagements if e.attacker == "RED"}
+        if group.active and group.location in e1:
+            e0 = {e.place: e for e in m0.engagements if e.attacker == "RED"}
+            a, b = e1[group.location], e0.get(group.location)
+            if b is None:
+                return None
+            lost1, lost0 = 1 - a.y1 / a.y0, 1 - b.y1 / b.y0
+            return a.x0 - b.x0, lost1 - lost0
+    return None
+
+
+def test_fact_3_mercenaries_multiply_combat_power_where_they_fight(base):
+    """Locally: where the Contractors join an assault, it is stronger and bleeds the defence."""
+    none = _arm(base, "no_contractors", **{"groups.contractors.size": 0.0})
+    found = [_first_merc_engagement(base, none, replicate_seed(SEED, i)) for i in range(40)]
+    pairs = np.array([f for f in found if f is not None])
+    assert len(pairs) >= 30
+    force, bled = pairs[:, 0], pairs[:, 1]
+    assert (force > 0).all()
+    low, _ = paired_interval(bled)
+    assert low > 0 and (bled > 0).mean() > 0.9
+
+
+def test_fact_3_the_multiplier_acts_only_where_the_group_is_deployed(base):
+    """At the main effort the Contractors move the war; garrisoned in the rear, they do not.
+
+    Measured (100 paired reps): at the front, P(victory:RED) +0.30 [+0.20, +0.40] and the
+    front 3.9 km [1.4, 6.4] nearer the capital in week 16; at West Capital, 180 km behind
+    the front, no replicate's front line or outcome changes.
+    """
+    none = _arm(base, "no_contractors", **{"groups.contractors.size": 0.0})
+    front = _arm(base, "contractors_at_front")
+    rear = _arm(base, "contractors_in_rear", **{"groups.contractors.deployed": "west_capital"})
+    res = compare(
+        none,
+        [front, rear],
+        reps=REPS,
+        seed=SEED,
+        workers=1,
+        progress=False,
+        at_dates=["2021-04-29", "2021-05-27"],  # weeks 16 and 20: the group has arrived
+    )
+    win = _row(res.table, "contractors_at_front", "victory:RED")
+    assert win["ci_low"] > 0, win.to_dict()
+    km = res.differences[
+        (res.differences["alternative"] == "contractors_at_front")
+        & res.differences["metric"].str.startswith("front distance")
+    ]
+    assert (km["ci_high"] < 0).any(), km.to_dict("records")  # the front is nearer the capital
+    t_rear = res.table[res.table["alternative"] == "contractors_in_rear"]
+    assert (t_rear["only_baseline"] == 0).all() and (t_rear["only_alternative"] == 0).all()
+    d_rear = res.differences[
+        (res.differences["alternative"] == "contractors_in_rear")
+        & res.differences["metric"].str.startswith("front distance")
+    ]
+    assert (d_rear["ci_low"] == 0).all() and (d_rear["ci_high"] == 0).all()
+
+
+# -- 4. sanctions act with a lag, through money and logistics --------------------------------
+
+FIRED, LAG = 10, 4
+BITE = FIRED + LAG
+
+
+def _weekly(spec, seed: int, weeks: int = 52) -> tuple[np.ndarray, np.ndarray, ProxyWarModel]:
+    """Weekly mercenaries deployed and front distance, weeks 0..weeks (padded after the end)."""
+    m = ProxyWarModel(spec, rng=seed, weeks=weeks).run()
+    df = m.datacollector.get_model_vars_dataframe()
+    merc = df["mercenaries"].to_numpy(dtype=float)[: weeks + 1]
+    front = df["front_km"].to_numpy(dtype=float)[: weeks + 1]
+    pad = weeks + 1 - merc.size
+    return np.pad(merc, (0, pad), mode="edge"), np.pad(front, (0, pad), mode="edge"), m
+
+
+@pytest.fixture(scope="module")
+def sanctions(base):
+    """Paired weekly series: mercenaries deployed, front distance, RED victory so far."""
+    sanctioned = _arm(
+        base,
+        "contractors_sanctioned",
+        [
+            {
+                "type": "sanction",
+                "group": "contractors",
+                "week": FIRED,
+                "lag_weeks": LAG,
+                "financial": 0.9,
+                "logistics": 0.8,
+            }
+        ],
+    )
+    runs = []
+    for i in range(REPS):
+        seed = replicate_seed(SEED, i)
+        runs.append((_weekly(base, seed), _weekly(sanctioned, seed)))
+    merc = np.array([s[0] - b[0] for b, s in runs])
+    front = np.array([s[1] - b[1] for b, s in runs])
+
+    def won(m: ProxyWarModel) -> np.ndarray:
+        end = m.end_week if m.outcome == "victory:RED" else 10**6
+        return (np.arange(53) >= end).astype(float)
+
+    victory = np.array([won(s[2]) - won(b[2]) for b, s in runs])
+    return runs, merc, front, victory
+
+
+def _first_significant(d: np.ndarray, sign: float) -> int | None:
+    """First week whose paired interval lies entirely on the ``sign`` side of zero."""
+    for w in range(d.shape[1]):
+        low, high = paired_interval(d[:, w])
+        if (sign < 0 and high < 0) or (sign > 0 and low > 0):
+            return w
+    return None
+
+
+def test_fact_4_sanctions_do_nothing_before_they_bite(sanctions):
+    _, merc, front, victory = sanctions
+    assert (merc[:, :BITE] == 0).all() and (front[:, :BITE] == 0).all()
+    assert (victory[:, :BITE] == 0).all()
+
+
+def test_fact_4_sanctions_bite_through_the_groups_money(sanctions):
+    """Unpaid, the Contractors run up arrears and leave: strength falls soon after the bite."""
+    runs, merc, _, _ = sanctions
+    reasons = [s[2].groups_by_id["contractors"].leave_reason for _, s in runs]
+    base_reasons = [b[2].groups_by_id["contractors"].leave_reason for b, _ in runs]
+    assert sum(r == "pay arrears" for r in reasons) >= 0.8 * len(runs)
+    assert not any(r == "pay arrears" for r in base_reasons)
+    week = _first_significant(merc, -1.0)
+    assert week is not None and BITE <= week <= BITE + 2
+    low, high = paired_interval(merc[:, BITE + 6])
+    assert high < -300  # most of the 600 contracted fighters are gone six weeks after the bite
+
+
+def test_fact_4_the_war_feels_sanctions_later_and_indirectly(sanctions):
+    """The group's strength falls at the bite; the front and the outcome follow weeks later.
+
+    Measured (60 paired reps): mercenaries significantly fewer from week 14 (the bite),
+    -568 [-589, -548] in week 20, when the front is unchanged in every replicate; RED's
+    chance of having won by week w significantly lower from week 37, and -0.18
+    [-0.28, -0.08] by the horizon.
+    """
+    _, merc, front, victory = sanctions
+    w_merc = _first_significant(merc, -1.0)
+    w_war = _first_significant(victory, -1.0)
+    assert w_merc is not None and w_war is not None
+    assert w_war >= w_merc + 6
+    # six weeks after the bite the group is mostly gone, yet the front has hardly moved
+    assert (merc[:, BITE + 6] != 0).mean() > 0.9
+    assert (front[:, BITE + 6] != 0).mean() < 0.1
+    low, high = paired_interval(victory[:, -1])
+    assert high < 0
