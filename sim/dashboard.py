@@ -166,7 +166,9 @@ def lever_interventions(
                     "logistics": bite,
                     "lag_weeks": SANCTION_LAG_WEEKS,
                     "week": week_in_horizon(sanction_week, "sanction"),
-                    "description": f"dashboard: sanctions on {sanction_group} (bite {bite:.2f})",
+                    "description": (
+                        f"sanctions on {sanction_group} (dashboard lever, bite {bite:.2f})"
+                    ),
                 }
             )
         else:
@@ -178,7 +180,7 @@ def lever_interventions(
                     "type": "withdraw",
                     "backer": withdraw_backer,
                     "week": week_in_horizon(withdraw_week, "withdrawal"),
-                    "description": f"dashboard: {withdraw_backer} withdraws",
+                    "description": f"{withdraw_backer} withdraws (dashboard lever)",
                 }
             )
         else:
@@ -192,7 +194,7 @@ def lever_interventions(
                 "air": s,
                 "land": s,
                 "week": 1,
-                "description": f"dashboard: embargo enforced ({s:.0%} interdiction)",
+                "description": f"embargo enforced, {s:.0%} interdiction (dashboard lever)",
             }
         )
     return out, notes

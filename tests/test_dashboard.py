@@ -2,26 +2,25 @@
 
 The browser test starts ``solara run sim/dashboard.py`` on a free local port,
 drives Debian's Chromium through Playwright (no browser download), steps the
-war and checks that the week advances and the map and charts are drawn.
-Set ``DASHBOARD_SCREENSHOT=path.png`` to keep a copy of its screenshot (that
-is how docs/dashboard.png is made).
+war and checks that the week advances and the map and charts are drawn
+(helpers in tests/browser/; tests/browser/screenshot.py makes docs/dashboard.png).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
+from browser.dashboard_harness import (
+    CHROMIUM,
+    image_sources,
+    launch,
+    shown_week,
+    solara_server,
+    wait_for_week,
+)
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -47,8 +46,6 @@ from sim.dashboard import (
     support_value,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SEEDS = (1, 2, 3)
 
 
@@ -229,68 +226,6 @@ def test_status_names_week_outcome_and_events():
 # --------------------------------------------------------------------------- browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"solara exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"solara did not answer on {url} within {timeout:.0f} s")
-
-
-class Server:
-    """A running ``solara run`` of the dashboard: its URL and its log."""
-
-    def __init__(self, url: str, log: Path):
-        self.url = url
-        self.log = log
-
-    def tail(self, n: int = 15) -> str:
-        """The last lines of the server's log, for failure messages."""
-        lines = self.log.read_text(errors="replace").splitlines()
-        return "\n".join(line for line in lines[-n:] if line.strip())
-
-
-@pytest.fixture
-def dashboard_server(tmp_path):
-    """A solara server for the dashboard on a free local port; always stopped."""
-    port = _free_port()
-    solara = Path(sys.executable).with_name("solara")
-    cmd = [str(solara), "run", "sim/dashboard.py", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--production", "--no-open"]
-    log = tmp_path / "solara.log"
-    with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Server(f"http://127.0.0.1:{port}/", log)
-    try:
-        try:
-            _wait_for(server.url, proc, timeout=45)
-        except (RuntimeError, TimeoutError) as exc:
-            pytest.fail(f"{exc}; solara's log ends:\n{server.tail()}")
-        yield server
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
 @pytest.fixture
 def need_browser():
     """Skip when Chromium or Playwright is missing, except under CI where it must run."""
@@ -306,25 +241,14 @@ def need_browser():
     assert not missing, "under CI the browser test must run; missing " + ", ".join(missing)
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _shown_week(page) -> int:
-    text = page.get_by_text(re.compile(r"^Week \d+ of \d+")).first.inner_text()
-    return int(re.match(r"Week (\d+)", text).group(1))
-
-
-def _image_sources(page) -> list[str]:
-    """The ``src`` of every image (Solara serves each drawn figure as a new blob URL)."""
-    return [img.get_attribute("src") or "" for img in page.locator("img").all()]
+@pytest.fixture
+def dashboard_server(tmp_path):
+    """The dashboard served on a free local port; always stopped."""
+    try:
+        with solara_server(tmp_path / "solara.log") as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.mark.slow
@@ -334,38 +258,34 @@ def test_dashboard_in_chromium_steps_and_draws(need_browser, dashboard_server, t
 
     start = time.monotonic()
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1400})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(dashboard_server.url, wait_until="domcontentloaded", timeout=30_000)
             try:
-                page.get_by_text(re.compile(r"^Week 0 of \d+")).first.wait_for(timeout=40_000)
+                wait_for_week(page, 0, timeout_ms=40_000)
             except PlaywrightError:
                 page.screenshot(path=str(tmp_path / "blank.png"))
                 pytest.fail(
                     f"the dashboard did not render (page errors: {errors}); "
                     f"solara's log ends:\n{dashboard_server.tail()}"
                 )
-            assert _shown_week(page) == 0
+            assert shown_week(page) == 0
             page.locator("img").nth(4).wait_for(timeout=20_000)
-            before = _image_sources(page)
+            before = image_sources(page)
             step = page.get_by_role("button", name="Step")
-            for expected in (1, 2, 3):
+            for week in (1, 2, 3):
                 step.click()
-                page.get_by_text(re.compile(rf"^Week {expected} of \d+")).first.wait_for(
-                    timeout=20_000
-                )
-            assert _shown_week(page) == 3
+                wait_for_week(page, week, timeout_ms=20_000)
+            assert shown_week(page) == 3
             # the map and the four charts are matplotlib PNGs, on screen and redrawn
             imgs = page.locator("img")
             boxes = [imgs.nth(i).bounding_box() for i in range(imgs.count())]
             drawn = [b for b in boxes if b and b["width"] > 200 and b["height"] > 150]
             assert len(drawn) >= 5, boxes
-            after = _image_sources(page)
+            after = image_sources(page)
             assert len(after) == len(before) >= 5
             assert not set(after) & set(before), "the images were not redrawn after stepping"
             # the controls the issue asks for are on the page
@@ -374,13 +294,9 @@ def test_dashboard_in_chromium_steps_and_draws(need_browser, dashboard_server, t
             for label in ("Scenario", "Seed", "Sanction a mercenary group", "Backer withdraws"):
                 assert page.get_by_text(label).count() >= 1
             assert errors == []
-            page.wait_for_timeout(300)
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot))
             assert shot.stat().st_size > 20_000
-            keep = os.environ.get("DASHBOARD_SCREENSHOT")
-            if keep:
-                shutil.copyfile(shot, keep)
         finally:
             browser.close()
     assert time.monotonic() - start < 60
