@@ -1068,12 +1068,981 @@ def nb02() -> list[nbformat.NotebookNode]:
 
 
 # ---------------------------------------------------------------------------------------
+# 4. When backers walk away
+# ---------------------------------------------------------------------------------------
+
+
+def nb04() -> list[nbformat.NotebookNode]:
+    """Withdrawal and escalation; stalemate and ripeness; veto players."""
+    cells = [
+        md(
+            """
+            # 4. When backers walk away: withdrawal, escalation, ripeness and vetoes
+
+            A proxy war lasts as long as someone pays for it. This notebook asks what
+            the backers' choices do to the war: what happens when one of them walks
+            away, when they answer each other's support with more support, and when
+            one of them can block a settlement.
+
+            The literature behind the model's rules:
+
+            - **Competitive escalation.** Support to one side makes support to the other
+              more likely (Salehyan, Gleditsch & Cunningham 2011), and interventions
+              that provoke counter-interventions lengthen wars (Regan 2002).
+            - **Veto players.** Backers with their own agenda can block a settlement,
+              which makes wars longer (Cunningham 2010).
+            - **Ripeness.** A *mutually hurting stalemate* with a way out makes talks
+              likely (Zartman 2000).
+            - **Competing risks.** Support shortens the time to the supported side's
+              victory and lengthens the time to a settlement (Balch-Lindsay, Enterline
+              & Joyce 2008).
+
+            **Learning goals.** After this notebook you can
+
+            - describe how a backer in the model decides its support level, and find
+              competitive escalation in a run;
+            - build a what-if from the command line's `--set` mechanism in Python
+              (`load_scenario(..., overrides)`) and sweep it against the baseline;
+            - read how a withdrawal shifts the outcome distribution (stylised fact 2)
+              and check stylised fact 1 (support to both sides vs one side);
+            - explain stalemate, ripeness and the ceasefire hazard, and see a veto
+              block a ceasefire;
+            - measure the effect of a veto with a paired comparison.
+
+            It takes about a minute to run.
+            """
+        ),
+        code(SETUP),
+        md(
+            """
+            ## How a backer decides
+
+            Each week every backer (`docs/ODD.md`, section 7.5):
+
+            - raises its **support level** (a multiplier on its channels' amounts, from
+              1 up to `max_level`) by `responsiveness` when its client lost a place in
+              the last four weeks or its client's morale is below 0.4;
+            - raises it by `escalation_response × resolve` when the support shipped to
+              its client's enemies over the last four weeks exceeds that of the four
+              weeks before by more than `escalation_threshold`: **competitive
+              escalation**;
+            - loses **resolve** to sanctions and to the reputational cost of a high
+              level, and **withdraws** when resolve falls below `withdraw_resolve`: its
+              channels stop and the mercenaries it pays are recalled;
+            - may **veto** a ceasefire (if it holds a veto) while its client is
+              attacking with morale of at least 0.5 and its own resolve is high enough.
+
+            Watch the levels in one Libya run:
+            """
+        ),
+        code(
+            """
+            LIBYA = SCENARIOS / "libya_2019.toml"
+            spec = load_scenario(LIBYA)
+            model = ProxyWarModel(spec, rng=11)
+            levels = []
+            while model.running:
+                model.step()
+                levels.append({"date": model.date, **{b.name: b.level for b in model.backers}})
+            levels = pd.DataFrame(levels).set_index("date")
+
+            fig, ax = plt.subplots(figsize=(10, 4))
+            for b in model.backers:
+                style = "-" if b.client.fid == spec.front.attacker else "--"
+                ax.plot(pd.to_datetime(levels.index), levels[b.name], style, label=f"{b.name} ({b.client.fid})")
+            ax.set_ylabel("support level (1 = the scenario's amounts)")
+            ax.legend(fontsize=8, ncol=2, loc="lower right")
+            ax.grid(alpha=0.3)
+            ax.set_title(f"Backers' support levels, one run (outcome: {model.summary()['outcome']})")
+            plt.show()
+            pd.DataFrame(
+                {b.name: {"client": b.client.fid, "escalations": b.escalations, "final level": round(b.level, 2),
+                          "resolve": round(b.resolve, 2), "veto": b.veto_power}
+                 for b in model.backers}
+            ).T
+            """
+        ),
+        md(
+            """
+            `escalations` counts the weeks in which a backer raised its level in answer
+            to a rise in the rival side's support. Levels that climb in steps on both
+            sides at about the same time are competitive escalation at work.
+
+            ## Walking away
+
+            A what-if is the baseline with a change. Scenario files in `scenarios/`
+            hold the prepared ones; for a quick experiment you can also change any key
+            of a loaded scenario with `overrides` (what `--set KEY=VALUE` does on the
+            command line). Giving a backer no resolve makes it withdraw in the first
+            week. We sweep four arms on the same seeds:
+
+            | arm | what changes |
+            |---|---|
+            | `libya_2019` | the baseline |
+            | `libya_uae_walks_away` | the UAE, the LNA's biggest backer (drones, most arms, the Sudanese fighters' pay), withdraws at once |
+            | `libya_france_egypt_step_back` | France and Egypt end their support in January 2020 |
+            | `libya_one_sided_support` | Turkey, Qatar and Italy stay out: only the LNA is backed |
+            """
+        ),
+        code(
+            """
+            uae_out = load_scenario(
+                LIBYA,
+                overrides={
+                    "name": "libya_uae_walks_away",
+                    "description": "What-if: the UAE has no resolve and withdraws in the first week",
+                    "backers.uae.resolve": 0.0,
+                },
+            )
+            ARMS = [LIBYA, uae_out, SCENARIOS / "libya_france_egypt_step_back.toml", SCENARIOS / "libya_one_sided_support.toml"]
+            REPS = 100
+            res = run_sweep(ARMS, reps=REPS, seed=4, workers=1, progress=False)
+            print(f"{res.total} runs in {res.elapsed:.1f} s")
+
+            def with_ci(row):
+                return f"{row.probability:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+
+            table = res.summary.assign(p=res.summary.apply(with_ci, axis=1)).pivot(index="scenario", columns="outcome", values="p")
+            table.loc[res.scenarios]
+            """
+        ),
+        code("sim.plots.plot_outcome_probabilities(res.summary);"),
+        md(
+            """
+            Each cell is a probability with its 95 % Wilson interval. When two arms'
+            intervals overlap, that does *not* mean the policy has no effect: the arms
+            share their seeds, and notebook 3 shows how the paired comparison detects
+            differences that overlapping intervals hide. Here is what changed against
+            the baseline, outcome by outcome:
+            """
+        ),
+        code(
+            """
+            p = res.summary.pivot(index="scenario", columns="outcome", values="probability").loc[res.scenarios]
+            base = res.scenarios[0]
+            for arm in res.scenarios[1:]:
+                shifts = ", ".join(f"{o} {p.loc[arm, o] - p.loc[base, o]:+.2f}" for o in p.columns)
+                print(f"{arm}: {shifts}")
+            """
+        ),
+        md(
+            """
+            ## How long, and how stuck
+
+            War length and stalemates per arm: the mean end week (runs undecided at the
+            horizon count as lasting to it), the median time to the end of the war from
+            the survival curve, the share of runs with a stalemate spell, and the share
+            of war weeks spent in stalemate.
+            """
+        ),
+        code(
+            """
+            length = res.runs.groupby("scenario")["end_week"].mean().rename("mean end week")
+            median = pd.Series(
+                {s: sim.analysis.median_time(res.survival, s) for s in res.scenarios}, name="median weeks to the end", dtype=object
+            ).fillna(f"> {spec.horizon_weeks} (most wars outlast the horizon)")
+            stuck = res.stalemate_stats.set_index("scenario")[["share_with_stalemate", "median_longest", "mean_stalemate_share"]]
+            pd.concat([length.round(1), median, stuck.round(2)], axis=1).loc[res.scenarios]
+            """
+        ),
+        code("sim.plots.plot_survival(res.survival);"),
+        md(
+            """
+            ## Stalemate and ripeness
+
+            A **stalemate week** is one in which the front has moved less than
+            `stalemate.max_move_km` over the last `stalemate.window_weeks` weeks. The
+            war is **ripe** for talks (Zartman) when
+
+            - it has been in stalemate for at least `ripe_stalemate_weeks` and the
+              casualties over the stalemate window are at least `hurting_casualties`
+              (a *mutually hurting stalemate*), or
+            - both sides' morale is below `ripe_morale`, or both seek talks.
+
+            In a ripe week a ceasefire is agreed with probability `base_hazard +
+            mediation_hazard × mediation` (a mediator or conference raises it), unless a
+            backer **vetoes** it. A ceasefire counts as the war's end once it has held
+            `ceasefire_hold_weeks`; until then it may break down.
+
+            To see this at work we use the small *teaching theatre*
+            (`scenarios/teaching_line.toml`: seven places on one road, one backer per
+            side; Northland, RED's backer, holds a veto). It runs in a few milliseconds
+            and its vetoes bite more often than Libya's. We pick a run in which a veto
+            was cast and record every week:
+            """
+        ),
+        code(
+            """
+            TEACH = SCENARIOS / "teaching_line.toml"
+            tspec = load_scenario(TEACH)
+
+            def vetoed(seed):
+                s = ProxyWarModel(tspec, rng=seed, collect=False).run().summary()
+                return s["vetoes"] > 0 and s["outcome"] == "ceasefire"
+
+            TSEED = next((s for s in range(200) if vetoed(s)), 0)
+            m = ProxyWarModel(tspec, rng=TSEED)
+            rows = []
+            while m.running:
+                m.step()
+                rows.append({"week": m.week, "front_km": m.front_km, "stalemate": m.termination.stalemate,
+                             "ripe": m.termination.ripe, "ceasefire": m.ceasefire_on, "vetoes": m.termination.vetoes,
+                             **{f"morale_{f.fid}": f.morale for f in m.factions},
+                             **{f"posture_{f.fid}": f.posture for f in m.factions}})
+            track = pd.DataFrame(rows).set_index("week")
+            print(f"seed {TSEED}: {m.summary()['outcome']} in week {m.week}")
+            for week, text in m.events_log:
+                print(f"week {week:3d}: {text}")
+            """
+        ),
+        code(
+            """
+            fig, (ax, ax2) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained")
+            ax.step(track.index, track["front_km"], where="post", color="black", label="front distance (km)")
+            for col, colour in (("stalemate", "0.6"), ("ripe", "tab:orange"), ("ceasefire", "tab:green")):
+                ax.fill_between(track.index, 0, track["front_km"].max() * 1.05, where=track[col], step="post",
+                                color=colour, alpha=0.3, lw=0, label=col)
+            veto_weeks = track.index[track["vetoes"].diff().fillna(track["vetoes"]) > 0]
+            ax.plot(veto_weeks, [track["front_km"].max() * 0.5] * len(veto_weeks), "rx", ms=10, mew=2, label="veto")
+            ax.set_ylabel("km")
+            ax.legend(fontsize=8, ncol=3, loc="upper right")
+            for f in m.factions:
+                ax2.plot(track.index, track[f"morale_{f.fid}"], label=f"morale {f.fid}")
+            ax2.axhline(tspec.termination.ripe_morale, color="tab:orange", ls=":", label="ripe_morale")
+            ax2.set_xlabel("week")
+            ax2.legend(fontsize=8)
+            plt.show()
+            """
+        ),
+        md(
+            """
+            ## Who holds a veto, and what it costs
+
+            Cunningham (2010) found that wars with more *veto players*, parties that can
+            block a settlement, last longer. In the model a backer with `veto = true`
+            blocks a ceasefire while its client is on the offensive with morale of at
+            least 0.5: it still hopes to win. Take Northland's veto away and compare,
+            paired run by run (the `compare` function of notebook 3):
+            """
+        ),
+        code(
+            """
+            from sim.compare import compare
+
+            no_veto = load_scenario(
+                TEACH,
+                overrides={"name": "teaching_line_no_veto", "description": "Northland cannot veto", "backers.northland.veto": False},
+            )
+            cmp = compare(TEACH, [no_veto], reps=300, seed=6, workers=1, progress=False)
+            display(cmp.table[["outcome", "p_baseline", "p_alternative", "difference", "ci_low", "ci_high"]].round(3))
+            for line in cmp.headlines():
+                print(line)
+            runs_t = cmp.sweep.runs
+            runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
+            """
+        ),
+        md(
+            """
+            A veto only matters in the weeks when the war is ripe, a ceasefire is
+            drawn, and the vetoing backer's client is attacking with confidence.
+            That combination is what the paired difference measures.
+            """
+        ),
+    ]
+    cells += exercises(
+        [
+            Exercise(
+                """
+                Stylised fact 2 says the withdrawal of a major backer shifts the outcome
+                distribution toward the other side. Which way did the UAE's withdrawal
+                shift it here, and France and Egypt's? Why might the exit of a small
+                backer matter much less than that of a large one?
+                """,
+                """
+                Read the shifts printed after the outcome table, and the paired
+                differences in the worked solution (the arms of one sweep share their
+                seeds, so the sweep already holds the pairs). If the UAE's exit moves
+                probability toward `victory:GNA`, the model reproduces stylised fact 2
+                for that backer: the UAE sends the LNA's drones, most of its arms and
+                funds, and pays the Sudanese fighters. France and Egypt send advisers
+                and some arms, a small part of the LNA's support (notebook 1's supply
+                table), and leave only in January 2020, nine months into the war; in
+                the model arms and advisers raise a faction's quality with diminishing
+                returns. A small shift, in either direction, whose paired interval
+                includes 0 is no evidence either way; more runs would tell (notebook 3
+                shows how many).
+                """,
+                """
+                from sim.compare import pair_runs, paired_outcomes
+
+                labels = list(p.columns)
+                for arm in res.scenarios[1:3]:
+                    t = paired_outcomes(pair_runs(res.runs, base, arm), base, arm, labels)
+                    display(t[["alternative", "outcome", "p_baseline", "p_alternative", "difference", "ci_low", "ci_high"]].round(3))
+                """,
+            ),
+            Exercise(
+                """
+                Stylised fact 1 (Regan 2002; Cunningham 2010): support to *both* sides
+                lengthens wars and raises the share of stalemates compared with support
+                to one side only. Compare `libya_2019` (both sides backed) with
+                `libya_one_sided_support` (only the LNA backed): mean war length and
+                the share of runs ending in `stalemate`. Does the model reproduce the
+                fact here? If not, what could explain it?
+                """,
+                """
+                The worked solution prints the numbers. The stylised fact rests on a
+                mechanism: one-sided support lets the supported side *win*, and a war
+                that ends in victory does not end in stalemate. So look at three
+                things: the supported side's (the LNA's) chance of victory, the share
+                of stalemates, and the war's length. If the LNA wins far more often and
+                stalemates become rare, the model reproduces the stalemate half of the
+                fact. The length half can still fail: if the one-sided victories come
+                late (a long siege that wears the defender down), the mean end week
+                need not fall. Check when the victories happen before concluding. A
+                model that fails a stylised fact for a reason you can name is
+                informative; one that fails it for no reason needs its calibration
+                checked (`docs/calibration.md`).
+                """,
+                """
+                one = "libya_one_sided_support"
+                for arm in (base, one):
+                    r = res.runs.query("scenario == @arm")
+                    print(f"{arm}: mean end week {r['end_week'].mean():.1f}, "
+                          f"P(stalemate) {(r['outcome'] == 'stalemate').mean():.2f}, "
+                          f"P(victory:LNA) {(r['outcome'] == 'victory:LNA').mean():.2f}, "
+                          f"P(victory:GNA) {(r['outcome'] == 'victory:GNA').mean():.2f}, "
+                          f"median end week of the victories {r.loc[r['outcome'].str.startswith('victory'), 'end_week'].median()}")
+                """,
+            ),
+            Exercise(
+                """
+                Switch competitive escalation off: set every Libya backer's
+                `escalation_response` to 0 (one override per backer) and sweep it with
+                the same seed and number of runs as the baseline. Do the wars get
+                shorter or longer? Do the outcome probabilities move?
+                """,
+                """
+                Regan (2002) found that interventions that provoke counter-interventions
+                lengthen wars. In the model, escalation raises both sides' support
+                levels; whether that lengthens the war depends on whether it keeps the
+                balance (both sides escalate, the stalemate persists) or tips it (one
+                side escalates more). Compare the mean end week and the outcome shares
+                in the worked solution; since the arms share their seeds, the
+                difference is due to escalation alone, but with 100 runs only a large
+                difference stands out from the noise.
+                """,
+                """
+                calm = load_scenario(
+                    LIBYA,
+                    overrides={"name": "libya_no_escalation", "description": "no competitive escalation",
+                               **{f"backers.{bid}.escalation_response": 0.0 for bid in spec.backers}},
+                )
+                res_calm = run_sweep([calm], reps=REPS, seed=4, workers=1, progress=False)
+                both = pd.concat([res.runs.query("scenario == @base"), res_calm.runs])
+                display(both.groupby("scenario")["end_week"].mean().round(1))
+                both.groupby("scenario")["outcome"].value_counts(normalize=True).unstack().round(2)
+                """,
+            ),
+            Exercise(
+                """
+                In the ripeness run above, how many weeks was the war ripe before a
+                ceasefire was agreed? Why is a ceasefire not agreed as soon as the war
+                becomes ripe?
+                """,
+                """
+                Count the ripe weeks before the first ceasefire week in `track`. When
+                ripe, a ceasefire is agreed only with the weekly probability
+                `base_hazard` (plus `mediation_hazard` × the strength of any
+                mediation), so a ripe war without a mediator can wait many weeks; and
+                in a week when a ceasefire is drawn while the vetoing backer's client
+                is attacking with confidence, the veto blocks it. Ripeness makes talks
+                *possible*, not certain (Zartman's "way out" is the mediator's part).
+                """,
+                """
+                first_cf = track.index[track["ceasefire"]].min()
+                ripe_before = int(track.loc[: first_cf - 1, "ripe"].sum()) if pd.notna(first_cf) else int(track["ripe"].sum())
+                print(f"first ceasefire week: {first_cf}; ripe weeks before it: {ripe_before}")
+                print("weekly chance of a ceasefire when ripe, without mediation:", tspec.termination.base_hazard)
+                """,
+            ),
+            Exercise(
+                """
+                Who holds a veto in the Libya scenario? How often was a veto cast in the
+                baseline runs, and in how many runs did a ceasefire happen at all?
+                What does that suggest about how much the Libya vetoes matter in this
+                calibration, and which what-if scenarios in `scenarios/` would test it?
+                """,
+                """
+                `spec.backers` shows which backers have `veto = true` (in the scenario
+                file: the UAE and Russia). If vetoes are rare in the baseline runs,
+                then taking them away can change little, however strong the veto
+                players' role is in the literature: a veto only bites when the war is
+                ripe, a ceasefire is drawn, and the client is attacking with
+                confidence. The Berlin what-ifs (`libya_berlin_conference.toml` with
+                the vetoes, `libya_berlin_binding.toml` with the UAE and Russia bound
+                to the conference) make ceasefires likelier, which is when a veto can
+                matter; compare them with `compare`.
+                """,
+                """
+                print("veto holders:", [b.name for b in spec.backers.values() if b.veto])
+                r = res.runs.query("scenario == @base")
+                print(f"runs with a veto cast: {(r['vetoes'] > 0).mean():.2f}; mean vetoes per run: {r['vetoes'].mean():.3f}")
+                print(f"runs with a ceasefire agreed: {(r['ceasefires'] > 0).mean():.2f}")
+                """,
+            ),
+        ]
+    )
+    return cells
+
+
+# ---------------------------------------------------------------------------------------
+# 5. Build your own theatre
+# ---------------------------------------------------------------------------------------
+
+PORT_CITY = '''
+# ILLUSTRATIVE ONLY: a stylised coastal offensive on a port city, loosely
+# inspired by the war in Yemen in 2018. It is not calibrated and describes no
+# real battle: every number is an assumption chosen to make a small, fast
+# teaching theatre. Place names are used for orientation only.
+
+name = "port_city"
+description = "Illustrative, uncalibrated: a coastal offensive on a rebel-held port city (Yemen-like)"
+start_date = 2018-06-14  # assumption: illustrative
+horizon_weeks = 78  # assumption: eighteen months
+
+# [from, to, km]: approximate road distances (assumption)
+roads = [
+    ["aden", "mocha", 180],  # assumption
+    ["mocha", "khawkha", 55],  # assumption
+    ["khawkha", "hays", 40],  # assumption
+    ["khawkha", "durayhimi", 90],  # assumption: the coastal road
+    ["hays", "bayt_al_faqih", 60],  # assumption: the inland road
+    ["durayhimi", "hodeidah_airport", 20],  # assumption
+    ["bayt_al_faqih", "hodeidah_airport", 50],  # assumption
+    ["hodeidah_airport", "hodeidah", 8],  # assumption
+    ["hodeidah", "bajil", 55],  # assumption
+    ["bayt_al_faqih", "bajil", 70],  # assumption
+    ["bajil", "sanaa", 170],  # assumption
+]
+
+[front]
+objective = "hodeidah"  # assumption: the port is the offensive's aim
+attacker = "GOV"  # assumption
+
+[combat]
+lethality = 0.03  # assumption: as the Libya scenario
+noise_sigma = 0.5  # assumption
+defender_break = 0.06  # assumption
+attacker_break = 0.10  # assumption
+cover_urban = 1.5  # assumption: a low-rise port town gives less cover than Tripoli's suburbs
+fortify_rate = 0.03  # assumption
+fortify_max = 1.5  # assumption
+
+[termination]
+base_hazard = 0.02  # assumption
+ripe_stalemate_weeks = 10  # assumption
+hurting_casualties = 100.0  # assumption
+
+[places.aden]
+name = "Aden"
+lon = 45.03  # assumption: approximate
+lat = 12.80  # assumption: approximate
+terrain = "urban"
+holder = "GOV"  # assumption: illustrative
+value = { capital = 0.6, population = 0.8 }  # assumption
+
+[places.mocha]
+name = "Mocha"
+lon = 43.25  # assumption: approximate
+lat = 13.32  # assumption: approximate
+terrain = "urban"
+holder = "GOV"  # assumption: illustrative
+value = { population = 0.3 }  # assumption
+
+[places.khawkha]
+name = "Khawkha"
+lon = 43.27  # assumption: approximate
+lat = 13.80  # assumption: approximate
+terrain = "open"
+holder = "GOV"  # assumption: illustrative
+value = { population = 0.1 }  # assumption
+
+[places.hays]
+name = "Hays"
+lon = 43.48  # assumption: approximate
+lat = 13.93  # assumption: approximate
+terrain = "open"
+holder = "GOV"  # assumption: illustrative
+value = { population = 0.1 }  # assumption
+
+[places.durayhimi]
+name = "Durayhimi"
+lon = 43.02  # assumption: approximate
+lat = 14.68  # assumption: approximate
+terrain = "open"
+holder = "REB"  # assumption: illustrative
+value = { population = 0.1 }  # assumption
+
+[places.bayt_al_faqih]
+name = "Bayt al-Faqih"
+lon = 43.28  # assumption: approximate
+lat = 14.52  # assumption: approximate
+terrain = "open"
+holder = "REB"  # assumption: illustrative
+value = { population = 0.2 }  # assumption
+
+[places.hodeidah_airport]
+name = "Hodeidah airport"
+lon = 42.98  # assumption: approximate
+lat = 14.75  # assumption: approximate
+terrain = "open"
+holder = "REB"  # assumption: illustrative
+value = { airbase = 0.3 }  # assumption
+
+[places.hodeidah]
+name = "Hodeidah port"
+lon = 42.95  # assumption: approximate
+lat = 14.80  # assumption: approximate
+terrain = "urban"
+holder = "REB"  # assumption: illustrative
+value = { capital = 0.3, population = 0.8 }  # assumption: the rebels' sea lifeline
+
+[places.bajil]
+name = "Bajil"
+lon = 43.28  # assumption: approximate
+lat = 15.06  # assumption: approximate
+terrain = "open"
+holder = "REB"  # assumption: illustrative
+value = { population = 0.1 }  # assumption
+
+[places.sanaa]
+name = "Sanaa"
+lon = 44.21  # assumption: approximate
+lat = 15.35  # assumption: approximate
+terrain = "urban"
+holder = "REB"  # assumption: illustrative
+value = { capital = 1.0, population = 1.0 }  # assumption
+
+[factions.GOV]
+name = "Government forces and allied brigades"
+fighters = 20000  # assumption
+quality = 0.9  # assumption
+morale = 0.65  # assumption
+cohesion = 0.7  # assumption: a fractious coalition of brigades
+funds = 20.0  # assumption: MUSD
+income = 3.0  # assumption: MUSD a week
+pay_per_fighter = 150.0  # assumption: USD a week
+recruit_rate = 0.002  # assumption
+drones = 2.0  # assumption
+air_defence = 1.0  # assumption
+equipment = 120.0  # assumption
+objective = "hodeidah"  # assumption
+home = "aden"  # assumption
+posture = "attack"  # assumption
+front_share = 0.5  # assumption
+attack_share = 0.7  # assumption
+focus_km = 40.0  # assumption
+
+[factions.REB]
+name = "Rebel movement"
+fighters = 16000  # assumption
+quality = 1.0  # assumption
+morale = 0.7  # assumption
+cohesion = 0.85  # assumption
+funds = 10.0  # assumption: MUSD
+income = 2.5  # assumption: MUSD a week
+pay_per_fighter = 100.0  # assumption: USD a week
+recruit_rate = 0.003  # assumption
+drones = 1.0  # assumption
+air_defence = 1.0  # assumption
+equipment = 80.0  # assumption
+objective = "mocha"  # assumption: retaking the coast defeats the offensive
+home = "sanaa"  # assumption
+posture = "hold"  # assumption
+front_share = 0.5  # assumption
+attack_ratio = 1.2  # assumption
+
+[backers.gulf_a]
+name = "Gulf state A"
+client = "GOV"  # assumption: illustrative
+resolve = 0.7  # assumption
+budget = 8.0  # assumption: MUSD a week
+veto = true  # assumption
+channels.arms = { amount = 6.0, unit_cost = 0.2, lag_weeks = 2, route = "sea" }  # assumption
+channels.drones = { amount = 0.2, unit_cost = 2.0, lag_weeks = 2, route = "air" }  # assumption
+channels.funds = { amount = 1.0, unit_cost = 1.0, lag_weeks = 1, route = "air" }  # assumption
+
+[backers.gulf_b]
+name = "Gulf state B"
+client = "GOV"  # assumption: illustrative
+resolve = 0.6  # assumption
+budget = 4.0  # assumption: MUSD a week
+channels.advisers = { amount = 3.0, unit_cost = 0.05, lag_weeks = 1, route = "air" }  # assumption
+
+[backers.regional_power]
+name = "Regional power"
+client = "REB"  # assumption: illustrative
+resolve = 0.7  # assumption
+budget = 3.0  # assumption: MUSD a week
+channels.arms = { amount = 3.0, unit_cost = 0.2, lag_weeks = 4, route = "sea" }  # assumption: smuggled by sea
+channels.drones = { amount = 0.1, unit_cost = 1.0, lag_weeks = 4, route = "sea" }  # assumption
+channels.advisers = { amount = 1.0, unit_cost = 0.05, lag_weeks = 2, route = "land" }  # assumption
+
+[groups.contractors]
+name = "Foreign contracted fighters"
+faction = "GOV"  # assumption: illustrative
+payer = "gulf_b"  # assumption: illustrative
+size = 1500  # assumption
+quality = 0.8  # assumption
+pay_per_fighter = 400.0  # assumption: USD a week
+arrival = 4  # assumption: week 4
+deploy_rate = 300.0  # assumption: fighters a week
+'''
+
+EMBARGO_WHAT_IF = '''
+# ILLUSTRATIVE what-if for port_city.toml: naval inspections of the rebels'
+# sea supply from week 8. Every number is an assumption.
+extends = "port_city.toml"
+name = "port_city_inspections"
+description = "Illustrative what-if: naval inspections stop 60 % of the regional power's sea shipments from week 8"
+
+[[interventions]]
+type = "embargo"
+description = "Naval inspections of the rebels' sea supply"
+week = 8  # assumption
+sea = 0.6  # assumption: share of sea shipments intercepted
+backers = ["regional_power"]
+'''
+
+
+def nb05() -> list[nbformat.NotebookNode]:
+    """Write a scenario for another proxy war, validate it, run it, break it."""
+    cells = [
+        md(
+            """
+            # 5. Build your own theatre
+
+            The model has no Libya in its code: Libya is a scenario file. Another proxy
+            war is another file: its map, its factions, their backers and contractors,
+            and the policies to try. This notebook writes one, runs it, writes a
+            what-if for it, and then breaks it on purpose to see what the validator
+            says.
+
+            The theatre here is **illustrative only**: a stylised coastal offensive on a
+            rebel-held port city, loosely inspired by the war in Yemen in 2018. It is
+            not calibrated, and every number in it is marked as an assumption.
+
+            **Learning goals.** After this notebook you can
+
+            - name the tables of a scenario file and what each holds;
+            - write a scenario, with every number sourced or marked `assumption`, and
+              load it with `load_scenario`;
+            - run it once and as a sweep, exactly like the Libya scenario;
+            - write a what-if that `extends` a scenario and states only its change;
+            - read the validator's messages (`ScenarioError`, or `validate` on the
+              command line) and fix what they point at.
+
+            It takes well under a minute to run. The files go to a temporary folder;
+            nothing is written into the repository.
+            """
+        ),
+        code(SETUP),
+        md(
+            """
+            ## The parts of a scenario file
+
+            | table | what it holds |
+            |---|---|
+            | top level | `name`, `description`, `start_date`, `horizon_weeks`, `roads` (`[from, to, km]`) |
+            | `[front]` | the contested `objective` (a place) and the `attacker` (a faction): the front distance is measured between them |
+            | `[combat]`, `[stalemate]`, `[termination]` | mechanism parameters; anything left out takes the default in `sim/scenario.py` |
+            | `[places.ID]` | `name`, `lon`, `lat`, `terrain` (urban, open, desert), `holder`, `value` (capital, airbase, oil, population) |
+            | `[factions.ID]` | exactly two: fighters, quality, morale, cohesion, money, drones, `objective`, `home`, starting `posture`, ... |
+            | `[backers.ID]` | `client`, `resolve`, `budget`, `veto`, and `channels` (funds, arms, drones, air_defence, advisers: amount, unit cost, lag, route) |
+            | `[groups.ID]` | mercenary groups: `faction`, `payer`, `size`, `quality`, `pay_per_fighter`, `arrival`, `deployed` |
+            | `[[interventions]]` | policies and events: sanction, withdraw, redeploy, embargo, surge, mediation, ceasefire_breakdown, at a date, a week, or `when` a condition holds |
+
+            Every number carries a comment: its source, or `assumption` (or `tuned`
+            for calibrated values). The rule is the project's, and it is also the
+            reader's protection: a result can be no better than the numbers that
+            went in, and the comments say which numbers are guesses.
+
+            ## Write it
+
+            The scenario text is in the cell below; read it before running it.
+            """
+        ),
+        code(
+            "import subprocess\nimport sys\nimport tempfile\n\nPORT_CITY = '''"
+            + PORT_CITY.strip("\n")
+            + "\n'''\n\n"
+            + textwrap.dedent(
+                """
+                WORK = Path(tempfile.mkdtemp(prefix="my-theatre-"))
+                path = WORK / "port_city.toml"
+                path.write_text(PORT_CITY, encoding="utf-8")
+                spec = load_scenario(path)  # raises ScenarioError if anything is wrong
+                print("valid:", spec.name, "-", spec.description)
+                print(len(spec.places), "places,", len(spec.roads), "roads,", len(spec.backers), "backers,", len(spec.groups), "group(s)")
+                """
+            ).strip()
+        ),
+        md("## Run it once"),
+        code(
+            """
+            model = ProxyWarModel(spec, rng=3)
+            sim.plots.plot_map(model);
+            model.run()
+            print(model.summary()["outcome"], "in week", model.summary()["end_week"])
+            for week, text in model.events_log[:15]:
+                print(f"week {week:3d}: {text}")
+            sim.plots.plot_front_timeline(model);
+            """
+        ),
+        md(
+            """
+            ## Run it many times
+
+            A sweep of the new theatre works exactly as for Libya.
+            """
+        ),
+        code(
+            """
+            res = run_sweep([spec], reps=150, seed=1, workers=1, progress=False)
+            print(f"{res.total} runs in {res.elapsed:.1f} s")
+            display(res.summary.round(3))
+            sim.plots.plot_front_fan(res.front, objective=spec.places[spec.front.objective].name);
+            """
+        ),
+        md(
+            """
+            ## A what-if that states only its change
+
+            A what-if file names its parent with `extends` and adds or changes what it
+            needs; tables are merged key by key, and `[[interventions]]` are appended
+            to the parent's. Here: naval inspections that stop most of the regional
+            power's sea shipments from week 8 (an `embargo` that applies to one
+            backer). The file must sit next to its parent, since `extends` is a path
+            relative to the what-if.
+            """
+        ),
+        code(
+            "EMBARGO_WHAT_IF = '''"
+            + EMBARGO_WHAT_IF.strip("\n")
+            + "\n'''\n\n"
+            + textwrap.dedent(
+                """
+                what_if = WORK / "port_city_inspections.toml"
+                what_if.write_text(EMBARGO_WHAT_IF, encoding="utf-8")
+                both = run_sweep([path, what_if], reps=150, seed=1, workers=1, progress=False)
+                display(both.summary.round(3))
+                sim.plots.plot_outcome_probabilities(both.summary);
+                print("intercepted (mean units per run):", both.runs.groupby("scenario")["intercepted"].mean().round(1).to_dict())
+                """
+            ).strip()
+        ),
+        md(
+            """
+            The arms share their seeds (replicate *i* of both uses the same seed), so
+            `sim.compare.compare(path, [what_if], ...)` would give the paired
+            difference and its interval (notebook 3).
+
+            ## Break it on purpose
+
+            The loader checks every key against the schema and every reference
+            between tables, and reports *all* problems at once, one line each:
+            `FILE: key.path: expected ..., found ...`. Here are five typical mistakes:
+            """
+        ),
+        code(
+            """
+            mistakes = {
+                "a typo in a key": ('fighters = 20000  # assumption', 'fightres = 20000  # assumption'),
+                "a word where a number belongs": ('morale = 0.65  # assumption', 'morale = "high"  # assumption'),
+                "a road to a place that does not exist": ('["hodeidah", "bajil", 55]', '["hodeida", "bajil", 55]'),
+                "a share above 1": ('cohesion = 0.85  # assumption', 'cohesion = 1.85  # assumption'),
+                "a missing required key": ('holder = "REB"  # assumption: illustrative\\nvalue = { population = 0.1 }  # assumption\\n\\n[places.bayt_al_faqih]',
+                                           'value = { population = 0.1 }  # assumption\\n\\n[places.bayt_al_faqih]'),
+            }
+            for what, (good, bad) in mistakes.items():
+                assert good in PORT_CITY, good
+                broken = WORK / "broken.toml"
+                broken.write_text(PORT_CITY.replace(good, bad, 1), encoding="utf-8")
+                try:
+                    load_scenario(broken)
+                    print(f"{what}: loaded without complaint?!")
+                except ScenarioError as err:
+                    print(f"{what}:")
+                    for line in err.problems:
+                        print("   ", line.replace(str(WORK) + "/", ""))
+            """
+        ),
+        md(
+            """
+            The command line does the same with `validate` (exit status 2 and one line
+            per problem, no traceback), which is handy before a long sweep:
+            """
+        ),
+        code(
+            """
+            broken.write_text(PORT_CITY.replace("fighters = 16000", "fighters = -16000"), encoding="utf-8")
+            done = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(path), str(broken)],
+                                  capture_output=True, text=True)
+            print("exit status:", done.returncode)
+            print((done.stdout + done.stderr).replace(str(WORK) + "/", ""))
+            """
+        ),
+    ]
+    cells += exercises(
+        [
+            Exercise(
+                """
+                Add a place: a town called Zabid (open terrain, held by the rebels,
+                `lon = 43.32`, `lat = 14.20`, population value 0.2, every number marked
+                as an assumption) on a road of 25 km from Hays and 35 km from Bayt
+                al-Faqih. Load it and run one war. Did the front distance at the start
+                change? Why or why not?
+                """,
+                """
+                Add a `[places.zabid]` table and two roads to the `roads` array. The
+                front distance at the start is the road distance from the port to the
+                nearest place the attacker holds; Zabid is held by the rebels, so it
+                changes the distance only if it opens a *shorter road* from a
+                government-held place to the port: Hays–Zabid–Bayt al-Faqih is 60 km,
+                the same as the direct road, so it does not. What changes is the map
+                the war is fought on: a new place on the front to take and hold.
+                """,
+                """
+                zabid = '''
+                [places.zabid]
+                name = "Zabid"
+                lon = 43.32  # assumption: approximate
+                lat = 14.20  # assumption: approximate
+                terrain = "open"
+                holder = "REB"  # assumption: illustrative
+                value = { population = 0.2 }  # assumption
+                '''
+                text = PORT_CITY.replace(
+                    '    ["bajil", "sanaa", 170],  # assumption\\n',
+                    '    ["bajil", "sanaa", 170],  # assumption\\n    ["hays", "zabid", 25],  # assumption\\n    ["zabid", "bayt_al_faqih", 35],  # assumption\\n',
+                ) + zabid
+                p2 = WORK / "port_city_zabid.toml"
+                p2.write_text(text, encoding="utf-8")
+                s2 = load_scenario(p2)
+                m2 = ProxyWarModel(s2, rng=3)
+                print("front at the start:", ProxyWarModel(spec, rng=3).front_km, "km before,", m2.front_km, "km with Zabid")
+                m2.run()
+                print(m2.summary()["outcome"], "in week", m2.summary()["end_week"])
+                """,
+            ),
+            Exercise(
+                """
+                Delete the `home` line of the rebel faction and load the file. What does
+                the message say, and where does it point?
+                """,
+                """
+                One line, naming the file and the key path `factions.REB.home`, saying
+                that a value was expected and nothing was found (a required key). Keys
+                with defaults (most of `[combat]`, for instance) can be left out;
+                `home` cannot, because the model needs to know where each faction's
+                defence is anchored.
+                """,
+                """
+                broken.write_text(PORT_CITY.replace('home = "sanaa"  # assumption\\n', ""), encoding="utf-8")
+                try:
+                    load_scenario(broken)
+                except ScenarioError as err:
+                    print("\\n".join(err.problems).replace(str(WORK) + "/", ""))
+                """,
+            ),
+            Exercise(
+                """
+                Write a second what-if in which the regional power walks away in week 12
+                (an intervention of type `withdraw` with `backer = "regional_power"`)
+                and compare it with the base theatre. Which way does the outcome
+                distribution move?
+                """,
+                """
+                A withdrawal stops all the backer's channels from that week on (and
+                recalls any group it pays; it pays none here). With the rebels'
+                support gone, the government side should gain: look for a higher
+                probability of `victory:GOV` and a lower one for the outcomes in which
+                the rebels hold (stylised fact 2). How much it moves depends on how
+                much the regional power's modest support mattered in this theatre.
+                """,
+                """
+                walk = WORK / "port_city_walkaway.toml"
+                walk.write_text('''
+                extends = "port_city.toml"
+                name = "port_city_walkaway"
+                description = "Illustrative what-if: the regional power withdraws in week 12"
+
+                [[interventions]]
+                type = "withdraw"
+                backer = "regional_power"
+                week = 12  # assumption
+                ''', encoding="utf-8")
+                res_walk = run_sweep([walk], reps=150, seed=1, workers=1, progress=False)  # same seeds as `res`
+                pd.concat([res.summary, res_walk.summary]).pivot(index="scenario", columns="outcome", values="probability").fillna(0.0).round(3)
+                """,
+            ),
+            Exercise(
+                """
+                How much do the results depend on one assumption? Sweep the base theatre
+                with `combat.cover_urban` set to 1.0 and to 2.5 instead of the file's
+                1.5 (use `run_sweep(..., overrides={"combat.cover_urban": 1.0})`) and
+                compare the chance that the port falls.
+                """,
+                """
+                Urban cover divides the attacker's kill rate in towns, and the port is
+                urban, so more cover should make it harder to take: expect the
+                attacker's victory to become rarer as `cover_urban` grows. If an
+                outcome swings widely over a plausible range of one assumption, the
+                scenario's answer to any policy question is only as good as that
+                assumption, which is what the `sensitivity` command measures
+                systematically.
+                """,
+                """
+                rows = [{"cover_urban": 1.5, **res.summary.set_index("outcome")["probability"].round(3).to_dict()}]
+                for cover in (1.0, 2.5):
+                    r = run_sweep([path], reps=100, seed=1, workers=1, progress=False, overrides={"combat.cover_urban": cover})
+                    rows.append({"cover_urban": cover, **r.summary.set_index("outcome")["probability"].round(3).to_dict()})
+                pd.DataFrame(rows).set_index("cover_urban").sort_index().fillna(0.0)
+                """,
+            ),
+            Exercise(
+                """
+                Every number in the file says where it comes from. If you were to turn
+                this illustrative theatre into a real one, which numbers would you try
+                to source first, and where would you look?
+                """,
+                """
+                Those the outcome is most sensitive to and those that are checkable.
+                Forces (fighters on each side) and the timing and size of the
+                contractors' deployment: UN Panel of Experts reports, think-tank order
+                of battle estimates, news reports. Distances and who held what on the
+                start date: maps and dated news reports. Support channels: UN Panel
+                reports on arms transfers, embargo monitoring. Behavioural parameters
+                (morale, resolve, break points) can rarely be sourced directly; they
+                are `tuned` so that the model reproduces known facts (when a town fell,
+                casualty counts), which is what `docs/calibration.md` does for Libya.
+                """,
+            ),
+        ]
+    )
+    return cells
+
+
+# ---------------------------------------------------------------------------------------
 # registry
 # ---------------------------------------------------------------------------------------
 
 NOTEBOOKS = {
     "01_anatomy_of_a_proxy_war.ipynb": nb01,
     "02_chance_and_probability.ipynb": nb02,
+    "04_when_backers_walk_away.ipynb": nb04,
+    "05_build_your_own_theatre.ipynb": nb05,
 }
 
 
