@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import contextlib
+import gc
 import json
 import logging
 import math
@@ -390,12 +391,26 @@ def open_backend(
         return _Backend("inline", InlineExecutor(), specs, 1, lambda: None)
     if kind == "process":
         n = max(1, min(workers, n_chunks or workers))
+        ctx = _mp_context()
+        forked = ctx.get_start_method() == "fork"
+        if forked:
+            # Objects inherited by forked workers stay shared only while nobody writes
+            # to their pages; the cyclic GC writes to every object it visits. Freezing
+            # moves what exists now out of its reach, in parent and workers alike.
+            gc.collect()
+            gc.freeze()
         pool = cf.ProcessPoolExecutor(
-            max_workers=n, mp_context=_mp_context(), initializer=_init_worker, initargs=(specs,)
+            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(specs,)
         )
         # start the workers now, before the progress bar starts its monitor thread
         pool.submit(int).result()
-        return _Backend("process", pool, None, n, lambda: pool.shutdown(wait=True))
+
+        def close() -> None:
+            pool.shutdown(wait=True)
+            if forked:
+                gc.unfreeze()
+
+        return _Backend("process", pool, None, n, close)
     if kind == "dask":
         return _dask_backend(specs, workers, scheduler)
     raise SweepConfigError(f"executor: expected auto, inline, process or dask, found {executor!r}")
