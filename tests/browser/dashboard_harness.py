@@ -81,9 +81,16 @@ def solara_server(log: Path, timeout: float = 45) -> Iterator[Server]:
     solara = Path(sys.executable).with_name("solara")
     cmd = [str(solara), "run", "sim/dashboard.py", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--production", "--no-open"]
+    # no usage telemetry from tests: it would only try to reach the network
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
     with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = Server(f"http://127.0.0.1:{port}/", log)
     try:
