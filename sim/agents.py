@@ -319,7 +319,7 @@ class MercenaryGroup(mesa.Agent):
         self.fighters = 0.0
         self.peak = 0.0
         self.losses = 0.0
-        self.arrears = 0
+        self.arrears = 0.0
         self.financial_block = 0.0
         self.logistics_block = 0.0
         self.status = "pending"
@@ -365,7 +365,9 @@ class MercenaryGroup(mesa.Agent):
         # pay: the payer's money reaches the group only past the financial block
         paid = 0.0 if self.payer.withdrawn else 1.0 - self.financial_block
         self.payer.spent += self.fighters * self.pay_per_fighter * paid / 1e6
-        self.arrears = self.arrears + 1 if paid < 0.5 else max(0, self.arrears - 1)
+        # arrears in weeks of pay owed: a partial block accumulates in proportion
+        unpaid = 1.0 - paid
+        self.arrears = self.arrears + unpaid if unpaid > 0 else max(0.0, self.arrears - 1.0)
         if self.arrears > self.arrears_tolerance:
             self.order_out(2, "pay arrears")
             return

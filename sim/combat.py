@@ -62,7 +62,8 @@ def lanchester_square(
     if x0 <= 0 or y0 <= 0 or alpha <= 0 or beta <= 0:
         return x0, y0
     w = math.sqrt(alpha * beta)
-    ch, sh = math.cosh(w * tau), math.sinh(w * tau)
+    wt = min(w * tau, 50.0)  # beyond this one side is long gone; avoids overflow
+    ch, sh = math.cosh(wt), math.sinh(wt)
     x = x0 * ch - y0 * math.sqrt(beta / alpha) * sh
     y = y0 * ch - x0 * math.sqrt(alpha / beta) * sh
     # the square law conserves alpha*x^2 - beta*y^2; use it when one side is wiped out

@@ -128,6 +128,8 @@ class Termination:
                 self._break()
             elif week - self.ceasefire_start >= self.p.ceasefire_hold_weeks:
                 return self._end("ceasefire")
+            if week >= m.horizon:  # a ceasefire too young to count: undecided
+                return self._end("stalemate")
             return None
         self.ripe = self.is_ripe()
         if self.ripe:
