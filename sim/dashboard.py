@@ -323,22 +323,30 @@ def _draw_network(
             linewidths=1.2,
             zorder=4,
         )
-    x0, x1 = min(th.places[i].lon for i in idx), max(th.places[i].lon for i in idx)
-    for i in idx:
-        if i in labels:
-            p = th.places[i]
-            # names of places in the eastern third go to their left, to stay inside the frame
+    lons = [th.places[i].lon for i in idx]
+    lats = [th.places[i].lat for i in idx]
+    x0, x1 = min(lons), max(lons)
+    # a theatre laid out along a line: names alternate above and below it
+    flat = max(lats) - min(lats) < 0.2 * (x1 - x0)
+    shown = sorted((i for i in idx if i in labels), key=lambda i: th.places[i].lon)
+    for k, i in enumerate(shown):
+        p = th.places[i]
+        if flat:
+            offset, ha = (0, 7 if k % 2 == 0 else -13), "center"
+        else:
+            # names of places in the eastern third go to their left, to stay in the frame
             right = x1 > x0 and (p.lon - x0) / (x1 - x0) > 0.67
-            ax.annotate(
-                p.name.split(" (")[0],
-                (p.lon, p.lat),
-                xytext=(-4 if right else 4, 3),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                fontsize=6.5,
-                zorder=5,
-                color="#222222",
-            )
+            offset, ha = (-4 if right else 4, 3), "right" if right else "left"
+        ax.annotate(
+            p.name.split(" (")[0],
+            (p.lon, p.lat),
+            xytext=offset,
+            textcoords="offset points",
+            ha=ha,
+            fontsize=6.5,
+            zorder=5,
+            color="#222222",
+        )
 
 
 def _frame(ax: Any, lons: list[float], lats: list[float], pad: float) -> None:
@@ -374,6 +382,10 @@ def _emptiest_corners(ax: Any, lons: list[float], lats: list[float]) -> list[str
     return sorted(_CORNERS, key=hidden)  # stable: ties keep the listed order
 
 
+def _places(n: int) -> str:
+    return f"{n} place" if n == 1 else f"{n} places"
+
+
 def draw_map(model: ProxyWarModel, fig: Figure) -> None:
     """The theatre: places coloured by holder, roads, the front (red dashes), names.
 
@@ -407,7 +419,7 @@ def draw_map(model: ProxyWarModel, fig: Figure) -> None:
         )
     colours = faction_colours(model)
     handles: list[Any] = [
-        Patch(fc=colours[f.fid], ec="black", label=f"{f.fid}: {th.count(f.fid)} places")
+        Patch(fc=colours[f.fid], ec="black", label=f"{f.fid}: {_places(th.count(f.fid))}")
         for f in model.factions
     ]
     handles.append(Line2D([], [], color=FRONT_COLOUR, lw=2.5, ls=(0, (3, 1.5)), label="front line"))
