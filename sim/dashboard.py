@@ -79,8 +79,8 @@ def scenario_names() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _actor_choices() -> tuple[tuple[str, ...], tuple[str, ...], int]:
-    """Groups, backers and the longest horizon over every valid scenario.
+def _actor_choices() -> tuple[tuple[str, ...], tuple[str, ...], int, tuple[str, ...]]:
+    """Groups, backers, the longest horizon and the names of the valid scenarios.
 
     Why the union: SolaraViz's inputs are fixed when the page is built, while
     the scenario picker can change the cast; a lever naming an actor the chosen
@@ -89,15 +89,17 @@ def _actor_choices() -> tuple[tuple[str, ...], tuple[str, ...], int]:
     groups: set[str] = set()
     backers: set[str] = set()
     horizon = 1
+    valid = []
     for name in scenario_names():
         try:
             spec = load_scenario(SCENARIO_DIR / name)
-        except ScenarioError:
+        except ScenarioError:  # `proxywar validate` says why; the picker leaves it out
             continue
+        valid.append(name)
         groups.update(spec.groups)
         backers.update(spec.backers)
         horizon = max(horizon, spec.horizon_weeks)
-    return tuple(sorted(groups)), tuple(sorted(backers)), horizon
+    return tuple(sorted(groups)), tuple(sorted(backers)), horizon, tuple(valid)
 
 
 def parse_seed(value: Any) -> int:
@@ -683,8 +685,8 @@ COMPONENTS = [
 
 def model_params() -> dict[str, Any]:
     """SolaraViz inputs: the scenario picker, the levers and the seed."""
-    groups, backers, horizon = _actor_choices()
-    scenarios = scenario_names() or [DEFAULTS["scenario_file"]]
+    groups, backers, horizon, valid = _actor_choices()
+    scenarios = list(valid) or [DEFAULTS["scenario_file"]]
     return {
         "scenario_file": {
             "type": "Select",

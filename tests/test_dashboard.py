@@ -161,6 +161,7 @@ def test_bad_seed_text_falls_back_and_says_so():
 def test_model_params_match_the_constructor():
     params = model_params()
     assert set(params) == set(DEFAULTS)
+    # every valid scenario file is offered (the library's files are all valid)
     assert params["scenario_file"]["values"] == scenario_names()
     assert "libya_2019.toml" in scenario_names()
     spec = _libya()
