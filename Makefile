@@ -47,6 +47,7 @@ BENCH_SWEEP ?= --runs 400 --speedup-runs 1000 --memory-runs 1000 20000
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 	$(PY) benchmarks/bench_sweep.py $(BENCH_SWEEP)
+	$(PY) benchmarks/bench_paired.py
 
 clean:
 	rm -rf results .pytest_cache
