@@ -127,6 +127,8 @@ print("scenarios from", SCENARIOS)
 def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     """A notebook with the project's kernel metadata and no outputs."""
     nb = nbformat.v4.new_notebook()
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i:03d}"  # stable ids: a rebuild changes only what was edited
     nb.cells = cells
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -380,10 +382,11 @@ def nb01() -> list[nbformat.NotebookNode]:
             $\dot x = -\beta y$ and $\dot y = -\alpha x$, where the kill rates $\alpha$
             and $\beta$ grow with quality, morale and air power (drones against air
             defence) and the attacker's is divided by the cover of the terrain (towns
-            shelter defenders) and by dug-in fortifications. A place changes hands when
-            its defence *breaks*: the defenders lose more than a set share of their
-            strength in the week while the attackers do not. Lognormal noise on each
-            side's effectiveness makes every week a gamble.
+            shelter defenders) and by dug-in fortifications. An assault is fought
+            until one side has lost its *breakpoint* share of its strength (or the
+            week ends): an attack that fails is called off, and the place changes
+            hands when the defenders break first. Lognormal noise on each side's
+            effectiveness makes every week a gamble.
 
             Now run the war, week by week, keeping a record of where each mercenary
             group is and where the fighting happened.
@@ -741,7 +744,8 @@ def nb02() -> list[nbformat.NotebookNode]:
 
             Twelve seeds, twelve histories. Each line is one run's front distance (km
             from central Tripoli to the nearest LNA-held place); a line stops when that
-            war ended.
+            war ended. The front can only sit at the road distances of places on
+            the map, so many lines lie on top of each other for months.
             """
         ),
         code(
