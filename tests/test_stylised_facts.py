@@ -92,7 +92,7 @@ def test_fact_1_support_to_both_sides_vs_the_attacker_only(one_sided):
         "(-0.44 [-0.50, -0.38]) on teaching_line, 300 paired reps, seed 7: unsupported, the "
         "attacker stops attacking and the war stalls to the horizon (72 % stalemate, 0 % "
         "victories), while a supported attacker either wins or bleeds to collapse. Same sign "
-        "with a 104-week horizon (-24.6 weeks) and on libya_2019 vs GNA-only support."
+        "with a 104-week horizon (-31.9 weeks [-36.9, -26.9], 150 reps)."
     ),
 )
 def test_fact_1_support_to_both_sides_vs_the_defender_only(one_sided):
