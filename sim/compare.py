@@ -138,6 +138,7 @@ DIFFERENCE_COLUMNS = [
     "ci_low",
     "ci_high",
     "pairs",
+    "changed",
     "correlation",
     "significant",
 ]
@@ -224,6 +225,7 @@ def _row(
         "ci_low": low,
         "ci_high": high,
         "pairs": int(d.size),
+        "changed": int(np.count_nonzero(d)),
         "correlation": _correlation(base, alt),
         "significant": bool(np.isfinite(low) and (low > 0 or high < 0)),
     }
@@ -560,6 +562,7 @@ def analyse_pairs(
     distance at each of ``at_weeks``; and, at each of those weeks before the
     horizon, the probability that the war has ended in each decisive outcome
     by then (``kind == "probability"``, e.g. "Tripoli falls within a year").
+    ``changed`` counts the replicates whose value differs between the arms.
     """
     runs = sweep.runs
     labels = list(dict.fromkeys(sweep.summary["outcome"]))
@@ -984,7 +987,8 @@ def write_report(res: ComparisonResult) -> Path:
         "count as lasting to it), i.e. the restricted mean duration. The front distance "
         f"is the road distance from {spec.places[spec.front.objective].name} to the "
         f"{spec.front.attacker}'s nearest place; smaller means the attacker is closer. "
-        "'P(outcome by date)' is the chance the war has ended that way by that date.",
+        "'P(outcome by date)' is the chance the war has ended that way by that date; "
+        "(few) marks an interval resting on fewer than ten replicates that changed.",
         "",
     ]
     d = res.differences
@@ -1003,7 +1007,8 @@ def write_report(res: ComparisonResult) -> Path:
                     else ""
                 ),
                 "difference": _fmt_signed(r.difference, digits),
-                "95 % CI": _ci_text(r.ci_low, r.ci_high, digits),
+                "95 % CI": _ci_text(r.ci_low, r.ci_high, digits)
+                + (" (few)" if r.kind == "probability" and 0 < r.changed < FEW_DISCORDANT else ""),
                 "sig.": "yes" if r.significant else "no",
             }
         )
