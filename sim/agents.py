@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.combat import assault_odds
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Faction(mesa.Agent):
         self.attack_share = spec.attack_share
         self.attack_morale = spec.attack_morale
         self.attack_ratio = spec.attack_ratio
+        self.attack_odds = spec.attack_odds
         self.talks_morale = spec.talks_morale
         self.focus_km = spec.focus_km
         self.patience_weeks = spec.patience_weeks
@@ -160,6 +162,7 @@ class Faction(mesa.Agent):
             self.morale >= self.attack_morale
             and ratio >= self.attack_ratio
             and week >= self.regroup_until
+            and (self.attack_odds <= 0 or assault_odds(self.model, self) >= self.attack_odds)
         ):
             if self.posture != "attack":
                 self.offensive_start = week

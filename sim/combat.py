@@ -187,6 +187,50 @@ def _shares(model: ProxyWarModel, fac: Faction, cover: list[float]) -> tuple:
     return got
 
 
+def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
+    """How promising an assault looks this week: the best target's expected odds.
+
+    For each target, with the faction's planned attack force ``x`` and the
+    enemy's expected defenders ``y`` (assuming the enemy holds), the square law
+    with no noise puts the defenders' breakpoint at ``t_y ~ d_b y / (alpha x)``
+    and the attackers' at ``t_x ~ a_b x / (beta y)``; the odds are
+    ``t_x / t_y = (a_b / d_b) (alpha / beta) (x / y)**2`` (> 1: the defence is
+    expected to break first). Why: commanders attack where they expect to win,
+    so a side that gains support attacks more, and a weak one digs in instead
+    of bleeding against a fortified front.
+    """
+    enemy = fac.enemy
+    if enemy is None:
+        return 0.0
+    th = model.theatre
+    p = model.spec.combat
+    cover = model.cover
+    targets, w_att, _, _, _ = _shares(model, fac, cover)
+    if not targets:
+        return 0.0
+    _, _, e_front, e_def, e_gar = _shares(model, enemy, cover)
+    e_ready = enemy.available()
+    e_defence = {
+        i: e_ready * enemy.front_share * wd + e_ready * (1.0 - enemy.front_share) * wg
+        for i, wd, wg in zip(e_front, e_def, e_gar, strict=True)
+    }
+    att_force = fac.available() * fac.front_share * fac.attack_share
+    merc = sum(g.fighters * g.quality for g in model.groups_of(fac) if g.active)
+    m_f, m_e = air_multipliers(fac, enemy, p.air_weight)
+    qf, qe = fac.quality(), enemy.quality()
+    best = 0.0
+    main = max(range(len(targets)), key=lambda k: w_att[k])
+    for k, q in enumerate(targets):
+        x = att_force * w_att[k] * qf + (merc if k == main else 0.0)
+        y = e_defence.get(q, 0.0) * qe
+        if y <= 0:
+            return float("inf")
+        ratio = (m_f / (cover[q] * th.fortification[q])) / m_e
+        odds = (p.attacker_break / p.defender_break) * ratio * (x / y) ** 2
+        best = max(best, odds)
+    return best
+
+
 def _merc_at(groups: list[MercenaryGroup], place: int) -> tuple[float, float]:
     """Mercenary fighters and their summed quality-strength at ``place``."""
     n = strength = 0.0

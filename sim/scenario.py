@@ -168,6 +168,7 @@ class Faction(_Strict):
     attack_share: Prob = 0.6
     attack_morale: Prob = 0.4
     attack_ratio: NonNeg = 0.8
+    attack_odds: NonNeg = 0.0
     talks_morale: Prob = 0.3
     focus_km: Pos = 50.0
     patience_weeks: PosInt = 8
