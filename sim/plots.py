@@ -1,14 +1,18 @@
 """Figures: single-run plots (front over time, the map) and sweep/comparison figures.
 
-Why matplotlib with the Agg backend: figures are written to files by the CLI
-and shown inline by notebooks; nothing here needs a display.
+Why the Agg backend outside Jupyter: the CLI writes figures to files and
+needs no display; inside a notebook kernel the inline backend is left alone so
+that figures still show in the notebook.
 """
 
 from __future__ import annotations
 
+import sys
+
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 
 import datetime as dt  # noqa: E402
 import math  # noqa: E402
