@@ -356,7 +356,7 @@ def _spells(runs: pd.DataFrame) -> pd.Series:
     """Per run, the list of its stalemate spell lengths (weeks)."""
     if "stalemate_spells" in runs.columns:
         return runs["stalemate_spells"].map(
-            lambda x: [int(v) for v in str(x).split(";") if v.strip()] if pd.notna(x) else []
+            lambda x: [int(float(v)) for v in str(x).split(";") if v.strip()] if pd.notna(x) else []
         )
     return runs["longest_stalemate"].map(lambda x: [int(x)] if pd.notna(x) and x > 0 else [])
 

@@ -572,7 +572,13 @@ def read_runs(path: str | Path, columns: Sequence[str] | None = None) -> pd.Data
         usecols=list(columns) if columns else None,
         keep_default_na=False,
         na_values=[""],
-        dtype={"scenario": str, "outcome": str, "status": str, "error": str},
+        dtype={
+            "scenario": str,
+            "outcome": str,
+            "status": str,
+            "error": str,
+            "stalemate_spells": str,  # "3;5", or a lone "3" that must not become 3.0
+        },
     )
 
 

@@ -171,6 +171,13 @@ def test_survival_of_runs_that_all_end_reaches_zero():
     assert analysis.median_time(c, "s") == 3
 
 
+def test_stalemate_spells_read_as_numbers_still_count():
+    # a column whose cells are all single spells is parsed by pandas as floats
+    runs = pd.DataFrame({"scenario": "a", "stalemate_spells": [2.0, np.nan, 3.0], "status": "ok"})
+    d = analysis.stalemate_durations(runs).set_index("duration")
+    assert d["spells"].to_dict() == {2: 1, 3: 1}
+
+
 def test_stalemate_durations_count_every_spell():
     runs = pd.DataFrame(
         {
