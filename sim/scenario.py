@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import hashlib
 import math
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -925,6 +926,53 @@ def load_scenario(
             p = SCENARIO_DIR / p
     except (OSError, ValueError):  # a name the file system cannot even look up
         raise ScenarioError([f"{p}: expected a scenario file name, found {str(path)!r}"]) from None
+    if not overrides:
+        cached = _cache_get(p)
+        if cached is not None:
+            return cached
+        spec = _load_file(p, None)
+        _cache_put(p, spec)
+        return spec
+    return _load_file(p, overrides)
+
+
+#: loaded files, keyed by path; valid while no file of the extends chain changed
+_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ScenarioSpec]] = {}
+
+
+def _stamp(files: list[str]) -> tuple[tuple[str, int, int], ...] | None:
+    try:
+        return tuple((f, (st := os.stat(f)).st_mtime_ns, st.st_size) for f in files)
+    except OSError:
+        return None
+
+
+def _cache_get(p: Path) -> ScenarioSpec | None:
+    """A copy of the cached spec, if every file of its chain is unchanged.
+
+    Why: ``ProxyWarModel("file.toml")`` in a loop (``mesa.batch_run``, notebooks)
+    would otherwise parse and validate the same files for every run, which costs
+    more than the run itself. A deep copy keeps callers from sharing state.
+    """
+    hit = _CACHE.get(str(p))
+    if hit is None:
+        return None
+    stamp, spec = hit
+    if _stamp([f for f, _, _ in stamp]) != stamp:
+        return None
+    return spec.model_copy(deep=True)
+
+
+def _cache_put(p: Path, spec: ScenarioSpec) -> None:
+    stamp = _stamp(spec.files)
+    if stamp is not None:
+        if len(_CACHE) > 128:
+            _CACHE.clear()
+        _CACHE[str(p)] = (stamp, spec.model_copy(deep=True))
+
+
+def _load_file(p: Path, overrides: Mapping[str, Any] | None) -> ScenarioSpec:
+    """Read, merge, override and validate a scenario file (no cache)."""
     problems: list[str] = []
     data = _resolve(p, problems, (p.resolve(),))
     if data is None:
