@@ -70,7 +70,6 @@ import math
 import os
 import shlex
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -92,6 +91,8 @@ from sim.sweep import (
     SweepResult,
     horizon_of,
     load_specs,
+    output_dir,
+    report_interrupted,
     run_sweep,
 )
 
@@ -698,14 +699,7 @@ def compare(
         else default_weeks(horizon)
     )
 
-    tmp = None
-    if out is None:
-        tmp = tempfile.TemporaryDirectory(prefix="proxywar-compare-")
-        out_dir = Path(tmp.name)
-        report = False
-    else:
-        out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir, tmp, report = output_dir(out, "proxywar-compare-", report)
     if not resume:
         for name in [COMPARISON_FILE, DIFFERENCES_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
@@ -1158,12 +1152,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             resume=getattr(args, "resume", False),
         )
     except SweepInterrupted as exc:
-        print(
-            f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; "
-            f"to finish the comparison run:\n  {resume_command(args)}",
-            file=sys.stderr,
-        )
-        return 130
+        how = f"to finish the comparison run:\n  {resume_command(args)}"
+        return report_interrupted(exc, how)
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
 

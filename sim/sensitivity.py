@@ -40,8 +40,6 @@ import argparse
 import json
 import math
 import os
-import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -56,7 +54,14 @@ from scipy.stats import qmc
 
 from sim import analysis
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
-from sim.sweep import MANIFEST_FILE, SweepInterrupted, SweepResult, run_sweep
+from sim.sweep import (
+    MANIFEST_FILE,
+    SweepInterrupted,
+    SweepResult,
+    output_dir,
+    report_interrupted,
+    run_sweep,
+)
 
 RUNS_DIR = "runs"
 DESIGN_FILE = "design.csv"
@@ -381,14 +386,7 @@ def sensitivity(
         for name, row in zip(names, points, strict=True)
     ]
 
-    tmp = None
-    if out is None:
-        tmp = tempfile.TemporaryDirectory(prefix="proxywar-sensitivity-")
-        out_dir = Path(tmp.name)
-        report = False
-    else:
-        out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir, tmp, report = output_dir(out, "proxywar-sensitivity-", report)
     sweep = run_sweep(
         specs,
         reps=reps,
@@ -636,12 +634,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             resume=getattr(args, "resume", False),
         )
     except SweepInterrupted as exc:
-        print(
-            f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; "
-            "run the same command with --resume to finish",
-            file=sys.stderr,
-        )
-        return 130
+        return report_interrupted(exc, "run the same command with --resume to finish")
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     print(format_indices(res.indices))

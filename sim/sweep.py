@@ -647,6 +647,37 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
 # -- the sweep --------------------------------------------------------------------------
 
 
+def output_dir(
+    out: str | Path | None, prefix: str, report: bool
+) -> tuple[Path, tempfile.TemporaryDirectory | None, bool]:
+    """The folder results go to: ``out``, or a temporary one (and no report) when None.
+
+    Why: notebooks and tests call the engines with ``out=None`` to get results
+    in memory; the files still go somewhere, so the store works the same way.
+
+    Returns:
+        ``(folder, the temporary directory to clean up or None, whether to write a report)``.
+    """
+    tmp = None
+    if out is None:
+        tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        out_dir = Path(tmp.name)
+        report = False
+    else:
+        out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir, tmp, report
+
+
+def report_interrupted(exc: SweepInterrupted, how_to_finish: str) -> int:
+    """Tell the user what was saved and how to finish; the Ctrl-C exit status (130)."""
+    print(
+        f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; {how_to_finish}",
+        file=sys.stderr,
+    )
+    return 130
+
+
 def run_sweep(
     scenarios: Sequence[str | Path | ScenarioSpec],
     reps: int,
@@ -697,14 +728,7 @@ def run_sweep(
     overrides = dict(overrides or {})
     specs = load_specs(scenarios, overrides)
     labels = list(specs)
-    tmp = None
-    if out is None:
-        tmp = tempfile.TemporaryDirectory(prefix="proxywar-sweep-")
-        out_dir = Path(tmp.name)
-        report = False
-    else:
-        out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir, tmp, report = output_dir(out, "proxywar-sweep-", report)
 
     design = _design(specs, seed, weeks, overrides)
     manifest_path = out_dir / MANIFEST_FILE
@@ -971,12 +995,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             scheduler=getattr(args, "scheduler", None),
         )
     except SweepInterrupted as exc:
-        print(
-            f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; "
-            f"to finish the sweep run:\n  {resume_command(args)}",
-            file=sys.stderr,
-        )
-        return 130
+        return report_interrupted(exc, f"to finish the sweep run:\n  {resume_command(args)}")
     except (StoreError, SweepConfigError) as exc:
         raise UsageError(str(exc)) from None
 
