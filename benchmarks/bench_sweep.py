@@ -65,10 +65,10 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
-    """Summed (PSS, RSS) of a process and all its descendants, in bytes."""
+def _tree_memory(pids: list[int]) -> tuple[int, int]:
+    """Summed (PSS, RSS) of these processes, in bytes."""
     pss = rss = 0
-    for p in [pid, *_children(pid)]:
+    for p in pids:
         try:
             text = Path(f"/proc/{p}/smaps_rollup").read_text()
         except OSError:
@@ -90,8 +90,12 @@ def measure(args: list[str]) -> dict:
     stop = threading.Event()
 
     def sample() -> None:
+        tree, listed = [proc.pid], 0.0
         while not stop.is_set():
-            pss, rss = _tree_memory(proc.pid)
+            now = time.monotonic()
+            if now - listed > 0.5:  # listing /proc is the costly part: twice a second
+                tree, listed = [proc.pid, *_children(proc.pid)], now
+            pss, rss = _tree_memory(tree)
             peak["pss"] = max(peak["pss"], pss)
             peak["rss"] = max(peak["rss"], rss)
             stop.wait(0.05)
