@@ -820,6 +820,16 @@ def _sigint_deferred() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+class _NoBar:
+    """Stands in for the progress bar when there is none."""
+
+    def update(self, n: int = 1) -> None:
+        """Nothing to show."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
 @dataclass
 class _Plan:
     """The replications still to run, generated lazily (no per-run list in memory)."""
@@ -879,14 +889,19 @@ def _execute(
     labels, reps = plan.labels, plan.reps
     already = len(labels) * reps - plan.todo
     total = len(labels) * reps
-    bar = tqdm(
-        total=plan.todo,
-        unit="run",
-        desc="sweep" if not already else f"sweep ({already} resumed)",
-        disable=not progress,
-        file=sys.stderr,
-        smoothing=0.05,
-        dynamic_ncols=True,
+    # no tqdm object at all without a bar: even a disabled one starts a monitor thread,
+    # and a thread in the process makes the next pool use forkserver instead of fork
+    bar: Any = (
+        tqdm(
+            total=plan.todo,
+            unit="run",
+            desc="sweep" if not already else f"sweep ({already} resumed)",
+            file=sys.stderr,
+            smoothing=0.05,
+            dynamic_ncols=True,
+        )
+        if progress
+        else _NoBar()
     )
     stored = 0
     pending: dict[cf.Future, list[Job]] = {}

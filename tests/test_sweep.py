@@ -111,10 +111,20 @@ def test_common_random_numbers_across_scenarios(reference):
     assert list(runs.columns[-2:]) == ["status", "error"]
 
 
-def test_a_process_pool_gives_the_same_files_whatever_the_global_start_method(reference, tmp_path):
-    """mesa.batch_run forces 'spawn' globally; the sweep uses its own context."""
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_process_pool_gives_the_same_files_whatever_the_start_method(
+    reference, tmp_path, monkeypatch, method
+):
+    """Forked (command line) or forkserver (threads around) workers, same files.
+
+    mesa.batch_run forces 'spawn' globally; the sweep uses its own context.
+    """
     import multiprocessing as mp
 
+    if method not in mp.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    single = 1 if method == "fork" else 2
+    monkeypatch.setattr(sweep_mod.threading, "active_count", lambda: single)
     before = mp.get_start_method(allow_none=True)
     mp.set_start_method("spawn", force=True)
     try:
