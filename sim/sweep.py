@@ -31,6 +31,10 @@ Python use (a notebook)::
     res.summary          # outcome probabilities with Wilson intervals
     res.front            # weekly front quantiles
     res.runs             # one row per replication (read from runs.csv)
+
+In a script, put the call under ``if __name__ == "__main__":``: where worker
+processes cannot be forked (threads running, macOS, Windows) they re-import
+the main module, as with any ``multiprocessing`` code.
 """
 
 from __future__ import annotations
