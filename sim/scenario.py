@@ -942,7 +942,9 @@ _CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ScenarioSpec]] = {}
 
 def _stamp(files: list[str]) -> tuple[tuple[str, int, int], ...] | None:
     try:
-        return tuple((f, (st := os.stat(f)).st_mtime_ns, st.st_size) for f in files)
+        return tuple(
+            (str(Path(f).resolve()), (st := os.stat(f)).st_mtime_ns, st.st_size) for f in files
+        )
     except OSError:
         return None
 
@@ -954,11 +956,11 @@ def _cache_get(p: Path) -> ScenarioSpec | None:
     would otherwise parse and validate the same files for every run, which costs
     more than the run itself. A deep copy keeps callers from sharing state.
     """
-    hit = _CACHE.get(str(p))
+    hit = _CACHE.get(str(p.resolve()))
     if hit is None:
         return None
     stamp, spec = hit
-    if _stamp([f for f, _, _ in stamp]) != stamp:
+    if _stamp(spec.files) != stamp:
         return None
     return spec.model_copy(deep=True)
 
@@ -968,7 +970,7 @@ def _cache_put(p: Path, spec: ScenarioSpec) -> None:
     if stamp is not None:
         if len(_CACHE) > 128:
             _CACHE.clear()
-        _CACHE[str(p)] = (stamp, spec.model_copy(deep=True))
+        _CACHE[str(p.resolve())] = (stamp, spec.model_copy(deep=True))
 
 
 def _load_file(p: Path, overrides: Mapping[str, Any] | None) -> ScenarioSpec:
@@ -984,9 +986,10 @@ def _load_file(p: Path, overrides: Mapping[str, Any] | None) -> ScenarioSpec:
     while cur is not None:
         digest.update(cur.read_bytes())
         parent = tomllib.loads(cur.read_text("utf-8")).get("extends")
-        cur = (cur.parent / parent).resolve() if isinstance(parent, str) else None
+        # shown as written (relative to the child), so reports don't leak absolute paths
+        cur = cur.parent / parent if isinstance(parent, str) else None
         if cur is not None:
-            files.append(str(cur))
+            files.append(os.path.normpath(cur))
     _apply_overrides(data, overrides or {}, p)
     if overrides:
         digest.update(repr(sorted(overrides.items())).encode())
