@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sim.scenario import Faction as FactionSpec
     from sim.scenario import Group as GroupSpec
 
-AD_HALF = 10.0  # air-defence units that neutralise half of a rival's drones (assumption)
 EQUIP_HALF = 200.0  # equipment stock that gives half the maximum arms bonus (assumption)
 ADVISER_HALF = 100.0  # advisers giving half the maximum training bonus (assumption)
 DEMORALISED = 0.4  # below this morale a coalition's cohesion erodes (assumption)

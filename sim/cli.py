@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sim.scenario import ScenarioError, list_scenarios, load_scenario, parse_value
@@ -26,24 +26,23 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, found {v}")
-    return v
+def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``minimum`` (``what`` names it in errors)."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what} >= {minimum}, found {v}")
+        return v
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed >= 0, found {v}")
-    return v
+_positive_int = _int_at_least(1, "a number")
+_seed = _int_at_least(0, "a seed")
 
 
 def parse_sets(items: Sequence[str] | None) -> dict[str, object]:

@@ -15,8 +15,8 @@ import numpy as np
 from mesa import DataCollector
 from mesa.agentset import AgentSet
 
-from sim.agents import AD_HALF, Backer, Faction, MercenaryGroup
-from sim.combat import Engagement, fight_week
+from sim.agents import Backer, Faction, MercenaryGroup
+from sim.combat import AD_HALF, Engagement, fight_week
 from sim.pressure import ActiveIntervention
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
 from sim.support import SupportNetwork
@@ -107,6 +107,7 @@ class ProxyWarModel(mesa.Model):
         self.group_set = self.agents_by_type.get(MercenaryGroup, AgentSet([], random=self.random))
 
         self.support = SupportNetwork(self)
+        self.front_km = self._front_distance()
         self.termination = Termination(self)
         self.interventions = [
             ActiveIntervention(self, iv, i) for i, iv in enumerate(spec.interventions)
@@ -117,8 +118,6 @@ class ProxyWarModel(mesa.Model):
 
         self.outcome: str | None = None
         self.end_week: int | None = None
-        self.front_km = self._front_distance()
-        self.termination.front_history.append(self.front_km)  # week 0 counts in the window
         self.front_series: list[float] = []
         self.datacollector = DataCollector(model_reporters=self._reporters())
         if self.collect:

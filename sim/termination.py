@@ -30,7 +30,8 @@ class Termination:
         self.p = model.spec.termination
         self.window = model.spec.stalemate.window_weeks
         self.max_move = model.spec.stalemate.max_move_km
-        self.front_history: deque[float] = deque(maxlen=self.window + 1)
+        # week 0's front counts in the window, so week `window` can already be a stalemate
+        self.front_history: deque[float] = deque([model.front_km], maxlen=self.window + 1)
         self.casualty_history: deque[float] = deque(maxlen=self.window + 1)
         self.stalemate = False
         self.stalemate_run = 0

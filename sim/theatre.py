@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from mesa.discrete_space import Cell, Network
+from mesa.discrete_space import Network
 
 if TYPE_CHECKING:
     from random import Random
@@ -86,10 +86,6 @@ class Theatre:
         self._layout_version = -1
         self._front_edges: list[tuple[int, int]] = []
         self._front_version = -1
-
-    def cell(self, place: str) -> Cell:
-        """The Mesa cell of a place."""
-        return self.space[place]
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
