@@ -93,8 +93,8 @@ class Faction(mesa.Agent):
 
     def power(self) -> float:
         """Total combat power including deployed mercenaries."""
-        merc = sum(g.fighters * g.quality for g in self.model.groups_of(self))
-        return self.available() * self.quality() + merc
+        merc = sum([g.fighters * g.quality for g in self.model.groups_of(self)])
+        return self.fighters * self.readiness * self.quality() + merc
 
     def recently_lost(self, weeks: int = 4) -> bool:
         """Whether it lost a place in the last ``weeks`` weeks."""
@@ -132,7 +132,8 @@ class Faction(mesa.Agent):
             self.cohesion += 0.02 * (1.0 - self.cohesion)
         if self.morale < DEMORALISED:  # a demoralised coalition frays: militias defect
             self.cohesion -= 0.05 * (DEMORALISED - self.morale)
-        if self.recently_lost(2):
+        lost = self.lost_weeks
+        if lost and self.model.week - lost[-1] < 2:  # a place lost in the last two weeks
             self.cohesion -= 0.01
         self.cohesion = min(1.0, max(0.0, self.cohesion))
         if self.cohesion < 0.5:
@@ -225,6 +226,8 @@ class Backer(mesa.Agent):
             ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
             for ch, c in spec.channels.items()
         }
+        self._book: tuple[list[tuple[str, ChannelState]], float] | None = None
+        self._book_until = 0  # the week from which the order book must be rebuilt
         self.level = 1.0
         self.cost_multiplier = 1.0
         self.resolve_drain = 0.0  # per week, from sanctions
@@ -232,26 +235,36 @@ class Backer(mesa.Agent):
         self.spent = 0.0
         self.escalations = 0
 
+    def step(self) -> None:
+        """The backer's week: decide the support level, then ship."""
+        self.decide()
+        self.ship()
+
     def decide(self) -> None:
         """Adjust the support level and resolve; withdraw when resolve runs out."""
         if self.withdrawn:
             return
         client = self.client
-        if client.recently_lost(4) or client.morale < 0.4:
-            self.level += self.responsiveness
-        rival_now, rival_before = self.model.support.rival_trend(client)
+        lost = client.lost_weeks
+        if (lost and self.model.week - lost[-1] < 4) or client.morale < 0.4:
+            self.level += self.responsiveness  # the client is losing: more support
+        rival_now, rival_before = self.model.support.trend[client.fid]
         if rival_before > 0 and rival_now / rival_before - 1.0 > self.escalation_threshold:
             self.level += self.escalation_response * self.resolve
             self.escalations += 1
-        self.level = min(self.level, self.max_level)
-        self.resolve -= self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
-        self.resolve = min(1.0, max(0.0, self.resolve))
+        if self.level > self.max_level:
+            self.level = self.max_level
+        resolve = self.resolve - (
+            self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
+        )
+        self.resolve = 1.0 if resolve > 1.0 else (0.0 if resolve < 0.0 else resolve)
         if self.resolve < self.withdraw_resolve:
             self.withdraw(None)
 
     def withdraw(self, channels: list[str] | None, exit_weeks: int = 2) -> None:
         """Stop the named channels (all when None); all-out withdrawal recalls its groups."""
         names = list(self.channels) if channels is None else channels
+        self.channels_changed()
         for ch in names:
             if ch in self.channels:
                 self.channels[ch].active = False
@@ -267,26 +280,43 @@ class Backer(mesa.Agent):
             return False
         return self.client.morale >= 0.5 and self.client.posture == "attack"
 
+    def channels_changed(self) -> None:
+        """Rebuild the order book next week (call after changing any channel)."""
+        self._book = None
+
+    def _order_book(self, week: int) -> tuple[list[tuple[str, ChannelState]], float]:
+        """The live channels and their base weekly cost, cached until a channel changes.
+
+        Why cache: channels change only with an intervention or when a delayed
+        channel opens, yet the book would otherwise be rebuilt every week.
+        """
+        if self._book is None or week >= self._book_until:
+            orders = []
+            cost = 0.0
+            later = []
+            for ch, c in self.channels.items():
+                if c.active and c.amount > 0:
+                    if c.start_week <= week:
+                        orders.append((ch, c))
+                        cost += c.amount * c.unit_cost
+                    else:
+                        later.append(c.start_week)
+            self._book = (orders, cost)
+            self._book_until = min(later, default=1 << 30)
+        return self._book
+
     def ship(self) -> None:
         """Send this week's support, scaled to the level and capped by the budget."""
         if self.withdrawn:
             return
-        week = self.model.week
-        orders = []
-        cost = 0.0
-        for ch, c in self.channels.items():
-            if c.active and c.start_week <= week and c.amount > 0:
-                orders.append((ch, c))
-                cost += c.amount * c.unit_cost
+        orders, cost = self._order_book(self.model.week)
+        if not orders:
+            return
         cost *= self.level * self.cost_multiplier
         scale = self.level
         if cost > self.budget > 0:
             scale *= self.budget / cost
-        dispatch = self.model.support.dispatch
-        for ch, c in orders:
-            qty = c.amount * scale
-            self.spent += qty * c.unit_cost * self.cost_multiplier
-            dispatch(self, ch, qty, c.lag, c.route)
+        self.model.support.ship(self, orders, scale)
 
 
 class MercenaryGroup(mesa.Agent):
@@ -352,7 +382,7 @@ class MercenaryGroup(mesa.Agent):
     def step(self) -> None:
         """Pay, then deploy, stay or leave."""
         week = self.model.week
-        draw = self.model.streams.mercs.random()  # one draw a week: aligned across arms
+        draw = self.model.streams.mercs.take1()  # one draw a week: aligned across arms
         if self.status == "gone":
             return
         if self.status == "pending":

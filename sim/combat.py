@@ -187,6 +187,37 @@ def _shares(model: ProxyWarModel, fac: Faction, cover: list[float]) -> tuple:
     return got
 
 
+def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int]:
+    """Per target: ``(place, attack share, enemy defence share, enemy garrison share, cover)``.
+
+    Cached with the allocation (until a place changes hands); the second item
+    is the main effort's row (where the mercenaries go).
+    """
+    key = (model.theatre.version, fac.fid, "odds")
+    cache = model.combat_cache
+    got = cache.get(key)
+    if got is None:
+        cover = model.cover
+        targets, w_att, _, _, _ = _shares(model, fac, cover)
+        _, _, e_front, e_def, e_gar = _shares(model, fac.enemy, cover)
+        pos = {q: k for k, q in enumerate(e_front)}
+        rows = [
+            (
+                q,
+                w,
+                e_def[pos[q]] if q in pos else 0.0,
+                e_gar[pos[q]] if q in pos else 0.0,
+                q in pos,
+                cover[q],
+            )
+            for q, w in zip(targets, w_att, strict=True)
+        ]
+        main = max(range(len(targets)), key=lambda k: w_att[k]) if targets else -1
+        got = (rows, main)
+        cache[key] = got
+    return got
+
+
 def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
     """How promising an assault looks this week: the best target's expected odds.
 
@@ -202,109 +233,119 @@ def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
     enemy = fac.enemy
     if enemy is None:
         return 0.0
-    th = model.theatre
-    p = model.spec.combat
-    cover = model.cover
-    targets, w_att, _, _, _ = _shares(model, fac, cover)
-    if not targets:
+    rows, main = _assault_rows(model, fac)
+    if not rows:
         return 0.0
-    _, _, e_front, e_def, e_gar = _shares(model, enemy, cover)
-    e_ready = enemy.available()
-    e_defence = {
-        i: e_ready * enemy.front_share * wd + e_ready * (1.0 - enemy.front_share) * wg
-        for i, wd, wg in zip(e_front, e_def, e_gar, strict=True)
-    }
-    att_force = fac.available() * fac.front_share * fac.attack_share
-    merc = sum(g.fighters * g.quality for g in model.groups_of(fac) if g.active)
+    p = model.spec.combat
+    fort = model.theatre.fortification
+    e_ready = enemy.fighters * enemy.readiness
+    e_front = e_ready * enemy.front_share
+    e_garrison = e_ready * (1.0 - enemy.front_share)
+    att_force = fac.fighters * fac.readiness * fac.front_share * fac.attack_share
+    merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active])
     m_f, m_e = air_multipliers(fac, enemy, p.air_weight)
     qf, qe = fac.quality(), enemy.quality()
+    breaks = p.attacker_break / p.defender_break
     best = 0.0
-    main = max(range(len(targets)), key=lambda k: w_att[k])
-    for k, q in enumerate(targets):
-        x = att_force * w_att[k] * qf + (merc if k == main else 0.0)
-        y = e_defence.get(q, 0.0) * qe
+    for k, (q, w, wd, wg, defended, cover_q) in enumerate(rows):
+        x = att_force * w * qf + (merc if k == main else 0.0)
+        y = (e_front * wd + e_garrison * wg) * qe if defended else 0.0
         if y <= 0:
             return float("inf")
-        ratio = (m_f / (cover[q] * th.fortification[q])) / m_e
-        odds = (p.attacker_break / p.defender_break) * ratio * (x / y) ** 2
-        best = max(best, odds)
+        ratio = (m_f / (cover_q * fort[q])) / m_e
+        odds = breaks * ratio * (x / y) ** 2
+        if odds > best:
+            best = odds
     return best
 
 
-def _merc_at(groups: list[MercenaryGroup], place: int) -> tuple[float, float]:
-    """Mercenary fighters and their summed quality-strength at ``place``."""
-    n = strength = 0.0
-    for g in groups:
-        if g.active and g.location == place:
-            n += g.fighters
-            strength += g.fighters * g.quality
-    return n, strength
+def _plan(
+    model: ProxyWarModel, fac: Faction, ceasefire: bool
+) -> tuple[dict[int, float], dict[int, float], bool]:
+    """A faction's plan for the week: attackers per target, defenders per front place.
+
+    Its mercenary groups are placed as well: at their station when it is held
+    or attacked, otherwise at the main effort (the biggest attack, or the most
+    threatened front place when not attacking).
+    """
+    th = model.theatre
+    targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
+    ready = fac.fighters * fac.readiness
+    front = ready * fac.front_share
+    garrison = ready - front
+    attacking = fac.posture == "attack" and bool(targets) and not ceasefire
+    att_force = front * fac.attack_share if attacking else 0.0
+    def_force = front - att_force
+    att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
+    # front places: their share of the mobile defence plus their garrison
+    dfn = {
+        i: def_force * wd + garrison * wg for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
+    }
+    groups = model.groups_of(fac)
+    if groups:
+        main = max(att, key=att.get) if att else None
+        if main is None and dfn:
+            main = max(dfn, key=dfn.get)
+        for g in groups:
+            station = th.index.get(g.station)
+            if station is not None and (th.holder[station] == fac.fid or station in att):
+                g.location = station
+            else:
+                g.location = main
+    return att, dfn, attacking
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:
     """Resolve every engagement on the front this week, and move the front."""
     th = model.theatre
     p = model.spec.combat
-    noise = model.streams.combat.lognormal(0.0, p.noise_sigma, size=(len(th.ids), 2)).tolist()
+    noise = model.streams.combat.take(2 * len(th.ids))  # [attacker, defender] per place
     results: list[Engagement] = []
-    a, b = model.factions[0], model.factions[1]
-    pairs = ((a, b), (b, a)) if len(model.factions) == 2 else ()
+    a, b = model.factions
     cover = model.cover
-    quality = {f.fid: f.quality() for f in model.factions}
+    fortification = th.fortification
+    quality = {a.fid: a.quality(), b.fid: b.quality()}
     m_a, m_b = air_multipliers(a, b, p.air_weight)
     model.air = air = {a.fid: m_a, b.fid: m_b}
+    ceasefire = model.ceasefire_on
 
     # allocation, computed before anything moves (the week's plan)
-    plans = {}
-    for fac in model.factions:
-        targets, w_att, own_front, w_def, w_gar = _shares(model, fac, cover)
-        ready = fac.available()
-        front = ready * fac.front_share
-        garrison = ready - front
-        attacking = fac.posture == "attack" and bool(targets) and not model.ceasefire_on
-        att_force = front * fac.attack_share if attacking else 0.0
-        def_force = front - att_force
-        att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
-        # front places: their share of the mobile defence plus their garrison
-        dfn = {
-            i: def_force * wd + garrison * wg
-            for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
-        }
-        # mercenaries: at the main effort, or where they are stationed
-        groups = model.groups_of(fac)
-        if groups:
-            main = max(att, key=att.get) if att else None
-            if main is None and dfn:
-                main = max(dfn, key=dfn.get)
-            for g in groups:
-                station = th.index.get(g.station)
-                if station is not None and (th.holder[station] == fac.fid or station in att):
-                    g.location = station
-                else:
-                    g.location = main
-        plans[fac.fid] = (att, dfn, groups, attacking)
+    plans = {a.fid: _plan(model, a, ceasefire), b.fid: _plan(model, b, ceasefire)}
 
+    lethality = p.lethality
+    attacked: set[int] = set()
     captures: list[tuple[int, Faction, Faction]] = []
-    for att_f, def_f in pairs:
-        att, _, att_groups, attacking = plans[att_f.fid]
-        _, dfn, def_groups, _ = plans[def_f.fid]
+    for att_f, def_f in ((a, b), (b, a)):
+        att, _, attacking = plans[att_f.fid]
+        if not att:
+            continue
+        dfn = plans[def_f.fid][1]
+        att_groups = [g for g in model.groups_of(att_f) if g.active]
+        def_groups = [g for g in model.groups_of(def_f) if g.active]
         am, dm = air[att_f.fid], air[def_f.fid]
         qa, qd = quality[att_f.fid], quality[def_f.fid]
         for q, x_own in att.items():
-            if th.holder[q] != def_f.fid:
-                continue
-            xm, xm_str = _merc_at(att_groups, q)
-            ym, ym_str = _merc_at(def_groups, q)
+            xm = xm_str = ym = ym_str = 0.0
+            for g in att_groups:
+                if g.location == q:
+                    xm += g.fighters
+                    xm_str += g.fighters * g.quality
+            for g in def_groups:
+                if g.location == q:
+                    ym += g.fighters
+                    ym_str += g.fighters * g.quality
             x0 = x_own + xm
-            y0 = dfn.get(q, 0.0) + ym
+            y_own = dfn.get(q, 0.0)
+            y0 = y_own + ym
             if x0 <= 0:
                 continue
+            attacked.add(q)
             # quality-weighted per-fighter effectiveness, mercenaries included
             qa_eff = (x_own * qa + xm_str) / x0
-            qd_eff = (dfn.get(q, 0.0) * qd + ym_str) / y0 if y0 > 0 else qd
-            shield = cover[q] * th.fortification[q]
-            alpha = p.lethality * qa_eff * am * noise[q][0] / shield
-            beta = p.lethality * qd_eff * dm * noise[q][1]
+            qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
+            shield = cover[q] * fortification[q]
+            alpha = lethality * qa_eff * am * noise[2 * q] / shield
+            beta = lethality * qd_eff * dm * noise[2 * q + 1]
             if y0 <= 0:
                 x1, y1, captured = x0, 0.0, True
             else:
@@ -312,31 +353,31 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
                     x0, y0, alpha, beta, p.attacker_break, p.defender_break
                 )
             _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
-            _apply_losses(def_f, def_groups, q, dfn.get(q, 0.0), ym, y0 - y1)
-            results.append(
-                Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured),
-            )
+            _apply_losses(def_f, def_groups, q, y_own, ym, y0 - y1)
+            results.append(Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured))
             if captured:
                 captures.append((q, att_f, def_f))
 
     # static fronts: digging in where nobody attacks, and shelling across quiet roads
-    attacked = {e.place for e in results}
     front_edges = th.front_edges()
-    quiet = {i for edge in front_edges for i in edge} - attacked
-    for i in quiet:
-        th.fortification[i] = min(p.fortify_max, th.fortification[i] + p.fortify_rate)
-    if not model.ceasefire_on:
-        shelled = p.shelling_intensity * p.lethality
+    step, cap = p.fortify_rate, p.fortify_max
+    for i in th.front_nodes():
+        if i not in attacked:
+            fortification[i] = min(cap, fortification[i] + step)
+    if not ceasefire:
+        shelled = p.shelling_intensity * lethality
+        holder = th.holder
+        by_id = model.factions_by_id
         for u, v in front_edges:
             if u in attacked or v in attacked:
                 continue
-            hu, hv = th.holder[u], th.holder[v]
+            hu, hv = holder[u], holder[v]
             xu = plans[hu][1].get(u, 0.0)
             xv = plans[hv][1].get(v, 0.0)
-            fu, fv = model.factions_by_id[hu], model.factions_by_id[hv]
             # drones and artillery: the side with air superiority shells harder
-            _apply_losses(fu, [], u, xu, 0.0, shelled * xv * quality[hv] * air[hv] / cover[u])
-            _apply_losses(fv, [], v, xv, 0.0, shelled * xu * quality[hu] * air[hu] / cover[v])
+            if xu > 0 and xv > 0:  # an empty place is neither shelled nor shelling
+                _shell(by_id[hu], shelled * xv * quality[hv] * air[hv] / cover[u])
+                _shell(by_id[hv], shelled * xu * quality[hu] * air[hu] / cover[v])
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:
@@ -344,10 +385,18 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     return results
 
 
+def _shell(fac: Faction, lost: float) -> None:
+    """Losses to shelling fall on the faction's own fighters at a quiet front place."""
+    if lost <= 0:
+        return
+    fac.fighters = max(0.0, fac.fighters - lost)
+    fac.casualties += lost
+
+
 def _apply_losses(
     fac: Faction, groups: list[MercenaryGroup], place: int, own: float, merc: float, lost: float
 ) -> None:
-    """Split a week's losses between the faction's own fighters and its mercenaries."""
+    """Split a week's losses between the faction's own fighters and its mercenaries there."""
     if lost <= 0:
         return
     total = own + merc
@@ -358,7 +407,7 @@ def _apply_losses(
     fac.casualties += own_loss
     if merc > 0:
         for g in groups:
-            if g.active and g.location == place:
+            if g.location == place:
                 gl = lost * g.fighters / total
                 g.fighters = max(0.0, g.fighters - gl)
                 g.losses += gl

@@ -6,7 +6,12 @@ one and you change the other.
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +29,60 @@ from sim.termination import Termination
 
 #: independent random streams, one per mechanism (common random numbers across policies)
 STREAM_NAMES = ("combat", "support", "mercs", "termination")
+#: weeks of draws fetched per numpy call (one call per chunk instead of one per draw)
+CHUNK_WEEKS = 32
+
+
+class DrawStream:
+    """A mechanism's random stream, drawn from numpy in blocks and handed out in order.
+
+    Why blocks: a numpy call costs microseconds whatever its size, and a run
+    makes a few small draws a week per mechanism. Drawing ``CHUNK_WEEKS`` weeks
+    at once gives exactly the values the small calls would have given (a
+    Generator's successive draws concatenate), at a fraction of the cost.
+
+    Args:
+        gen: the stream's generator (spawned from the model's).
+        per_week: how many values the mechanism takes each week.
+        sigma: None for uniform draws on [0, 1); otherwise lognormal(0, sigma) draws.
+    """
+
+    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos")
+
+    def __init__(self, gen: np.random.Generator, per_week: int, sigma: float | None = None):
+        self.gen = gen
+        self.sigma = sigma
+        self._chunk = max(1, per_week) * CHUNK_WEEKS
+        self._buf: list[float] = []
+        self._pos = 0
+
+    def _fill(self, size: int) -> list[float]:
+        if self.sigma is not None:
+            return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
+        return self.gen.random(size).tolist()
+
+    def take(self, n: int) -> list[float]:
+        """The next ``n`` values of the stream."""
+        pos = self._pos
+        if pos + n > len(self._buf):
+            self._buf = self._buf[pos:] + self._fill(max(self._chunk, n))
+            pos = 0
+        self._pos = pos + n
+        return self._buf[pos : pos + n]
+
+    def take1(self) -> float:
+        """The next value of the stream."""
+        pos = self._pos
+        if pos >= len(self._buf):
+            self._buf = self._fill(self._chunk)
+            pos = 0
+        self._pos = pos + 1
+        return self._buf[pos]
 
 
 @dataclass
 class Streams:
-    """One numpy Generator per mechanism, spawned from the model's generator.
+    """One random stream per mechanism, spawned from the model's generator.
 
     Why: in a paired policy comparison, replicate ``i`` of both arms starts from
     the same seed; if all draws came from one stream, a policy that adds one
@@ -37,10 +91,62 @@ class Streams:
     fixed number of values per week, keep the luck aligned.
     """
 
-    combat: np.random.Generator
-    support: np.random.Generator
-    mercs: np.random.Generator
-    termination: np.random.Generator
+    combat: DrawStream
+    support: DrawStream
+    mercs: DrawStream
+    termination: DrawStream
+
+
+#: value types the weekly collector records as they are (they cannot change later)
+_PLAIN = frozenset({int, float, bool, str, type(None)})
+
+
+class WeeklyCollector(DataCollector):
+    """Mesa's DataCollector, without deep copies of plain values.
+
+    Why: Mesa deep-copies every value it records, so that a mutable object is
+    not shared between weeks. A number, a flag or a text cannot change, and
+    those copies were a fifth of a replication's run time. Any other value is
+    still deep-copied. The first collection goes through Mesa's own path,
+    which validates the reporters; later ones call the reporters the way Mesa
+    would (attribute name, function of the model, bound method, or
+    ``[function, args]``).
+    """
+
+    def __init__(self, model_reporters: dict[str, Any]):
+        super().__init__(model_reporters=model_reporters)
+        self._plan: list[tuple[Callable[[Any], None], Callable[[], Any]]] | None = None
+
+    def collect(self, model: mesa.Model) -> None:
+        """Record every model reporter's current value."""
+        if self._plan is None:
+            super().collect(model)
+            self._plan = [
+                (self.model_vars[name].append, _getter(model, rep))
+                for name, rep in self.model_reporters.items()
+            ]
+            return
+        self._collection_steps.append(model.time)
+        for append, get in self._plan:
+            value = get()
+            append(value if type(value) in _PLAIN else deepcopy(value))
+
+
+def _getter(model: mesa.Model, reporter: Any) -> Callable[[], Any]:
+    """A no-argument callable giving the reporter's value (as DataCollector.collect does)."""
+    if isinstance(reporter, types.LambdaType | partial):
+        return partial(reporter, model)
+    if isinstance(reporter, str):
+        return partial(getattr, model, reporter, None)
+    if isinstance(reporter, list):
+        return partial(reporter[0], *reporter[1])
+    return reporter
+
+
+@lru_cache(maxsize=32)
+def _iso_dates(start: dt.date, horizon: int) -> tuple[str, ...]:
+    """ISO dates of weeks 0..horizon (shared by every run of a scenario)."""
+    return tuple((start + dt.timedelta(days=7 * w)).isoformat() for w in range(horizon + 1))
 
 
 class ProxyWarModel(mesa.Model):
@@ -71,7 +177,13 @@ class ProxyWarModel(mesa.Model):
         self.spec = spec
         self.horizon = int(weeks) if weeks is not None else spec.horizon_weeks
         self.week = 0
-        self.streams = Streams(*self.rng.spawn(len(STREAM_NAMES)))
+        gens = self.rng.spawn(len(STREAM_NAMES))
+        self.streams = Streams(
+            combat=DrawStream(gens[0], 2 * len(spec.places), spec.combat.noise_sigma),
+            support=DrawStream(gens[1], len(spec.backers) * len(CHANNELS)),
+            mercs=DrawStream(gens[2], len(spec.groups)),
+            termination=DrawStream(gens[3], 2),
+        )
         self.events_log: list[tuple[int, str]] = []
         self.engagements: list[Engagement] = []
         self.collect = collect
@@ -107,6 +219,8 @@ class ProxyWarModel(mesa.Model):
         self.group_set = self.agents_by_type.get(MercenaryGroup, AgentSet([], random=self.random))
 
         self.support = SupportNetwork(self)
+        self._front_version = -1
+        self._front_km = 0.0
         self.front_km = self._front_distance()
         self.termination = Termination(self)
         self.interventions = [
@@ -119,7 +233,7 @@ class ProxyWarModel(mesa.Model):
         self.outcome: str | None = None
         self.end_week: int | None = None
         self.front_series: list[float] = []
-        self.datacollector = DataCollector(model_reporters=self._reporters())
+        self.datacollector = WeeklyCollector(model_reporters=self._reporters())
         if self.collect:
             self.datacollector.collect(self)
 
@@ -141,14 +255,25 @@ class ProxyWarModel(mesa.Model):
 
     def total_casualties(self) -> float:
         """Killed and wounded on all sides so far (fighters lost in combat)."""
-        return sum(f.casualties for f in self.factions)
+        return sum([f.casualties for f in self.factions])
 
-    def mercenaries_deployed(self) -> float:
-        """Contracted fighters currently in theatre."""
-        return sum(g.fighters for g in self.groups if g.active)
+    def mercenaries_deployed(self, faction: Faction | None = None) -> float:
+        """Contracted fighters currently in theatre (for one faction, or for all)."""
+        groups = self.groups if faction is None else self._groups_of[faction.fid]
+        return sum([g.fighters for g in groups if g.active])
+
+    def date_iso(self) -> str:
+        """The current week's date as ISO text (cached per scenario: the timeline's date column)."""
+        dates = _iso_dates(self.spec.start_date, self.horizon)
+        week = self.week
+        return dates[week] if week < len(dates) else self.date.isoformat()
 
     def _front_distance(self) -> float:
-        return self.theatre.distance_to(self.objective, self.attacker_id)
+        th = self.theatre
+        if self._front_version != th.version:  # it changes only when a place changes hands
+            self._front_km = th.distance_to(self.objective, self.attacker_id)
+            self._front_version = th.version
+        return self._front_km
 
     def transfer(self, place: int, winner: Faction, loser: Faction) -> None:
         """A place changes hands: morale, fortification and the record follow."""
@@ -170,7 +295,7 @@ class ProxyWarModel(mesa.Model):
     def step(self) -> None:
         """One week of war."""
         self.week = self.steps
-        u_talks, u_break = self.streams.termination.random(2)
+        u_talks, u_break = self.streams.termination.take(2)
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
             iv.check()
@@ -195,7 +320,7 @@ class ProxyWarModel(mesa.Model):
         self.support.end_week()
         self.termination.update_stalemate()
         # 8. termination: victory, collapse, ceasefire (vetoes), horizon
-        outcome = self.termination.decide(float(u_talks), float(u_break))
+        outcome = self.termination.decide(u_talks, u_break)
         # 9. weekly data
         if self.collect:
             self.datacollector.collect(self)
@@ -207,7 +332,8 @@ class ProxyWarModel(mesa.Model):
     def _after_combat(self, f: Faction, lost: float) -> None:
         """Morale drifts to its base, falls with losses and enemy air power; stocks wear out."""
         rate = lost / max(f.fighters, 1.0)
-        boost = 0.02 if any(f.received[ch] > 0 for ch in ("arms", "drones", "advisers")) else 0.0
+        got = f.received
+        boost = 0.02 if got["arms"] > 0 or got["drones"] > 0 or got["advisers"] > 0 else 0.0
         # living under the enemy's drones wears morale down (the 2019 drone war)
         enemy_air = self.air.get(f.enemy.fid, 1.0) if f.enemy else 1.0
         under_air = self.spec.combat.air_morale * max(0.0, enemy_air - 1.0)
@@ -229,16 +355,16 @@ class ProxyWarModel(mesa.Model):
     def _reporters(self) -> dict[str, Any]:
         rep: dict[str, Any] = {
             "week": "week",
-            "date": lambda m: m.date.isoformat(),
+            "date": [self.date_iso, []],
             "front_km": "front_km",
             "stalemate": lambda m: m.termination.stalemate,
             "ceasefire": "ceasefire_on",
-            "mercenaries": lambda m: m.mercenaries_deployed(),
-            "casualties": lambda m: m.total_casualties(),
+            "mercenaries": [self.mercenaries_deployed, []],
+            "casualties": [self.total_casualties, []],
         }
         for f in self.factions:
             k = f.fid
-            rep[f"places_{k}"] = lambda m, k=k: m.theatre.count(k)
+            rep[f"places_{k}"] = [self.theatre.count, [k]]
             rep[f"fighters_{k}"] = lambda m, f=f: f.fighters
             rep[f"morale_{k}"] = lambda m, f=f: f.morale
             rep[f"cohesion_{k}"] = lambda m, f=f: f.cohesion
@@ -247,9 +373,7 @@ class ProxyWarModel(mesa.Model):
             rep[f"drones_{k}"] = lambda m, f=f: f.drones
             for ch in CHANNELS:
                 rep[f"support_{k}_{ch}"] = lambda m, f=f, ch=ch: f.received[ch]
-            rep[f"mercenaries_{k}"] = lambda m, f=f: sum(
-                g.fighters for g in m.groups_of(f) if g.active
-            )
+            rep[f"mercenaries_{k}"] = [self.mercenaries_deployed, [f]]
         return rep
 
     def summary(self) -> dict[str, Any]:

@@ -109,6 +109,7 @@ class ActiveIntervention:
                 if val is not None:
                     sup.interdiction_p[route] = val
             sup.embargo_backers = set(s.backers) if s.backers else None
+            sup.embargo_on = any(v > 0 for v in sup.interdiction_p.values())
         elif kind == "surge":
             self._surge()
         elif kind == "mediation":
@@ -163,6 +164,7 @@ class ActiveIntervention:
             m.groups_by_id[s.group].reinforce(s.size)
             return
         b = m.backers_by_id[s.backer]
+        b.channels_changed()
         if s.level:
             b.level += s.level
             b.max_level = max(b.max_level, b.level)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sim.scenario import CHANNELS, ROUTES
 
 if TYPE_CHECKING:
-    from sim.agents import Backer, Faction
+    from sim.agents import Backer, ChannelState, Faction
     from sim.model import ProxyWarModel
 
 #: channels an arms embargo applies to (money moves through banks, not ships)
@@ -29,6 +29,7 @@ class SupportNetwork:
         self.in_transit: dict[int, dict[tuple[Faction, str], float]] = defaultdict(dict)
         self.interdiction_p = dict.fromkeys(ROUTES, 0.0)
         self.embargo_backers: set[str] | None = None  # None: applies to every backer
+        self.embargo_on = False  # whether any route is interdicted (skips the checks)
         self.intercepted = 0.0
         # support value (MUSD-equivalent) shipped to each faction, by week
         self.value_by_week: dict[str, list[float]] = {f: [] for f in model.spec.factions}
@@ -45,7 +46,7 @@ class SupportNetwork:
 
     def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
-        self._draws = self.model.streams.support.random(len(self._slot)).tolist()
+        self._draws = self.model.streams.support.take(len(self._slot))
         for f in self._this_week:
             self._this_week[f] = 0.0
         for fac in self.model.factions:
@@ -60,17 +61,33 @@ class SupportNetwork:
             return 0.0
         return self.interdiction_p[route]
 
-    def dispatch(self, backer: Backer, channel: str, qty: float, lag: int, route: str) -> None:
-        """Send ``qty`` of ``channel`` to the backer's client, arriving after ``lag`` weeks."""
-        u = self._draws[self._slot[backer.bid, channel]]
-        unit_cost = backer.channels[channel].unit_cost if channel in backer.channels else 0.0
-        self._this_week[backer.client.fid] += qty * max(unit_cost, 1e-3)
-        if u < self.interdiction(backer, channel, route):
-            self.intercepted += qty
-            return
-        due = self.in_transit[self.model.week + lag]
-        key = (backer.client, channel)
-        due[key] = due.get(key, 0.0) + qty
+    def ship(self, backer: Backer, orders: list[tuple[str, ChannelState]], scale: float) -> None:
+        """Send this week's orders to the backer's client, each arriving after its lag.
+
+        Each order ships ``amount * scale`` and is intercepted when the
+        backer-channel's slot of this week's draws falls below the route's
+        interdiction probability under an embargo.
+        """
+        week = self.model.week
+        draws = self._draws
+        slot = self._slot
+        client = backer.client
+        fid = client.fid
+        this_week = self._this_week
+        in_transit = self.in_transit
+        cost_multiplier = backer.cost_multiplier
+        bid = backer.bid
+        embargo = self.embargo_on
+        for ch, c in orders:
+            qty = c.amount * scale
+            backer.spent += qty * c.unit_cost * cost_multiplier
+            this_week[fid] += qty * max(c.unit_cost, 1e-3)
+            if embargo and draws[slot[bid, ch]] < self.interdiction(backer, ch, c.route):
+                self.intercepted += qty
+                continue
+            due = in_transit[week + c.lag]
+            key = (client, ch)
+            due[key] = due.get(key, 0.0) + qty
 
     def deliver(self) -> None:
         """Hand over every shipment due this week."""

@@ -56,9 +56,7 @@ class Termination:
         self.front_history.append(m.front_km)
         self.casualty_history.append(m.total_casualties())
         h = self.front_history
-        full = len(h) > self.window
-        moved = max(h) - min(h) if h else 0.0
-        self.stalemate = full and moved < self.max_move
+        self.stalemate = len(h) > self.window and max(h) - min(h) < self.max_move
         if self.stalemate:
             self.stalemate_run += 1
             self.stalemate_weeks += 1
@@ -110,9 +108,14 @@ class Termination:
         th = m.theatre
         week = m.week
         # victory: a faction holds all of its objective
+        holder = th.holder
         for f in m.factions:
-            if all(th.holder[o] == f.fid for o in f.objective):
-                return self._end(f"victory:{f.fid}")
+            fid = f.fid
+            for o in f.objective:
+                if holder[o] != fid:
+                    break
+            else:
+                return self._end(f"victory:{fid}")
         # collapse: too few fighters or the coalition has fallen apart
         for f in m.factions:
             if (

@@ -71,6 +71,9 @@ class Theatre:
         self.index = {p: i for i, p in enumerate(self.ids)}
         self.places = [spec.places[p] for p in self.ids]
         self.holder: list[str] = [p.holder for p in self.places]
+        self._counts: dict[str, int] = {f: 0 for f in spec.factions}
+        for h in self.holder:
+            self._counts[h] = self._counts.get(h, 0) + 1
         self.neighbours: list[tuple[int, ...]] = [
             tuple(sorted(self.index[n] for n in self.graph.neighbors(p))) for p in self.ids
         ]
@@ -85,10 +88,14 @@ class Theatre:
         self._layout: dict[str, tuple[list[int], list[int], list[int]]] = {}
         self._layout_version = -1
         self._front_edges: list[tuple[int, int]] = []
+        self._front_nodes: list[int] = []
         self._front_version = -1
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
+        counts = self._counts
+        counts[self.holder[place]] -= 1
+        counts[faction] = counts.get(faction, 0) + 1
         self.holder[place] = faction
         self.version += 1
 
@@ -112,8 +119,14 @@ class Theatre:
         if self._front_version != self.version:
             h = self.holder
             self._front_edges = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            self._front_nodes = sorted({i for edge in self._front_edges for i in edge})
             self._front_version = self.version
         return self._front_edges
+
+    def front_nodes(self) -> list[int]:
+        """Places at either end of a front edge (cached until a capture)."""
+        self.front_edges()
+        return self._front_nodes
 
     def front_places(self, faction: str) -> list[int]:
         """Places held by ``faction`` that touch a place held by someone else."""
@@ -144,4 +157,4 @@ class Theatre:
 
     def count(self, faction: str) -> int:
         """How many places a faction holds."""
-        return sum(1 for h in self.holder if h == faction)
+        return self._counts.get(faction, 0)
