@@ -327,9 +327,10 @@ class MercenaryGroup(mesa.Agent):
     multiplier rather than a general one.
     """
 
-    def __init__(self, model: ProxyWarModel, gid: str, spec: GroupSpec):
+    def __init__(self, model: ProxyWarModel, gid: str, spec: GroupSpec, slot: int = 0):
         super().__init__(model)
         self.gid = gid
+        self.slot = slot  # its place in the week's block of draws (common random numbers)
         self.name = spec.name
         self.faction: Faction = model.factions_by_id[spec.faction]
         self.payer: Backer = model.backers_by_id[spec.payer]
@@ -382,7 +383,7 @@ class MercenaryGroup(mesa.Agent):
     def step(self) -> None:
         """Pay, then deploy, stay or leave."""
         week = self.model.week
-        draw = self.model.streams.mercs.take1()  # one draw a week: aligned across arms
+        draw = self.model.merc_draws[self.slot]  # its own draw: aligned across arms
         if self.status == "gone":
             return
         if self.status == "pending":

@@ -70,15 +70,6 @@ class DrawStream:
         self._pos = pos + n
         return self._buf[pos : pos + n]
 
-    def take1(self) -> float:
-        """The next value of the stream."""
-        pos = self._pos
-        if pos >= len(self._buf):
-            self._buf = self._fill(self._chunk)
-            pos = 0
-        self._pos = pos + 1
-        return self._buf[pos]
-
 
 @dataclass
 class Streams:
@@ -209,8 +200,9 @@ class ProxyWarModel(mesa.Model):
         self.backers: list[Backer] = [Backer(self, bid, b) for bid, b in spec.backers.items()]
         self.backers_by_id = {b.bid: b for b in self.backers}
         self.groups: list[MercenaryGroup] = [
-            MercenaryGroup(self, gid, g) for gid, g in spec.groups.items()
+            MercenaryGroup(self, gid, g, slot) for slot, (gid, g) in enumerate(spec.groups.items())
         ]
+        self.merc_draws: list[float] = []  # this week's, one per group (by slot)
         self.groups_by_id = {g.gid: g for g in self.groups}
         self._groups_of = {f.fid: [g for g in self.groups if g.faction is f] for f in self.factions}
         # mesa AgentSets, one per kind (what the schedule iterates over)
@@ -301,11 +293,11 @@ class ProxyWarModel(mesa.Model):
             iv.check()
         # 2. backers decide their support level and ship support
         self.support.begin_week()
-        self.backer_set.shuffle_do("decide")
-        self.backer_set.shuffle_do("ship")
+        self.backer_set.shuffle_do("step")
         # 3. shipments due this week arrive
         self.support.deliver()
         # 4. mercenary groups are paid, deploy, stay or leave
+        self.merc_draws = self.streams.mercs.take(len(self.groups))
         self.group_set.shuffle_do("step")
         # 5. factions run their economy and choose a posture
         self.faction_set.shuffle_do("step")
