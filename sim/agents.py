@@ -96,6 +96,11 @@ class Faction(mesa.Agent):
         merc = sum([g.fighters * g.quality for g in self.model.groups_of(self)])
         return self.fighters * self.readiness * self.quality() + merc
 
+    def power_ratio(self) -> float:
+        """Own combat power over the enemy's (infinite when the enemy has none)."""
+        enemy_power = self.enemy.power() if self.enemy else 0.0
+        return self.power() / enemy_power if enemy_power > 0 else float("inf")
+
     def recently_lost(self, weeks: int = 4) -> bool:
         """Whether it lost a place in the last ``weeks`` weeks."""
         return bool(self.lost_weeks) and self.model.week - self.lost_weeks[-1] < weeks
@@ -148,8 +153,6 @@ class Faction(mesa.Agent):
         if self.model.ceasefire_on:
             self.posture = "seek_talks"
             return
-        enemy_power = self.enemy.power() if self.enemy else 0.0
-        ratio = self.power() / enemy_power if enemy_power > 0 else float("inf")
         week = self.model.week
         if self.posture == "attack" and self.offensive_start is not None:
             # an offensive that has taken nothing for `patience_weeks` digs in to regroup
@@ -160,8 +163,8 @@ class Faction(mesa.Agent):
             self.posture = "seek_talks"
         elif (
             self.morale >= self.attack_morale
-            and ratio >= self.attack_ratio
             and week >= self.regroup_until
+            and self.power_ratio() >= self.attack_ratio
             and (self.attack_odds <= 0 or assault_odds(self.model, self) >= self.attack_odds)
         ):
             if self.posture != "attack":
@@ -226,7 +229,7 @@ class Backer(mesa.Agent):
             ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
             for ch, c in spec.channels.items()
         }
-        self._book: tuple[list[tuple[str, ChannelState]], float] | None = None
+        self._book: tuple[list[tuple[str, ChannelState, float]], float] | None = None
         self._book_until = 0  # the week from which the order book must be rebuilt
         self.level = 1.0
         self.cost_multiplier = 1.0
@@ -284,8 +287,12 @@ class Backer(mesa.Agent):
         """Rebuild the order book next week (call after changing any channel)."""
         self._book = None
 
-    def _order_book(self, week: int) -> tuple[list[tuple[str, ChannelState]], float]:
+    def _order_book(self, week: int) -> tuple[list[tuple[str, ChannelState, float]], float]:
         """The live channels and their base weekly cost, cached until a channel changes.
+
+        Each order is ``(channel, state, value per unit)``; the value (the unit
+        cost, with a floor so that free support still counts) is what rival
+        backers see in the support record.
 
         Why cache: channels change only with an intervention or when a delayed
         channel opens, yet the book would otherwise be rebuilt every week.
@@ -297,7 +304,7 @@ class Backer(mesa.Agent):
             for ch, c in self.channels.items():
                 if c.active and c.amount > 0:
                     if c.start_week <= week:
-                        orders.append((ch, c))
+                        orders.append((ch, c, max(c.unit_cost, 1e-3)))
                         cost += c.amount * c.unit_cost
                     else:
                         later.append(c.start_week)

@@ -29,7 +29,7 @@ GARRISON_BASE = 0.5  # garrison weight of a place worth nothing; value adds to i
 DEFENCE_FLOOR = 0.1  # share-weight every front place gets, however remote (assumption)
 
 
-@dataclass
+@dataclass(slots=True)
 class Engagement:
     """One week's fight for one place (all roads into it fought as one)."""
 
@@ -61,17 +61,9 @@ def lanchester_square(
     """
     if x0 <= 0 or y0 <= 0 or alpha <= 0 or beta <= 0:
         return x0, y0
-    w = math.sqrt(alpha * beta)
-    wt = min(w * tau, 50.0)  # beyond this one side is long gone; avoids overflow
-    ch, sh = math.cosh(wt), math.sinh(wt)
-    x = x0 * ch - y0 * math.sqrt(beta / alpha) * sh
-    y = y0 * ch - x0 * math.sqrt(alpha / beta) * sh
-    # the square law conserves alpha*x^2 - beta*y^2; use it when one side is wiped out
-    if x < 0:
-        return 0.0, math.sqrt(max(0.0, y0 * y0 - (alpha / beta) * x0 * x0))
-    if y < 0:
-        return math.sqrt(max(0.0, x0 * x0 - (beta / alpha) * y0 * y0)), 0.0
-    return x, y
+    return _square_at(
+        x0, y0, math.sqrt(alpha * beta), math.sqrt(beta / alpha), math.sqrt(alpha / beta), tau
+    )
 
 
 def _time_to_break(
@@ -114,15 +106,40 @@ def engagement(
         ``(attackers left, defenders left, captured)``; captured when the
         defenders break first.
     """
-    x1, y1 = lanchester_square(x0, y0, alpha, beta)
+    if alpha <= 0 or beta <= 0:
+        return x0, y0, False
+    # the square law's constants, shared by the full week and the breakpoint time
+    w = math.sqrt(alpha * beta)
+    kx, ky = math.sqrt(beta / alpha), math.sqrt(alpha / beta)
+    x1, y1 = _square_at(x0, y0, w, kx, ky, 1.0)
     fx, fy = 1.0 - x1 / x0, 1.0 - y1 / y0
     if fx < attacker_break and fy < defender_break:
         return x1, y1, False
     t_x = _time_to_break(x0, y0, alpha, beta, 0, attacker_break) if fx >= attacker_break else 2.0
     t_y = _time_to_break(x0, y0, alpha, beta, 1, defender_break) if fy >= defender_break else 2.0
     t = min(t_x, t_y)
-    x1, y1 = lanchester_square(x0, y0, alpha, beta, t)
+    x1, y1 = _square_at(x0, y0, w, kx, ky, t)
     return x1, y1, t_y <= t_x
+
+
+def _square_at(
+    x0: float, y0: float, w: float, kx: float, ky: float, tau: float
+) -> tuple[float, float]:
+    """:func:`lanchester_square` with its constants precomputed.
+
+    ``w = sqrt(alpha beta)``, ``kx = sqrt(beta / alpha)``, ``ky = sqrt(alpha / beta)``.
+    When one side is wiped out, the invariant ``alpha x**2 - beta y**2`` gives
+    the survivor's strength.
+    """
+    wt = min(w * tau, 50.0)  # beyond this one side is long gone; avoids overflow
+    ch, sh = math.cosh(wt), math.sinh(wt)
+    x = x0 * ch - y0 * kx * sh
+    y = y0 * ch - x0 * ky * sh
+    if x < 0:
+        return 0.0, math.sqrt(max(0.0, y0 * y0 - (ky * ky) * x0 * x0))
+    if y < 0:
+        return math.sqrt(max(0.0, x0 * x0 - (kx * kx) * y0 * y0)), 0.0
+    return x, y
 
 
 def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float]:
@@ -281,7 +298,7 @@ def _plan(
     dfn = {
         i: def_force * wd + garrison * wg for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
     }
-    groups = model.groups_of(fac)
+    groups = model._groups_of[fac.fid]
     if groups:
         main = max(att, key=att.get) if att else None
         if main is None and dfn:
@@ -359,25 +376,27 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
                 captures.append((q, att_f, def_f))
 
     # static fronts: digging in where nobody attacks, and shelling across quiet roads
-    front_edges = th.front_edges()
     step, cap = p.fortify_rate, p.fortify_max
     for i in th.front_nodes():
         if i not in attacked:
             fortification[i] = min(cap, fortification[i] + step)
     if not ceasefire:
+        # drones and artillery: the side with air superiority shells harder
         shelled = p.shelling_intensity * lethality
-        holder = th.holder
-        by_id = model.factions_by_id
-        for u, v in front_edges:
+        k_a = shelled * quality[a.fid] * air[a.fid]
+        k_b = shelled * quality[b.fid] * air[b.fid]
+        def_a, def_b = plans[a.fid][1], plans[b.fid][1]
+        loss_a = loss_b = 0.0
+        for u, v, cover_u, cover_v in _front_roads(model):  # u held by a, v by b
             if u in attacked or v in attacked:
                 continue
-            hu, hv = holder[u], holder[v]
-            xu = plans[hu][1].get(u, 0.0)
-            xv = plans[hv][1].get(v, 0.0)
-            # drones and artillery: the side with air superiority shells harder
+            xu = def_a.get(u, 0.0)
+            xv = def_b.get(v, 0.0)
             if xu > 0 and xv > 0:  # an empty place is neither shelled nor shelling
-                _shell(by_id[hu], shelled * xv * quality[hv] * air[hv] / cover[u])
-                _shell(by_id[hv], shelled * xu * quality[hu] * air[hu] / cover[v])
+                loss_a += k_b * xv / cover_u
+                loss_b += k_a * xu / cover_v
+        _shell(a, loss_a)
+        _shell(b, loss_b)
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:
@@ -385,8 +404,27 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     return results
 
 
+def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
+    """Front roads as ``(u, v, cover at u, cover at v)``, ``u`` held by the first faction.
+
+    Cached until a place changes hands.
+    """
+    th = model.theatre
+    key = (th.version, "roads")
+    got = model.combat_cache.get(key)
+    if got is None:
+        first, cover = model.factions[0].fid, model.cover
+        got = []
+        for u, v in th.front_edges():
+            if th.holder[u] != first:
+                u, v = v, u
+            got.append((u, v, cover[u], cover[v]))
+        model.combat_cache[key] = got
+    return got
+
+
 def _shell(fac: Faction, lost: float) -> None:
-    """Losses to shelling fall on the faction's own fighters at a quiet front place."""
+    """Losses to shelling fall on the faction's own fighters at quiet front places."""
     if lost <= 0:
         return
     fac.fighters = max(0.0, fac.fighters - lost)

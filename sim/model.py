@@ -93,15 +93,13 @@ _PLAIN = frozenset({int, float, bool, str, type(None)})
 
 
 class WeeklyCollector(DataCollector):
-    """Mesa's DataCollector, without deep copies of plain values.
+    """Mesa's DataCollector for model reporters, without deep copies of plain values.
 
     Why: Mesa deep-copies every value it records, so that a mutable object is
     not shared between weeks. A number, a flag or a text cannot change, and
     those copies were a fifth of a replication's run time. Any other value is
-    still deep-copied. The first collection goes through Mesa's own path,
-    which validates the reporters; later ones call the reporters the way Mesa
-    would (attribute name, function of the model, bound method, or
-    ``[function, args]``).
+    still deep-copied. Reporters are called the way Mesa calls them (attribute
+    name, function of the model, bound method, or ``[function, args]``).
     """
 
     def __init__(self, model_reporters: dict[str, Any]):
@@ -110,15 +108,17 @@ class WeeklyCollector(DataCollector):
 
     def collect(self, model: mesa.Model) -> None:
         """Record every model reporter's current value."""
-        if self._plan is None:
-            super().collect(model)
-            self._plan = [
+        if self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)  # agent-level reporters: Mesa's own path
+            return
+        plan = self._plan
+        if plan is None:
+            plan = self._plan = [
                 (self.model_vars[name].append, _getter(model, rep))
                 for name, rep in self.model_reporters.items()
             ]
-            return
         self._collection_steps.append(model.time)
-        for append, get in self._plan:
+        for append, get in plan:
             value = get()
             append(value if type(value) in _PLAIN else deepcopy(value))
 
@@ -302,11 +302,12 @@ class ProxyWarModel(mesa.Model):
         # 5. factions run their economy and choose a posture
         self.faction_set.shuffle_do("step")
         # 6. combat on the front line; places change hands
-        before = {f.fid: f.casualties for f in self.factions}
+        a, b = self.factions
+        before_a, before_b = a.casualties, b.casualties
         self.engagements = fight_week(self)
         # 7. morale, stocks and the front line are updated
-        for f in self.factions:
-            self._after_combat(f, f.casualties - before[f.fid])
+        self._after_combat(a, a.casualties - before_a)
+        self._after_combat(b, b.casualties - before_b)
         self.front_km = self._front_distance()
         self.front_series.append(self.front_km)
         self.support.end_week()

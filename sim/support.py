@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from sim.agents import Backer, ChannelState, Faction
     from sim.model import ProxyWarModel
 
+#: a week with nothing received, by channel
+NOTHING = dict.fromkeys(CHANNELS, 0.0)
 #: channels an arms embargo applies to (money moves through banks, not ships)
 EMBARGOED = ("arms", "drones", "air_defence", "advisers", "fighters")
 
@@ -34,6 +36,7 @@ class SupportNetwork:
         # support value (MUSD-equivalent) shipped to each faction, by week
         self.value_by_week: dict[str, list[float]] = {f: [] for f in model.spec.factions}
         self._this_week: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
+        self._no_value = dict(self._this_week)
         # one fixed slot of this week's random block per (backer, channel): a policy
         # that stops one shipment does not shift the luck of any other
         self._slot = {
@@ -47,11 +50,9 @@ class SupportNetwork:
     def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
         self._draws = self.model.streams.support.take(len(self._slot))
-        for f in self._this_week:
-            self._this_week[f] = 0.0
+        self._this_week.update(self._no_value)
         for fac in self.model.factions:
-            for ch in CHANNELS:
-                fac.received[ch] = 0.0
+            fac.received.update(NOTHING)
 
     def interdiction(self, backer: Backer, channel: str, route: str) -> float:
         """Probability that a shipment on ``route`` is intercepted this week."""
@@ -61,7 +62,9 @@ class SupportNetwork:
             return 0.0
         return self.interdiction_p[route]
 
-    def ship(self, backer: Backer, orders: list[tuple[str, ChannelState]], scale: float) -> None:
+    def ship(
+        self, backer: Backer, orders: list[tuple[str, ChannelState, float]], scale: float
+    ) -> None:
         """Send this week's orders to the backer's client, each arriving after its lag.
 
         Each order ships ``amount * scale`` and is intercepted when the
@@ -69,25 +72,24 @@ class SupportNetwork:
         interdiction probability under an embargo.
         """
         week = self.model.week
-        draws = self._draws
-        slot = self._slot
         client = backer.client
-        fid = client.fid
-        this_week = self._this_week
         in_transit = self.in_transit
-        cost_multiplier = backer.cost_multiplier
-        bid = backer.bid
         embargo = self.embargo_on
-        for ch, c in orders:
+        spent = value = 0.0
+        for ch, c, unit_value in orders:
             qty = c.amount * scale
-            backer.spent += qty * c.unit_cost * cost_multiplier
-            this_week[fid] += qty * max(c.unit_cost, 1e-3)
-            if embargo and draws[slot[bid, ch]] < self.interdiction(backer, ch, c.route):
+            spent += qty * c.unit_cost
+            value += qty * unit_value
+            if embargo and self._draws[self._slot[backer.bid, ch]] < self.interdiction(
+                backer, ch, c.route
+            ):
                 self.intercepted += qty
                 continue
             due = in_transit[week + c.lag]
             key = (client, ch)
             due[key] = due.get(key, 0.0) + qty
+        backer.spent += spent * backer.cost_multiplier
+        self._this_week[client.fid] += value
 
     def deliver(self) -> None:
         """Hand over every shipment due this week."""

@@ -8,7 +8,7 @@ because they do not change during a war; only who holds what does.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -33,20 +33,57 @@ def build_graph(spec: ScenarioSpec) -> nx.Graph:
     return g
 
 
-@lru_cache(maxsize=64)
-def _distances(key: tuple) -> tuple[tuple[str, ...], np.ndarray]:
-    ids, roads = key
-    g = nx.Graph()
-    g.add_nodes_from(ids)
-    for a, b, km in roads:
-        g.add_edge(a, b, km=km)
-    index = {p: i for i, p in enumerate(ids)}
-    dist = np.full((len(ids), len(ids)), np.inf)
-    for src, lengths in nx.all_pairs_dijkstra_path_length(g, weight="km"):
-        for dst, d in lengths.items():
-            dist[index[src], index[dst]] = d
-    dist.setflags(write=False)
-    return ids, dist
+@dataclass(frozen=True)
+class _Static:
+    """What a scenario's map fixes for a whole war (shared, read-only, by every run)."""
+
+    graph: nx.Graph
+    ids: tuple[str, ...]
+    dist: np.ndarray
+    dist_rows: list[list[float]]
+    index: dict[str, int]
+    neighbours: list[tuple[int, ...]]
+    edges: list[tuple[int, int]]
+
+
+_STATIC: dict[tuple, _Static] = {}
+
+
+def _static(spec: ScenarioSpec) -> _Static:
+    """The scenario's static map, built once per distinct geography and cached.
+
+    Why: every replication of a sweep uses the same map; building the graph and
+    the road distances again each time was a quarter of a model's set-up.
+    """
+    key = (
+        tuple((pid, p.name, p.lon, p.lat, p.terrain) for pid, p in spec.places.items()),
+        tuple((a, b, float(km)) for a, b, km in spec.roads),
+    )
+    got = _STATIC.get(key)
+    if got is None:
+        graph = build_graph(spec)
+        ids = tuple(spec.places)
+        index = {p: i for i, p in enumerate(ids)}
+        dist = np.full((len(ids), len(ids)), np.inf)
+        for src, lengths in nx.all_pairs_dijkstra_path_length(graph, weight="km"):
+            for dst, d in lengths.items():
+                dist[index[src], index[dst]] = d
+        dist.setflags(write=False)
+        got = _Static(
+            graph=graph,
+            ids=ids,
+            dist=dist,
+            dist_rows=dist.tolist(),
+            index=index,
+            neighbours=[tuple(sorted(index[n] for n in graph.neighbors(p))) for p in ids],
+            edges=sorted(
+                (min(index[a], index[b]), max(index[a], index[b])) for a, b, _ in spec.roads
+            ),
+        )
+        if len(_STATIC) >= 64:
+            _STATIC.clear()
+        _STATIC[key] = got
+    return got
 
 
 class Theatre:
@@ -61,29 +98,20 @@ class Theatre:
     """
 
     def __init__(self, spec: ScenarioSpec, random: Random):
-        self.graph = build_graph(spec)
+        static = _static(spec)
+        self.graph = static.graph
         self.space = Network(self.graph, random=random, layout=None)
-        key = (
-            tuple(spec.places),
-            tuple((a, b, float(km)) for a, b, km in spec.roads),
-        )
-        self.ids, self.dist = _distances(key)
-        self.index = {p: i for i, p in enumerate(self.ids)}
+        self.ids, self.dist, self.dist_rows = static.ids, static.dist, static.dist_rows
+        self.index = static.index
+        self.neighbours = static.neighbours
+        self.edges = static.edges
         self.places = [spec.places[p] for p in self.ids]
         self.holder: list[str] = [p.holder for p in self.places]
         self._counts: dict[str, int] = {f: 0 for f in spec.factions}
         for h in self.holder:
             self._counts[h] = self._counts.get(h, 0) + 1
-        self.neighbours: list[tuple[int, ...]] = [
-            tuple(sorted(self.index[n] for n in self.graph.neighbors(p))) for p in self.ids
-        ]
-        self.edges: list[tuple[int, int]] = sorted(
-            (min(self.index[a], self.index[b]), max(self.index[a], self.index[b]))
-            for a, b, _ in spec.roads
-        )
         self.terrain = [p.terrain for p in self.places]
         self.fortification = [1.0] * len(self.ids)
-        self.dist_rows: list[list[float]] = self.dist.tolist()
         self.version = 0  # bumped whenever a place changes hands (caches key on it)
         self._layout: dict[str, tuple[list[int], list[int], list[int]]] = {}
         self._layout_version = -1
