@@ -9,7 +9,13 @@ in one variant, a DataCollector with the same number of model reporters.
 Targets (issue): median <= 10 ms per replication on the 2-core CI machine, and
 <= 3x the bare model.
 
-    python benchmarks/bench_model.py [--reps N] [--profile] [--check]
+    python benchmarks/bench_model.py [--reps N] [--profile] [--check] [--instructions N]
+
+Wall times need a quiet machine. ``--instructions N`` also counts the machine
+instructions of N replications of each model under valgrind's callgrind (about
+a minute per replication): a count does not change with the load on the other
+core, so it tracks progress on a busy machine, though instructions are not
+time (the real model runs fewer instructions per cycle than the bare one).
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -86,6 +95,53 @@ def time_bare(
     return time.perf_counter() - w0, time.process_time() - c0
 
 
+def _run_for_callgrind(what: str, n: int, collect: bool) -> None:
+    """The measured part of an instruction count: ``n`` replications of one model.
+
+    ``what`` is ``model``, ``bare`` (after finding each replication's number of
+    steps) or ``steps`` (only that: the baseline subtracted from ``bare``).
+    """
+    spec = load_scenario(SCENARIO)
+    probe = ProxyWarModel(spec, rng=0)
+    n_agents, n_reporters = len(probe.agents), len(probe.datacollector.model_reporters)
+    if what == "model":
+        for seed in range(n):
+            ProxyWarModel(spec, rng=seed, collect=collect).run()
+        return
+    steps = [ProxyWarModel(spec, rng=s, collect=False).run().steps for s in range(n)]
+    if what == "bare":
+        for seed in range(n):
+            time_bare(n_agents, n_reporters, steps[seed], seed, collect)
+
+
+def _instructions(what: str, n: int, collect: bool) -> int:
+    """Instructions callgrind counts for this script doing ``n`` replications."""
+    cmd = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, __file__, "--_callgrind", what, str(n), "1" if collect else "0",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    found = re.search(r"Collected : (\d+)", out)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{out[-2000:]}")
+    return int(found.group(1))
+
+
+def instruction_counts(n: int) -> None:
+    """Print instructions per replication, model against bare (set-up subtracted)."""
+    if shutil.which("valgrind") is None:
+        print("\n--instructions: valgrind is not installed; skipped")
+        return
+    print(f"\ninstructions per replication (callgrind, {n} replications each, set-up subtracted):")
+    for collect in (True, False):
+        model = (_instructions("model", n, collect) - _instructions("model", 0, collect)) / n
+        bare = (_instructions("bare", n, collect) - _instructions("steps", n, collect)) / n
+        print(
+            f"  collect={collect!s:5}: model {model / 1e6:6.1f} M, bare {bare / 1e6:6.1f} M "
+            f"({model / bare:.2f}x)"
+        )
+
+
 def _ms(xs: list[float]) -> str:
     q = statistics.quantiles(xs, n=10)
     med = 1e3 * statistics.median(xs)
@@ -98,7 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=60, help="replications per variant")
     ap.add_argument("--profile", action="store_true", help="also print cProfile hotspots")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count instructions of N replications under callgrind (slow)",
+    )
+    ap.add_argument("--_callgrind", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args._callgrind:
+        what, n, collect = args._callgrind
+        _run_for_callgrind(what, int(n), collect == "1")
+        return 0
 
     spec = load_scenario(SCENARIO)
     probe = ProxyWarModel(spec, rng=0)
@@ -160,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         prof.disable()
         print("\ncProfile, collect=True, scenario loaded once (top 20 by own time):")
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)
+    if args.instructions > 0:
+        instruction_counts(args.instructions)
     return 1 if args.check and not ok else 0
 
 
