@@ -23,14 +23,32 @@ of the replicates, all in one direction, the paired differences have variance
 smallest possible paired interval, and ``changed`` the share of pairs that
 actually differ (``changed`` much larger than ``|paired_diff|`` means the
 policy re-shuffles outcomes both ways, which is where the model, not the
-pairing, sets the width). With ``--repeats K`` the whole design is repeated with K root
-seeds (``--repeat-reps`` runs per arm each) and the empirical standard
-deviation of the estimated difference is set beside the standard error the
-intervals claim: it checks that the narrower paired interval is honest, not
-an artefact (use K >= 20: a standard deviation from fewer is itself noisy).
+pairing, sets the width). ``floor_ratio`` is ``floor_width / unpaired_width``:
+the best ratio any pairing could reach for the effect measured, so a
+probability whose ``floor_ratio`` is above the target cannot meet it (the
+policy's effect is too large, not the pairing too weak). Each quantity's
+``verdict`` says which case it is: ``met``; ``floor`` (paired width within 5 %
+of its floor: nothing left to gain); ``diverges`` (above the floor: the arms
+decorrelate after the policy acts).
+
+Alignment check (``--lockstep N``, default 40): N pairs are run week by week
+with the weekly DataCollector series, and the first week in which the two arms
+of a pair differ in any series is set beside the week the policy first acts
+(its date, or its date plus ``lag_weeks``). If any pair differs *before* the
+policy acts, the random streams are misaligned between the arms (a
+mechanism's draws shifted by the policy) and pairing is losing width for a
+reason the code could fix; if none does, what remains is the policy's own
+effect and how the model's dynamics amplify it.
+
+With ``--repeats K`` the whole design is repeated with K root seeds
+(``--repeat-reps`` runs per arm each) and the empirical standard deviation of
+the estimated difference is set beside the standard error the intervals
+claim: it checks that the narrower paired interval is honest, not an artefact
+(use K >= 20: a standard deviation from fewer is itself noisy). The repeats
+also give a steadier width ratio (mean paired width over mean unpaired width).
 
     python benchmarks/bench_paired.py [--reps N] [--libya-reps N] [--workers W]
-        [--repeats K [--repeat-reps N]]
+        [--lockstep N] [--repeats K [--repeat-reps N]]
 """
 
 from __future__ import annotations
@@ -48,8 +66,9 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim import ProxyWarModel, load_scenario  # noqa: E402
 from sim.compare import compare  # noqa: E402
-from sim.sweep import run_sweep  # noqa: E402
+from sim.sweep import replicate_seed, run_sweep  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
 COMPARISONS = {
@@ -57,6 +76,7 @@ COMPARISONS = {
     "libya": ("libya_2019.toml", "libya_wagner_sanctions.toml"),
 }
 TARGET = 0.5
+AT_FLOOR = 1.05  # a paired width within 5 % of its floor has nothing left to gain
 NUMBERS = {
     "end_week": "war duration (weeks)",
     "casualties": "casualties",
@@ -121,8 +141,68 @@ def one_design(base: Path, alt: Path, reps: int, seed: int, workers: int) -> pd.
         )
     table = pd.DataFrame(rows)
     table["ratio"] = table["paired_width"] / table["unpaired_width"]
+    table["floor_ratio"] = table["floor_width"] / table["unpaired_width"]
+    table["verdict"] = [_verdict(r) for r in table.itertuples(index=False)]
     table.attrs["label"] = f"{a_name} vs {b_name}"
     return table
+
+
+def _verdict(r) -> str:
+    """``met``, ``floor`` (no pairing could do better for this effect) or ``diverges``."""
+    if not (np.isfinite(r.ratio) and r.unpaired_width > 0):
+        return ""
+    if r.ratio <= TARGET:
+        return "met"
+    if np.isfinite(r.floor_width) and r.paired_width <= AT_FLOOR * r.floor_width:
+        return "floor"
+    return "diverges"
+
+
+def policy_weeks(path: Path) -> list[int]:
+    """Weeks in which the scenario's dated interventions first act (date plus lag)."""
+    spec = load_scenario(path)
+    weeks = []
+    for iv in spec.interventions:
+        if iv.week is not None:
+            start = iv.week
+        elif iv.at is not None:
+            start = spec.week_of(iv.at)
+        else:
+            continue  # conditional: no fixed week
+        weeks.append(start + iv.lag_weeks)
+    return weeks
+
+
+def first_divergence(base: Path, alt: Path, pairs: int, seed: int) -> list[int | None]:
+    """For each of ``pairs`` replicates, the first week the two arms' weekly series differ.
+
+    Both arms are run with the replicate's seed and their DataCollector series
+    (front, casualties, mercenaries, every faction's fighters, morale,
+    cohesion, posture, drones, support received...) compared week by week;
+    ``None`` when the pair never differs.
+    """
+    out: list[int | None] = []
+    for i in range(pairs):
+        s = replicate_seed(seed, i)
+        frames = [
+            ProxyWarModel(p, rng=s).run().datacollector.get_model_vars_dataframe()
+            for p in (base, alt)
+        ]
+        b, a = (f.drop(columns=["date"], errors="ignore") for f in frames)
+        n = min(len(b), len(a))
+        week = None
+        for w in range(n):
+            rb, ra = b.iloc[w], a.iloc[w]
+            if any(
+                (x != y) if isinstance(x, str) or isinstance(y, str) else not np.isclose(x, y)
+                for x, y in zip(rb, ra, strict=True)
+            ):
+                week = int(rb["week"])
+                break
+        if week is None and len(b) != len(a):
+            week = int(b.iloc[n - 1]["week"]) + 1
+        out.append(week)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--libya-reps", type=int, default=200, help="runs per arm, Libya (0: skip)")
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--lockstep", type=int, default=40, help="pairs in the alignment check")
     p.add_argument("--repeats", type=int, default=0, help="repeat with K seeds (empirical SD)")
     p.add_argument("--repeat-reps", type=int, default=100, help="runs per arm in each repeat")
     args = p.parse_args(argv)
@@ -159,15 +240,33 @@ def main(argv: list[str] | None = None) -> int:
         ):
             shown[c] = shown[c].map(lambda x: "" if not np.isfinite(x) else f"{x:.4g}")
         shown["correlation"] = shown["correlation"].map(lambda x: f"{x:.2f}")
-        shown["ratio"] = shown["ratio"].map(lambda x: f"{x:.2f}")
+        for c in ("ratio", "floor_ratio"):
+            shown[c] = shown[c].map(lambda x: "" if not np.isfinite(x) else f"{x:.2f}")
         print(shown.to_string(index=False))
-        informative = table[np.isfinite(table["ratio"]) & (table["unpaired_width"] > 0)]
-        met = (informative["ratio"] <= TARGET).sum()
+        informative = table[table["verdict"] != ""]
+        met = (informative["verdict"] == "met").sum()
+        floor = (informative["verdict"] == "floor").sum()
         print(
             f"paired/unpaired width: median {informative['ratio'].median():.2f}, "
             f"max {informative['ratio'].max():.2f}; <= {TARGET} for {met} of "
-            f"{len(informative)} quantities"
+            f"{len(informative)} quantities; {floor} more at the floor their effect sets"
         )
+        if args.lockstep > 0:
+            acts = policy_weeks(alt)
+            first = first_divergence(base, alt, args.lockstep, args.seed)
+            differ = [w for w in first if w is not None]
+            start = min(acts) if acts else None
+            early = [w for w in differ if start is not None and w < start]
+            print(
+                f"alignment: {len(differ)} of {len(first)} pairs differ at all; the earliest "
+                f"in week {min(differ) if differ else '-'}, the policy first acts in week "
+                f"{start if start is not None else '-'}; "
+                + (
+                    f"{len(early)} pairs differ BEFORE it: random streams misaligned"
+                    if early
+                    else "no pair differs before it: the streams are aligned"
+                )
+            )
         if args.repeats > 1:
             parts = []
             for k in range(args.repeats):
@@ -187,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             check["sd_ratio"] = check["sd_paired"] / check["sd_unpaired"]
+            check["width_ratio"] = g["paired_width"].mean() / g["unpaired_width"].mean()
+            check["floor_ratio"] = g["floor_width"].mean() / g["unpaired_width"].mean()
             print(
                 f"\nover {args.repeats} independent seeds, {args.repeat_reps} runs per arm: the "
                 "spread of the estimated difference, and the standard error the intervals claim"
