@@ -229,7 +229,7 @@ class Backer(mesa.Agent):
             ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
             for ch, c in spec.channels.items()
         }
-        self._book: tuple[list[tuple[str, ChannelState, float]], float] | None = None
+        self._book: tuple[list[tuple], float] | None = None
         self._book_until = 0  # the week from which the order book must be rebuilt
         self.level = 1.0
         self.cost_multiplier = 1.0
@@ -287,15 +287,15 @@ class Backer(mesa.Agent):
         """Rebuild the order book next week (call after changing any channel)."""
         self._book = None
 
-    def _order_book(self, week: int) -> tuple[list[tuple[str, ChannelState, float]], float]:
+    def _order_book(self, week: int) -> tuple[list[tuple], float]:
         """The live channels and their base weekly cost, cached until a channel changes.
 
-        Each order is ``(channel, state, value per unit)``; the value (the unit
-        cost, with a floor so that free support still counts) is what rival
-        backers see in the support record.
-
-        Why cache: channels change only with an intervention or when a delayed
-        channel opens, yet the book would otherwise be rebuilt every week.
+        Each order is ``(channel, amount, unit cost, value per unit, lag, route,
+        (client, channel))``; the value per unit (the unit cost, with a floor so
+        that free support still counts) is what rival backers see in the support
+        record. Why cache: channels change only with an intervention (which calls
+        :meth:`channels_changed`) or when a delayed channel opens, yet the book
+        would otherwise be rebuilt every week.
         """
         if self._book is None or week >= self._book_until:
             orders = []
@@ -304,7 +304,9 @@ class Backer(mesa.Agent):
             for ch, c in self.channels.items():
                 if c.active and c.amount > 0:
                     if c.start_week <= week:
-                        orders.append((ch, c, max(c.unit_cost, 1e-3)))
+                        value = max(c.unit_cost, 1e-3)
+                        key = (self.client, ch)
+                        orders.append((ch, c.amount, c.unit_cost, value, c.lag, c.route, key))
                         cost += c.amount * c.unit_cost
                     else:
                         later.append(c.start_week)

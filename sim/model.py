@@ -61,6 +61,13 @@ class DrawStream:
             return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
         return self.gen.random(size).tolist()
 
+    def skip(self, n: int) -> None:
+        """Pass over the next ``n`` values (as :meth:`take`, without handing them out)."""
+        if self._pos + n > len(self._buf):
+            self.take(n)
+        else:
+            self._pos += n
+
     def take(self, n: int) -> list[float]:
         """The next ``n`` values of the stream."""
         pos = self._pos

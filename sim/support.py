@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sim.scenario import CHANNELS, ROUTES
 
 if TYPE_CHECKING:
-    from sim.agents import Backer, ChannelState, Faction
+    from sim.agents import Backer, Faction
     from sim.model import ProxyWarModel
 
 #: a week with nothing received, by channel
@@ -49,7 +49,11 @@ class SupportNetwork:
 
     def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
-        self._draws = self.model.streams.support.take(len(self._slot))
+        stream = self.model.streams.support
+        if self.embargo_on:
+            self._draws = stream.take(len(self._slot))
+        else:
+            stream.skip(len(self._slot))  # unused without an embargo, but the luck stays aligned
         self._this_week.update(self._no_value)
         for fac in self.model.factions:
             fac.received.update(NOTHING)
@@ -62,34 +66,30 @@ class SupportNetwork:
             return 0.0
         return self.interdiction_p[route]
 
-    def ship(
-        self, backer: Backer, orders: list[tuple[str, ChannelState, float]], scale: float
-    ) -> None:
+    def ship(self, backer: Backer, orders: list[tuple], scale: float) -> None:
         """Send this week's orders to the backer's client, each arriving after its lag.
 
-        Each order ships ``amount * scale`` and is intercepted when the
-        backer-channel's slot of this week's draws falls below the route's
-        interdiction probability under an embargo.
+        Each order (see :meth:`Backer._order_book`) ships ``amount * scale`` and
+        is intercepted when the backer-channel's slot of this week's draws falls
+        below the route's interdiction probability under an embargo.
         """
         week = self.model.week
-        client = backer.client
         in_transit = self.in_transit
         embargo = self.embargo_on
         spent = value = 0.0
-        for ch, c, unit_value in orders:
-            qty = c.amount * scale
-            spent += qty * c.unit_cost
+        for ch, amount, unit_cost, unit_value, lag, route, key in orders:
+            qty = amount * scale
+            spent += qty * unit_cost
             value += qty * unit_value
             if embargo and self._draws[self._slot[backer.bid, ch]] < self.interdiction(
-                backer, ch, c.route
+                backer, ch, route
             ):
                 self.intercepted += qty
                 continue
-            due = in_transit[week + c.lag]
-            key = (client, ch)
+            due = in_transit[week + lag]
             due[key] = due.get(key, 0.0) + qty
         backer.spent += spent * backer.cost_multiplier
-        self._this_week[client.fid] += value
+        self._this_week[backer.client.fid] += value
 
     def deliver(self) -> None:
         """Hand over every shipment due this week."""
