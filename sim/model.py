@@ -12,6 +12,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -353,26 +354,28 @@ class ProxyWarModel(mesa.Model):
     # -- outputs --------------------------------------------------------------------
 
     def _reporters(self) -> dict[str, Any]:
+        """The weekly series, one reporter per column.
+
+        Most are ``[function, args]`` with a C-level getter (``attrgetter``, a
+        dict's ``get``): Mesa calls them without a Python frame.
+        """
+        th = self.theatre
         rep: dict[str, Any] = {
             "week": "week",
             "date": [self.date_iso, []],
             "front_km": "front_km",
-            "stalemate": lambda m: m.termination.stalemate,
+            "stalemate": [attrgetter("stalemate"), [self.termination]],
             "ceasefire": "ceasefire_on",
             "mercenaries": [self.mercenaries_deployed, []],
             "casualties": [self.total_casualties, []],
         }
         for f in self.factions:
             k = f.fid
-            rep[f"places_{k}"] = [self.theatre.count, [k]]
-            rep[f"fighters_{k}"] = lambda m, f=f: f.fighters
-            rep[f"morale_{k}"] = lambda m, f=f: f.morale
-            rep[f"cohesion_{k}"] = lambda m, f=f: f.cohesion
-            rep[f"posture_{k}"] = lambda m, f=f: f.posture
-            rep[f"casualties_{k}"] = lambda m, f=f: f.casualties
-            rep[f"drones_{k}"] = lambda m, f=f: f.drones
-            for ch in CHANNELS:
-                rep[f"support_{k}_{ch}"] = lambda m, f=f, ch=ch: f.received[ch]
+            rep[f"places_{k}"] = [th.counts.get, [k, 0]]
+            for name in ("fighters", "morale", "cohesion", "posture", "casualties", "drones"):
+                rep[f"{name}_{k}"] = [attrgetter(name), [f]]
+            for ch in CHANNELS:  # f.received is reset in place each week, never replaced
+                rep[f"support_{k}_{ch}"] = [f.received.__getitem__, [ch]]
             rep[f"mercenaries_{k}"] = [self.mercenaries_deployed, [f]]
         return rep
 

@@ -107,9 +107,9 @@ class Theatre:
         self.edges = static.edges
         self.places = [spec.places[p] for p in self.ids]
         self.holder: list[str] = [p.holder for p in self.places]
-        self._counts: dict[str, int] = {f: 0 for f in spec.factions}
+        self.counts: dict[str, int] = {f: 0 for f in spec.factions}  # places held, by faction
         for h in self.holder:
-            self._counts[h] = self._counts.get(h, 0) + 1
+            self.counts[h] = self.counts.get(h, 0) + 1
         self.terrain = [p.terrain for p in self.places]
         self.fortification = [1.0] * len(self.ids)
         self.version = 0  # bumped whenever a place changes hands (caches key on it)
@@ -121,7 +121,7 @@ class Theatre:
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
-        counts = self._counts
+        counts = self.counts
         counts[self.holder[place]] -= 1
         counts[faction] = counts.get(faction, 0) + 1
         self.holder[place] = faction
@@ -185,4 +185,4 @@ class Theatre:
 
     def count(self, faction: str) -> int:
         """How many places a faction holds."""
-        return self._counts.get(faction, 0)
+        return self.counts.get(faction, 0)
