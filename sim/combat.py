@@ -361,8 +361,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             qa_eff = (x_own * qa + xm_str) / x0
             qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
             shield = cover[q] * fortification[q]
-            alpha = lethality * qa_eff * am * noise[2 * q] / shield
-            beta = lethality * qd_eff * dm * noise[2 * q + 1]
+            alpha = lethality * qa_eff * am * noise.item(2 * q) / shield
+            beta = lethality * qd_eff * dm * noise.item(2 * q + 1)
             if y0 <= 0:
                 x1, y1, captured = x0, 0.0, True
             else:

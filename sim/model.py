@@ -40,7 +40,9 @@ class DrawStream:
     Why blocks: a numpy call costs microseconds whatever its size, and a run
     makes a few small draws a week per mechanism. Drawing ``CHUNK_WEEKS`` weeks
     at once gives exactly the values the small calls would have given (a
-    Generator's successive draws concatenate), at a fraction of the cost.
+    Generator's successive draws concatenate), at a fraction of the cost. A
+    block stays a numpy array; only the values a mechanism reads become Python
+    floats.
 
     Args:
         gen: the stream's generator (spawned from the model's).
@@ -48,35 +50,50 @@ class DrawStream:
         sigma: None for uniform draws on [0, 1); otherwise lognormal(0, sigma) draws.
     """
 
-    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos")
+    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos", "_owed")
 
     def __init__(self, gen: np.random.Generator, per_week: int, sigma: float | None = None):
         self.gen = gen
         self.sigma = sigma
         self._chunk = max(1, per_week) * CHUNK_WEEKS
-        self._buf: list[float] = []
+        self._buf: np.ndarray = np.empty(0)
         self._pos = 0
+        self._owed = 0  # uniforms skipped past the block, not yet advanced over
 
-    def _fill(self, size: int) -> list[float]:
+    def _fill(self, size: int) -> np.ndarray:
+        if self._owed:
+            self.gen.bit_generator.advance(self._owed)
+            self._owed = 0
         if self.sigma is not None:
-            return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
-        return self.gen.random(size).tolist()
+            return self.gen.lognormal(0.0, self.sigma, size=size)
+        return self.gen.random(size)
 
-    def skip(self, n: int) -> None:
-        """Pass over the next ``n`` values (as :meth:`take`, without handing them out)."""
-        if self._pos + n > len(self._buf):
-            self.take(n)
-        else:
-            self._pos += n
-
-    def take(self, n: int) -> list[float]:
-        """The next ``n`` values of the stream."""
+    def take(self, n: int) -> np.ndarray:
+        """The next ``n`` values of the stream (a read-only view: index it with ``.item``)."""
         pos = self._pos
         if pos + n > len(self._buf):
-            self._buf = self._buf[pos:] + self._fill(max(self._chunk, n))
+            self._buf = np.concatenate((self._buf[pos:], self._fill(max(self._chunk, n))))
+            self._buf.setflags(write=False)
             pos = 0
         self._pos = pos + n
         return self._buf[pos : pos + n]
+
+    def skip(self, n: int) -> None:
+        """Pass over the next ``n`` values, exactly as :meth:`take` would.
+
+        Uniform streams past their block only count what they skipped, and
+        advance the generator over it (one 64-bit output per uniform double, so
+        ``advance(k)`` equals ``k`` draws) when they next draw; lognormal ones
+        draw, since a normal may use several outputs.
+        """
+        left = len(self._buf) - self._pos
+        if n <= left:
+            self._pos += n
+        elif self.sigma is None:
+            self._owed += n - left
+            self._buf, self._pos = self._buf[:0], 0
+        else:
+            self.take(n)
 
 
 @dataclass
@@ -295,7 +312,7 @@ class ProxyWarModel(mesa.Model):
     def step(self) -> None:
         """One week of war."""
         self.week = self.steps
-        u_talks, u_break = self.streams.termination.take(2)
+        u_talks, u_break = self.streams.termination.take(2).tolist()
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
             iv.check()
@@ -305,7 +322,7 @@ class ProxyWarModel(mesa.Model):
         # 3. shipments due this week arrive
         self.support.deliver()
         # 4. mercenary groups are paid, deploy, stay or leave
-        self.merc_draws = self.streams.mercs.take(len(self.groups))
+        self.merc_draws = self.streams.mercs.take(len(self.groups)).tolist()
         self.group_set.shuffle_do("step")
         # 5. factions run their economy and choose a posture
         self.faction_set.shuffle_do("step")

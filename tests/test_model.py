@@ -6,11 +6,15 @@ import math
 
 import mesa
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import LIBYA, TINY, place, run_weeks
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import ProxyWarModel, load_scenario
+from sim.model import DrawStream
 
 SEEDS = (1, 2, 3)
 
@@ -227,3 +231,25 @@ def test_stalemate_flag_on_a_designed_front_series():
     assert [w for w, f in enumerate(flags, start=1) if f] == sorted(hand)
     assert m.termination.longest_stalemate == 4
     assert m.termination.stalemate_weeks == len(hand)
+
+
+# -- random streams: blocks give exactly the per-call draws -------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ops=st.lists(st.tuples(st.sampled_from(["take", "skip"]), st.integers(0, 300)), max_size=40),
+    lognormal=st.booleans(),
+    per_week=st.integers(1, 50),
+)
+def test_draw_stream_hands_out_what_per_call_draws_would(ops, lognormal, per_week):
+    """Blocks, skips (and skips past a block, advancing the generator) change no value."""
+    sigma = 0.35 if lognormal else None
+    stream = DrawStream(np.random.default_rng(11), per_week, sigma)
+    ref = np.random.default_rng(11)
+    for op, n in ops + [("take", 5)]:
+        want = ref.lognormal(0.0, 0.35, size=n) if lognormal else ref.random(n)
+        if op == "take":
+            assert stream.take(n).tolist() == want.tolist()
+        else:
+            stream.skip(n)
