@@ -229,7 +229,7 @@ class Backer(mesa.Agent):
             ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
             for ch, c in spec.channels.items()
         }
-        self._book: tuple[list[tuple], float] | None = None
+        self._book: tuple[list[tuple], float, float] | None = None
         self._book_until = 0  # the week from which the order book must be rebuilt
         self.level = 1.0
         self.cost_multiplier = 1.0
@@ -287,30 +287,32 @@ class Backer(mesa.Agent):
         """Rebuild the order book next week (call after changing any channel)."""
         self._book = None
 
-    def _order_book(self, week: int) -> tuple[list[tuple], float]:
-        """The live channels and their base weekly cost, cached until a channel changes.
+    def _order_book(self, week: int) -> tuple[list[tuple], float, float]:
+        """The live channels, their weekly cost and value, cached until a channel changes.
 
-        Each order is ``(channel, amount, unit cost, value per unit, lag, route,
-        (client, channel))``; the value per unit (the unit cost, with a floor so
-        that free support still counts) is what rival backers see in the support
-        record. Why cache: channels change only with an intervention (which calls
+        Each order is ``(channel, amount, lag, route, (client, channel))``. The
+        value prices each unit at its cost with a floor, so that free support
+        still counts: it is what rival backers see in the support record.
+
+        Why cache: channels change only with an intervention (which calls
         :meth:`channels_changed`) or when a delayed channel opens, yet the book
         would otherwise be rebuilt every week.
         """
         if self._book is None or week >= self._book_until:
             orders = []
-            cost = 0.0
+            cost = value = 0.0
             later = []
             for ch, c in self.channels.items():
                 if c.active and c.amount > 0:
                     if c.start_week <= week:
-                        value = max(c.unit_cost, 1e-3)
+                        unit_value = max(c.unit_cost, 1e-3)
                         key = (self.client, ch)
-                        orders.append((ch, c.amount, c.unit_cost, value, c.lag, c.route, key))
+                        orders.append((ch, c.amount, c.lag, c.route, key))
                         cost += c.amount * c.unit_cost
+                        value += c.amount * unit_value
                     else:
                         later.append(c.start_week)
-            self._book = (orders, cost)
+            self._book = (orders, cost, value)
             self._book_until = min(later, default=1 << 30)
         return self._book
 
@@ -318,14 +320,15 @@ class Backer(mesa.Agent):
         """Send this week's support, scaled to the level and capped by the budget."""
         if self.withdrawn:
             return
-        orders, cost = self._order_book(self.model.week)
+        orders, base_cost, value = self._order_book(self.model.week)
         if not orders:
             return
-        cost *= self.level * self.cost_multiplier
+        cost = base_cost * self.level * self.cost_multiplier
         scale = self.level
         if cost > self.budget > 0:
             scale *= self.budget / cost
-        self.model.support.ship(self, orders, scale)
+        self.spent += base_cost * scale * self.cost_multiplier
+        self.model.support.ship(self, orders, scale, value * scale)
 
 
 class MercenaryGroup(mesa.Agent):

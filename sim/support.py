@@ -66,21 +66,19 @@ class SupportNetwork:
             return 0.0
         return self.interdiction_p[route]
 
-    def ship(self, backer: Backer, orders: list[tuple], scale: float) -> None:
+    def ship(self, backer: Backer, orders: list[tuple], scale: float, value: float) -> None:
         """Send this week's orders to the backer's client, each arriving after its lag.
 
         Each order (see :meth:`Backer._order_book`) ships ``amount * scale`` and
         is intercepted when the backer-channel's slot of this week's draws falls
-        below the route's interdiction probability under an embargo.
+        below the route's interdiction probability under an embargo. ``value``
+        (what was sent, intercepted or not) goes to the week's support record.
         """
         week = self.model.week
         in_transit = self.in_transit
         embargo = self.embargo_on
-        spent = value = 0.0
-        for ch, amount, unit_cost, unit_value, lag, route, key in orders:
+        for ch, amount, lag, route, key in orders:
             qty = amount * scale
-            spent += qty * unit_cost
-            value += qty * unit_value
             if embargo and self._draws[self._slot[backer.bid, ch]] < self.interdiction(
                 backer, ch, route
             ):
@@ -88,7 +86,6 @@ class SupportNetwork:
                 continue
             due = in_transit[week + lag]
             due[key] = due.get(key, 0.0) + qty
-        backer.spent += spent * backer.cost_multiplier
         self._this_week[backer.client.fid] += value
 
     def deliver(self) -> None:
