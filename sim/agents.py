@@ -94,7 +94,7 @@ class Faction(mesa.Agent):
     def power(self) -> float:
         """Total combat power including deployed mercenaries."""
         merc = sum([g.fighters * g.quality for g in self.model.groups_of(self)])
-        return self.fighters * self.readiness * self.quality() + merc
+        return self.available() * self.quality() + merc
 
     def power_ratio(self) -> float:
         """Own combat power over the enemy's (infinite when the enemy has none)."""
@@ -137,8 +137,7 @@ class Faction(mesa.Agent):
             self.cohesion += 0.02 * (1.0 - self.cohesion)
         if self.morale < DEMORALISED:  # a demoralised coalition frays: militias defect
             self.cohesion -= 0.05 * (DEMORALISED - self.morale)
-        lost = self.lost_weeks
-        if lost and self.model.week - lost[-1] < 2:  # a place lost in the last two weeks
+        if self.recently_lost(2):
             self.cohesion -= 0.01
         self.cohesion = min(1.0, max(0.0, self.cohesion))
         if self.cohesion < 0.5:
@@ -248,19 +247,15 @@ class Backer(mesa.Agent):
         if self.withdrawn:
             return
         client = self.client
-        lost = client.lost_weeks
-        if (lost and self.model.week - lost[-1] < 4) or client.morale < 0.4:
+        if client.recently_lost(4) or client.morale < 0.4:
             self.level += self.responsiveness  # the client is losing: more support
-        rival_now, rival_before = self.model.support.trend[client.fid]
+        rival_now, rival_before = self.model.support.rival_trend(client)
         if rival_before > 0 and rival_now / rival_before - 1.0 > self.escalation_threshold:
             self.level += self.escalation_response * self.resolve
             self.escalations += 1
-        if self.level > self.max_level:
-            self.level = self.max_level
-        resolve = self.resolve - (
-            self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
-        )
-        self.resolve = 1.0 if resolve > 1.0 else (0.0 if resolve < 0.0 else resolve)
+        self.level = min(self.level, self.max_level)
+        self.resolve -= self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
+        self.resolve = min(1.0, max(0.0, self.resolve))
         if self.resolve < self.withdraw_resolve:
             self.withdraw(None)
 

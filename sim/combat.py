@@ -208,7 +208,8 @@ def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int]
     """Per target: ``(place, attack share, enemy defence share, enemy garrison share, cover)``.
 
     Cached with the allocation (until a place changes hands); the second item
-    is the main effort's row (where the mercenaries go).
+    is the main effort's row (where the mercenaries go). A target the enemy
+    does not defend has both enemy shares 0.
     """
     key = (model.theatre.version, fac.fid, "odds")
     cache = model.combat_cache
@@ -224,7 +225,6 @@ def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int]
                 w,
                 e_def[pos[q]] if q in pos else 0.0,
                 e_gar[pos[q]] if q in pos else 0.0,
-                q in pos,
                 cover[q],
             )
             for q, w in zip(targets, w_att, strict=True)
@@ -255,18 +255,18 @@ def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
         return 0.0
     p = model.spec.combat
     fort = model.theatre.fortification
-    e_ready = enemy.fighters * enemy.readiness
+    e_ready = enemy.available()
     e_front = e_ready * enemy.front_share
     e_garrison = e_ready * (1.0 - enemy.front_share)
-    att_force = fac.fighters * fac.readiness * fac.front_share * fac.attack_share
+    att_force = fac.available() * fac.front_share * fac.attack_share
     merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active])
     m_f, m_e = air_multipliers(fac, enemy, p.air_weight)
     qf, qe = fac.quality(), enemy.quality()
     breaks = p.attacker_break / p.defender_break
     best = 0.0
-    for k, (q, w, wd, wg, defended, cover_q) in enumerate(rows):
+    for k, (q, w, wd, wg, cover_q) in enumerate(rows):
         x = att_force * w * qf + (merc if k == main else 0.0)
-        y = (e_front * wd + e_garrison * wg) * qe if defended else 0.0
+        y = (e_front * wd + e_garrison * wg) * qe
         if y <= 0:
             return float("inf")
         ratio = (m_f / (cover_q * fort[q])) / m_e
@@ -287,7 +287,7 @@ def _plan(
     """
     th = model.theatre
     targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
-    ready = fac.fighters * fac.readiness
+    ready = fac.available()
     front = ready * fac.front_share
     garrison = ready - front
     attacking = fac.posture == "attack" and bool(targets) and not ceasefire
@@ -298,7 +298,7 @@ def _plan(
     dfn = {
         i: def_force * wd + garrison * wg for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
     }
-    groups = model._groups_of[fac.fid]
+    groups = model.groups_of(fac)
     if groups:
         main = max(att, key=att.get) if att else None
         if main is None and dfn:

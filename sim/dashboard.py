@@ -599,7 +599,7 @@ def status_html(model: ProxyWarModel) -> str:
     rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     colours = faction_colours(model)
     for f in model.factions:
-        merc = sum(g.fighters for g in model.groups_of(f) if g.active)
+        merc = model.mercenaries_deployed(f)
         cells = (
             f'<span style="color:{colours[f.fid]}">&#9632;</span> {e(f.fid)}',
             str(model.theatre.count(f.fid)),

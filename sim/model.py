@@ -236,8 +236,6 @@ class ProxyWarModel(mesa.Model):
         self.group_set = self.agents_by_type.get(MercenaryGroup, AgentSet([], random=self.random))
 
         self.support = SupportNetwork(self)
-        self._front_version = -1
-        self._front_km = 0.0
         self.front_km = self._front_distance()
         self.termination = Termination(self)
         self.interventions = [
@@ -286,11 +284,7 @@ class ProxyWarModel(mesa.Model):
         return dates[week] if week < len(dates) else self.date.isoformat()
 
     def _front_distance(self) -> float:
-        th = self.theatre
-        if self._front_version != th.version:  # it changes only when a place changes hands
-            self._front_km = th.distance_to(self.objective, self.attacker_id)
-            self._front_version = th.version
-        return self._front_km
+        return self.theatre.distance_to(self.objective, self.attacker_id)
 
     def transfer(self, place: int, winner: Faction, loser: Faction) -> None:
         """A place changes hands: morale, fortification and the record follow."""

@@ -103,13 +103,11 @@ class ActiveIntervention:
         elif kind == "redeploy":
             self._lagged(self._redeploy)
         elif kind == "embargo":
-            sup = m.support
-            for route in ("sea", "air", "land"):
-                val = getattr(s, route)
-                if val is not None:
-                    sup.interdiction_p[route] = val
-            sup.embargo_backers = set(s.backers) if s.backers else None
-            sup.embargo_on = any(v > 0 for v in sup.interdiction_p.values())
+            routes = {r: getattr(s, r) for r in ("sea", "air", "land")}
+            m.support.impose_embargo(
+                {r: p for r, p in routes.items() if p is not None},
+                set(s.backers) if s.backers else None,
+            )
         elif kind == "surge":
             self._surge()
         elif kind == "mediation":

@@ -58,6 +58,12 @@ class SupportNetwork:
         for fac in self.model.factions:
             fac.received.update(NOTHING)
 
+    def impose_embargo(self, probabilities: dict[str, float], backers: set[str] | None) -> None:
+        """Interdict routes with the given weekly probabilities, for ``backers`` (None: all)."""
+        self.interdiction_p.update(probabilities)
+        self.embargo_backers = backers
+        self.embargo_on = any(v > 0 for v in self.interdiction_p.values())
+
     def interdiction(self, backer: Backer, channel: str, route: str) -> float:
         """Probability that a shipment on ``route`` is intercepted this week."""
         if channel not in EMBARGOED:

@@ -108,14 +108,9 @@ class Termination:
         th = m.theatre
         week = m.week
         # victory: a faction holds all of its objective
-        holder = th.holder
         for f in m.factions:
-            fid = f.fid
-            for o in f.objective:
-                if holder[o] != fid:
-                    break
-            else:
-                return self._end(f"victory:{fid}")
+            if all(th.holder[o] == f.fid for o in f.objective):
+                return self._end(f"victory:{f.fid}")
         # collapse: too few fighters or the coalition has fallen apart
         for f in m.factions:
             if (

@@ -118,6 +118,8 @@ class Theatre:
         self._front_edges: list[tuple[int, int]] = []
         self._front_nodes: list[int] = []
         self._front_version = -1
+        self._distance: dict[tuple[int, str], float] = {}
+        self._distance_version = -1
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -175,13 +177,22 @@ class Theatre:
         ]
 
     def distance_to(self, target: int, faction: str) -> float:
-        """Road distance (km) from ``target`` to the nearest place ``faction`` holds."""
-        row = self.dist_rows[target]
-        best = float("inf")
-        for i, h in enumerate(self.holder):
-            if h == faction and row[i] < best:
-                best = row[i]
-        return float(best)
+        """Road distance (km) from ``target`` to the nearest place ``faction`` holds.
+
+        Cached until a place changes hands (the front distance is read weekly).
+        """
+        if self._distance_version != self.version:
+            self._distance = {}
+            self._distance_version = self.version
+        got = self._distance.get((target, faction))
+        if got is None:
+            row = self.dist_rows[target]
+            best = float("inf")
+            for i, h in enumerate(self.holder):
+                if h == faction and row[i] < best:
+                    best = row[i]
+            got = self._distance[target, faction] = float(best)
+        return got
 
     def count(self, faction: str) -> int:
         """How many places a faction holds."""
