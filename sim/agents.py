@@ -7,7 +7,6 @@ termination) live in their own modules so a reader can find each rule by name.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,10 +77,11 @@ class Faction(mesa.Agent):
         self.deserted = 0.0
         self.places_lost = 0
         self.places_taken = 0
-        self.lost_weeks: deque[int] = deque(maxlen=16)
+        self.last_loss_week = -(1 << 30)  # the week it last lost a place (long ago: never)
         self.received = dict.fromkeys(CHANNELS, 0.0)
         self.received_total = dict.fromkeys(CHANNELS, 0.0)
         self.enemy: Faction | None = None
+        self.week_quality = self.quality()  # fixed each week before the factions decide
 
     # -- state the others read ------------------------------------------------
 
@@ -92,9 +92,9 @@ class Faction(mesa.Agent):
         return self.base_quality * (0.6 + 0.8 * self.morale) * (1.0 + arms) * (1.0 + adv)
 
     def power(self) -> float:
-        """Total combat power including deployed mercenaries."""
+        """Total combat power this week, including deployed mercenaries."""
         merc = sum([g.fighters * g.quality for g in self.model.groups_of(self)])
-        return self.available() * self.quality() + merc
+        return self.available() * self.week_quality + merc
 
     def power_ratio(self) -> float:
         """Own combat power over the enemy's (infinite when the enemy has none)."""
@@ -103,7 +103,7 @@ class Faction(mesa.Agent):
 
     def recently_lost(self, weeks: int = 4) -> bool:
         """Whether it lost a place in the last ``weeks`` weeks."""
-        return bool(self.lost_weeks) and self.model.week - self.lost_weeks[-1] < weeks
+        return self.model.week - self.last_loss_week < weeks
 
     # -- weekly decisions -------------------------------------------------------
 

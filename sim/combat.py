@@ -150,6 +150,19 @@ def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float
     return 1.0 + weight * edge, 1.0 - weight * edge
 
 
+def fix_strengths(model: ProxyWarModel) -> None:
+    """Fix this week's combat quality and air multipliers, once support has arrived.
+
+    Why once: nothing that sets them (morale, stocks, drones, air defence)
+    changes between the deliveries and the fighting, and both factions'
+    decisions and the combat read them several times a week.
+    """
+    a, b = model.factions
+    a.week_quality, b.week_quality = a.quality(), b.quality()
+    m_a, m_b = air_multipliers(a, b, model.spec.combat.air_weight)
+    model.air = {a.fid: m_a, b.fid: m_b}
+
+
 def _weights(
     model: ProxyWarModel, fac: Faction, places: list[int], attack: bool, cover: list[float]
 ) -> list[float]:
@@ -204,19 +217,19 @@ def _shares(model: ProxyWarModel, fac: Faction, cover: list[float]) -> tuple:
     return got
 
 
-def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int]:
+def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int | None]:
     """Per target: ``(place, attack share, enemy defence share, enemy garrison share, cover)``.
 
     Cached with the allocation (until a place changes hands); the second item
-    is the main effort's row (where the mercenaries go). A target the enemy
-    does not defend has both enemy shares 0.
+    is the main target (where the mercenaries go). A target the enemy does not
+    defend has both enemy shares 0.
     """
     key = (model.theatre.version, fac.fid, "odds")
     cache = model.combat_cache
     got = cache.get(key)
     if got is None:
         cover = model.cover
-        targets, w_att, _, _, _ = _shares(model, fac, cover)
+        targets, w_att, main, _, _ = _plan_rows(model, fac)
         _, _, e_front, e_def, e_gar = _shares(model, fac.enemy, cover)
         pos = {q: k for k, q in enumerate(e_front)}
         rows = [
@@ -229,7 +242,6 @@ def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int]
             )
             for q, w in zip(targets, w_att, strict=True)
         ]
-        main = max(range(len(targets)), key=lambda k: w_att[k]) if targets else -1
         got = (rows, main)
         cache[key] = got
     return got
@@ -260,12 +272,12 @@ def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
     e_garrison = e_ready * (1.0 - enemy.front_share)
     att_force = fac.available() * fac.front_share * fac.attack_share
     merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active])
-    m_f, m_e = air_multipliers(fac, enemy, p.air_weight)
-    qf, qe = fac.quality(), enemy.quality()
+    m_f, m_e = model.air[fac.fid], model.air[enemy.fid]
+    qf, qe = fac.week_quality, enemy.week_quality
     breaks = p.attacker_break / p.defender_break
     best = 0.0
-    for k, (q, w, wd, wg, cover_q) in enumerate(rows):
-        x = att_force * w * qf + (merc if k == main else 0.0)
+    for q, w, wd, wg, cover_q in rows:
+        x = att_force * w * qf + (merc if q == main else 0.0)
         y = (e_front * wd + e_garrison * wg) * qe
         if y <= 0:
             return float("inf")
@@ -285,8 +297,7 @@ def _plan(
     or attacked, otherwise at the main effort (the biggest attack, or the most
     threatened front place when not attacking).
     """
-    th = model.theatre
-    targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
+    targets, w_att, main_target, defence, main_front = _plan_rows(model, fac)
     ready = fac.available()
     front = ready * fac.front_share
     garrison = ready - front
@@ -295,21 +306,42 @@ def _plan(
     def_force = front - att_force
     att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
     # front places: their share of the mobile defence plus their garrison
-    dfn = {
-        i: def_force * wd + garrison * wg for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)
-    }
+    dfn = {i: def_force * wd + garrison * wg for i, wd, wg in defence}
     groups = model.groups_of(fac)
     if groups:
-        main = max(att, key=att.get) if att else None
-        if main is None and dfn:
-            main = max(dfn, key=dfn.get)
+        th = model.theatre
+        holder = th.holder
+        # the biggest share gets the biggest force (forces are shares times one total)
+        main = main_target if attacking else main_front
         for g in groups:
-            station = th.index.get(g.station)
-            if station is not None and (th.holder[station] == fac.fid or station in att):
+            station = th.index.get(g.station)  # None: the main effort
+            if station is not None and (holder[station] == fac.fid or station in att):
                 g.location = station
             else:
                 g.location = main
     return att, dfn, attacking
+
+
+def _plan_rows(model: ProxyWarModel, fac: Faction) -> tuple:
+    """What a plan needs from the allocation, cached until a place changes hands.
+
+    Returns:
+        ``(targets, attack shares, main target, [(front place, defence share,
+        garrison share)], most threatened front place)``: the main target and
+        front place are where the shares are largest (None when there are none).
+    """
+    key = (model.theatre.version, fac.fid, "plan")
+    cache = model.combat_cache
+    got = cache.get(key)
+    if got is None:
+        targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
+        defence = list(zip(own_front, w_def, w_gar, strict=True))
+        main_target = targets[max(range(len(targets)), key=w_att.__getitem__)] if targets else None
+        fs = fac.front_share  # a holding side's defence and garrison are these shares of it
+        most = max(defence, key=lambda r: fs * r[1] + (1.0 - fs) * r[2]) if defence else None
+        main_front = most[0] if most else None
+        got = cache[key] = (targets, w_att, main_target, defence, main_front)
+    return got
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:
@@ -321,9 +353,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     a, b = model.factions
     cover = model.cover
     fortification = th.fortification
-    quality = {a.fid: a.quality(), b.fid: b.quality()}
-    m_a, m_b = air_multipliers(a, b, p.air_weight)
-    model.air = air = {a.fid: m_a, b.fid: m_b}
+    quality = {a.fid: a.week_quality, b.fid: b.week_quality}
+    air = model.air
     ceasefire = model.ceasefire_on
 
     # allocation, computed before anything moves (the week's plan)
@@ -377,9 +408,13 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
 
     # static fronts: digging in where nobody attacks, and shelling across quiet roads
     step, cap = p.fortify_rate, p.fortify_max
-    for i in th.front_nodes():
+    digging = []  # front places still below the cap (none gains anything at the cap)
+    for i in _digging(model):
         if i not in attacked:
             fortification[i] = min(cap, fortification[i] + step)
+        if fortification[i] < cap:
+            digging.append(i)
+    model.combat_cache[th.version, "digging"] = digging
     if not ceasefire:
         # drones and artillery: the side with air superiority shells harder
         shelled = p.shelling_intensity * lethality
@@ -402,6 +437,16 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         if th.holder[q] == loser.fid:
             model.transfer(q, winner, loser)
     return results
+
+
+def _digging(model: ProxyWarModel) -> list[int]:
+    """Front places whose fortification is still below the cap (kept until a capture)."""
+    th = model.theatre
+    got = model.combat_cache.get((th.version, "digging"))
+    if got is None:
+        cap = model.spec.combat.fortify_max
+        got = [i for i in th.front_nodes() if th.fortification[i] < cap]
+    return got
 
 
 def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:

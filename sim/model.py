@@ -22,7 +22,7 @@ from mesa import DataCollector
 from mesa.agentset import AgentSet
 
 from sim.agents import Backer, Faction, MercenaryGroup
-from sim.combat import AD_HALF, Engagement, fight_week
+from sim.combat import AD_HALF, Engagement, fight_week, fix_strengths
 from sim.pressure import ActiveIntervention
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
 from sim.support import SupportNetwork
@@ -296,7 +296,7 @@ class ProxyWarModel(mesa.Model):
         winner.morale = min(1.0, winner.morale + c.morale_capture * worth)
         loser.morale = max(0.0, loser.morale - c.morale_loss * worth)
         loser.places_lost += 1
-        loser.lost_weeks.append(self.week)
+        loser.last_loss_week = self.week
         winner.places_taken += 1
         winner.last_capture_week = self.week
         self.events_log.append((self.week, f"{winner.fid} takes {th.places[place].name}"))
@@ -318,7 +318,8 @@ class ProxyWarModel(mesa.Model):
         # 4. mercenary groups are paid, deploy, stay or leave
         self.merc_draws = self.streams.mercs.take(len(self.groups)).tolist()
         self.group_set.shuffle_do("step")
-        # 5. factions run their economy and choose a posture
+        # 5. factions run their economy and choose a posture (on this week's strengths)
+        fix_strengths(self)
         self.faction_set.shuffle_do("step")
         # 6. combat on the front line; places change hands
         a, b = self.factions

@@ -47,6 +47,7 @@ class Termination:
         self.vetoes = 0
         self.ripe = False
         self.outcome: str | None = None
+        self._map_checked = -1  # the map version last checked for a victory
 
     # -- weekly bookkeeping -------------------------------------------------------
 
@@ -107,10 +108,12 @@ class Termination:
         m = self.model
         th = m.theatre
         week = m.week
-        # victory: a faction holds all of its objective
-        for f in m.factions:
-            if all(th.holder[o] == f.fid for o in f.objective):
-                return self._end(f"victory:{f.fid}")
+        # victory: a faction holds all of its objective (only a capture can change that)
+        if th.version != self._map_checked:
+            self._map_checked = th.version
+            for f in m.factions:
+                if all(th.holder[o] == f.fid for o in f.objective):
+                    return self._end(f"victory:{f.fid}")
         # collapse: too few fighters or the coalition has fallen apart
         for f in m.factions:
             if (
