@@ -288,25 +288,37 @@ def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
     return best
 
 
-def _plan(
-    model: ProxyWarModel, fac: Faction, ceasefire: bool
-) -> tuple[dict[int, float], dict[int, float], bool]:
-    """A faction's plan for the week: attackers per target, defenders per front place.
+@dataclass(slots=True)
+class Plan:
+    """A faction's forces for the week (see :func:`_plan`)."""
 
-    Its mercenary groups are placed as well: at their station when it is held
-    or attacked, otherwise at the main effort (the biggest attack, or the most
-    threatened front place when not attacking).
+    attack: dict[int, float]  # attackers per target (empty when not attacking)
+    mobile: float  # the mobile defence, spread over the front places
+    garrison: float  # the garrison, spread over the front places by their worth
+    shares: dict[int, tuple[float, float]]  # front place -> (defence share, garrison share)
+
+    def defenders(self, place: int) -> float:
+        """Own fighters defending a place (0 away from the front)."""
+        wd, wg = self.shares.get(place, (0.0, 0.0))
+        return self.mobile * wd + self.garrison * wg
+
+
+def _plan(model: ProxyWarModel, fac: Faction, ceasefire: bool) -> Plan:
+    """A faction's plan for the week: attackers per target, and its defence.
+
+    Defenders at a front place are the mobile defence times the place's
+    defence share plus the garrison times its garrison share (see
+    :func:`_plan_rows`). Its mercenary groups are placed as well: at their
+    station when it is held or attacked, otherwise at the main effort (the
+    biggest attack, or the most threatened front place when not attacking).
     """
-    targets, w_att, main_target, defence, main_front = _plan_rows(model, fac)
+    targets, w_att, main_target, defence_at, main_front = _plan_rows(model, fac)
     ready = fac.available()
     front = ready * fac.front_share
     garrison = ready - front
     attacking = fac.posture == "attack" and bool(targets) and not ceasefire
     att_force = front * fac.attack_share if attacking else 0.0
-    def_force = front - att_force
     att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
-    # front places: their share of the mobile defence plus their garrison
-    dfn = {i: def_force * wd + garrison * wg for i, wd, wg in defence}
     groups = model.groups_of(fac)
     if groups:
         th = model.theatre
@@ -319,15 +331,15 @@ def _plan(
                 g.location = station
             else:
                 g.location = main
-    return att, dfn, attacking
+    return Plan(att, front - att_force, garrison, defence_at)
 
 
 def _plan_rows(model: ProxyWarModel, fac: Faction) -> tuple:
     """What a plan needs from the allocation, cached until a place changes hands.
 
     Returns:
-        ``(targets, attack shares, main target, [(front place, defence share,
-        garrison share)], most threatened front place)``: the main target and
+        ``(targets, attack shares, main target, {front place: (defence share,
+        garrison share)}, most threatened front place)``: the main target and
         front place are where the shares are largest (None when there are none).
     """
     key = (model.theatre.version, fac.fid, "plan")
@@ -335,12 +347,15 @@ def _plan_rows(model: ProxyWarModel, fac: Faction) -> tuple:
     got = cache.get(key)
     if got is None:
         targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
-        defence = list(zip(own_front, w_def, w_gar, strict=True))
+        defence_at = {i: (wd, wg) for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)}
         main_target = targets[max(range(len(targets)), key=w_att.__getitem__)] if targets else None
         fs = fac.front_share  # a holding side's defence and garrison are these shares of it
-        most = max(defence, key=lambda r: fs * r[1] + (1.0 - fs) * r[2]) if defence else None
-        main_front = most[0] if most else None
-        got = cache[key] = (targets, w_att, main_target, defence, main_front)
+        main_front = (
+            max(defence_at, key=lambda i: fs * defence_at[i][0] + (1.0 - fs) * defence_at[i][1])
+            if defence_at
+            else None
+        )
+        got = cache[key] = (targets, w_att, main_target, defence_at, main_front)
     return got
 
 
@@ -364,10 +379,10 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     attacked: set[int] = set()
     captures: list[tuple[int, Faction, Faction]] = []
     for att_f, def_f in ((a, b), (b, a)):
-        att, _, attacking = plans[att_f.fid]
+        att = plans[att_f.fid].attack
         if not att:
             continue
-        dfn = plans[def_f.fid][1]
+        defence = plans[def_f.fid]
         att_groups = [g for g in model.groups_of(att_f) if g.active]
         def_groups = [g for g in model.groups_of(def_f) if g.active]
         am, dm = air[att_f.fid], air[def_f.fid]
@@ -383,7 +398,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
                     ym += g.fighters
                     ym_str += g.fighters * g.quality
             x0 = x_own + xm
-            y_own = dfn.get(q, 0.0)
+            y_own = defence.defenders(q)
             y0 = y_own + ym
             if x0 <= 0:
                 continue
@@ -392,8 +407,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             qa_eff = (x_own * qa + xm_str) / x0
             qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
             shield = cover[q] * fortification[q]
-            alpha = lethality * qa_eff * am * noise.item(2 * q) / shield
-            beta = lethality * qd_eff * dm * noise.item(2 * q + 1)
+            alpha = lethality * qa_eff * am * noise[2 * q] / shield
+            beta = lethality * qd_eff * dm * noise[2 * q + 1]
             if y0 <= 0:
                 x1, y1, captured = x0, 0.0, True
             else:
@@ -415,28 +430,55 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         if fortification[i] < cap:
             digging.append(i)
     model.combat_cache[th.version, "digging"] = digging
-    if not ceasefire:
+    pa, pb = plans[a.fid], plans[b.fid]
+    # an empty side is neither shelled nor shelling (defence shares are never 0)
+    if not ceasefire and pa.mobile + pa.garrison > 0 and pb.mobile + pb.garrison > 0:
         # drones and artillery: the side with air superiority shells harder
         shelled = p.shelling_intensity * lethality
         k_a = shelled * quality[a.fid] * air[a.fid]
         k_b = shelled * quality[b.fid] * air[b.fid]
-        def_a, def_b = plans[a.fid][1], plans[b.fid][1]
-        loss_a = loss_b = 0.0
-        for u, v, cover_u, cover_v in _front_roads(model):  # u held by a, v by b
-            if u in attacked or v in attacked:
-                continue
-            xu = def_a.get(u, 0.0)
-            xv = def_b.get(v, 0.0)
-            if xu > 0 and xv > 0:  # an empty place is neither shelled nor shelling
-                loss_a += k_b * xv / cover_u
-                loss_b += k_a * xu / cover_v
-        _shell(a, loss_a)
-        _shell(b, loss_b)
+        da, ga, db, gb = _shelling_sums(model, attacked)
+        _shell(a, k_b * (pb.mobile * db + pb.garrison * gb))
+        _shell(b, k_a * (pa.mobile * da + pa.garrison * ga))
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:
             model.transfer(q, winner, loser)
     return results
+
+
+def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, float, float, float]:
+    """Shares of each side's defence facing the other across quiet front roads, per cover.
+
+    On a quiet road ``(u, v)`` (``u`` held by the first faction ``a``, ``v`` by
+    ``b``, neither attacked), ``a`` loses ``k_b * defenders_b(v) / cover(u)``
+    and ``b`` loses ``k_a * defenders_a(u) / cover(v)``. Defenders are the
+    mobile defence and the garrison times the place's shares, so the week's
+    shelling is two products a side of these sums:
+    ``(sum wd_a(u)/cover(v), sum wg_a(u)/cover(v), sum wd_b(v)/cover(u), sum wg_b(v)/cover(u))``.
+    Why: the sums over all front roads change only with a capture, and are
+    cached; only a week with attacks needs the loop.
+    """
+    key = (model.theatre.version, "shelling")
+    cache = model.combat_cache
+    if not attacked and key in cache:
+        return cache[key]
+    a, b = model.factions
+    shares_a, shares_b = _plan_rows(model, a)[3], _plan_rows(model, b)[3]
+    da = ga = db = gb = 0.0
+    for u, v, cover_u, cover_v in _front_roads(model):
+        if u in attacked or v in attacked:
+            continue
+        wd_u, wg_u = shares_a[u]
+        wd_v, wg_v = shares_b[v]
+        da += wd_u / cover_v
+        ga += wg_u / cover_v
+        db += wd_v / cover_u
+        gb += wg_v / cover_u
+    got = (da, ga, db, gb)
+    if not attacked:
+        cache[key] = got
+    return got
 
 
 def _digging(model: ProxyWarModel) -> list[int]:

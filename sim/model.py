@@ -41,8 +41,8 @@ class DrawStream:
     makes a few small draws a week per mechanism. Drawing ``CHUNK_WEEKS`` weeks
     at once gives exactly the values the small calls would have given (a
     Generator's successive draws concatenate), at a fraction of the cost. A
-    block stays a numpy array; only the values a mechanism reads become Python
-    floats.
+    block becomes a list of Python floats at once: the mechanisms read the
+    values one by one, and a list slice is cheaper than a numpy view.
 
     Args:
         gen: the stream's generator (spawned from the model's).
@@ -56,27 +56,27 @@ class DrawStream:
         self.gen = gen
         self.sigma = sigma
         self._chunk = max(1, per_week) * CHUNK_WEEKS
-        self._buf: np.ndarray = np.empty(0)
+        self._buf: list[float] = []
         self._pos = 0
         self._owed = 0  # uniforms skipped past the block, not yet advanced over
 
-    def _fill(self, size: int) -> np.ndarray:
+    def _fill(self, size: int) -> list[float]:
         if self._owed:
             self.gen.bit_generator.advance(self._owed)
             self._owed = 0
         if self.sigma is not None:
-            return self.gen.lognormal(0.0, self.sigma, size=size)
-        return self.gen.random(size)
+            return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
+        return self.gen.random(size).tolist()
 
-    def take(self, n: int) -> np.ndarray:
-        """The next ``n`` values of the stream (a read-only view: index it with ``.item``)."""
+    def take(self, n: int) -> list[float]:
+        """The next ``n`` values of the stream."""
         pos = self._pos
-        if pos + n > len(self._buf):
-            self._buf = np.concatenate((self._buf[pos:], self._fill(max(self._chunk, n))))
-            self._buf.setflags(write=False)
-            pos = 0
-        self._pos = pos + n
-        return self._buf[pos : pos + n]
+        end = pos + n
+        if end > len(self._buf):
+            self._buf = self._buf[pos:] + self._fill(max(self._chunk, n))
+            pos, end = 0, n
+        self._pos = end
+        return self._buf[pos:end]
 
     def skip(self, n: int) -> None:
         """Pass over the next ``n`` values, exactly as :meth:`take` would.
@@ -91,7 +91,7 @@ class DrawStream:
             self._pos += n
         elif self.sigma is None:
             self._owed += n - left
-            self._buf, self._pos = self._buf[:0], 0
+            self._buf, self._pos = [], 0
         else:
             self.take(n)
 
@@ -306,18 +306,18 @@ class ProxyWarModel(mesa.Model):
     def step(self) -> None:
         """One week of war."""
         self.week = self.steps
-        u_talks, u_break = self.streams.termination.take(2).tolist()
+        u_talks, u_break = self.streams.termination.take(2)
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
             iv.check()
         # 2. backers decide their support level and ship support
         self.support.begin_week()
-        self.backer_set.shuffle_do("step")
+        self.backer_set.do("step")
         # 3. shipments due this week arrive
         self.support.deliver()
         # 4. mercenary groups are paid, deploy, stay or leave
-        self.merc_draws = self.streams.mercs.take(len(self.groups)).tolist()
-        self.group_set.shuffle_do("step")
+        self.merc_draws = self.streams.mercs.take(len(self.groups))
+        self.group_set.do("step")
         # 5. factions run their economy and choose a posture (on this week's strengths)
         fix_strengths(self)
         self.faction_set.shuffle_do("step")

@@ -51,7 +51,7 @@ class SupportNetwork:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
         stream = self.model.streams.support
         if self.embargo_on:
-            self._draws = stream.take(len(self._slot)).tolist()
+            self._draws = stream.take(len(self._slot))
         else:
             stream.skip(len(self._slot))  # unused without an embargo, but the luck stays aligned
         self._this_week.update(self._no_value)

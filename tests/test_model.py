@@ -250,6 +250,6 @@ def test_draw_stream_hands_out_what_per_call_draws_would(ops, lognormal, per_wee
     for op, n in ops + [("take", 5)]:
         want = ref.lognormal(0.0, 0.35, size=n) if lognormal else ref.random(n)
         if op == "take":
-            assert stream.take(n).tolist() == want.tolist()
+            assert stream.take(n) == want.tolist()
         else:
             stream.skip(n)
