@@ -70,8 +70,9 @@ class ScenarioError(Exception):
 class _Strict(BaseModel):
     """Base for every scenario table: unknown keys are errors, numbers finite."""
 
-    # strict: a string "25000" or `true` where a number belongs is an error, not a coercion
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=False, strict=True)
+    # strict: a string "25000" or `true` where a number belongs is an error, not a coercion;
+    # frozen: a loaded scenario is a value, shared by every run (change it with overrides)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 # --------------------------------------------------------------------------- tables
@@ -950,11 +951,14 @@ def _stamp(files: list[str]) -> tuple[tuple[str, int, int], ...] | None:
 
 
 def _cache_get(p: Path) -> ScenarioSpec | None:
-    """A copy of the cached spec, if every file of its chain is unchanged.
+    """The cached spec, if every file of its chain is unchanged.
 
     Why: ``ProxyWarModel("file.toml")`` in a loop (``mesa.batch_run``, notebooks)
     would otherwise parse and validate the same files for every run, which costs
-    more than the run itself. A deep copy keeps callers from sharing state.
+    more than the run itself. Specs are frozen (a changed scenario is a new one,
+    made with ``overrides``) and models never change them (a sweep shares one
+    spec across all its runs), so callers can share the cached one; a deep copy
+    per load cost as much as a run's set-up.
     """
     hit = _CACHE.get(str(p.resolve()))
     if hit is None:
@@ -962,7 +966,7 @@ def _cache_get(p: Path) -> ScenarioSpec | None:
     stamp, spec = hit
     if _stamp(spec.files) != stamp:
         return None
-    return spec.model_copy(deep=True)
+    return spec
 
 
 def _cache_put(p: Path, spec: ScenarioSpec) -> None:
@@ -970,7 +974,7 @@ def _cache_put(p: Path, spec: ScenarioSpec) -> None:
     if stamp is not None:
         if len(_CACHE) > 128:
             _CACHE.clear()
-        _CACHE[str(p.resolve())] = (stamp, spec.model_copy(deep=True))
+        _CACHE[str(p.resolve())] = (stamp, spec)
 
 
 def _load_file(p: Path, overrides: Mapping[str, Any] | None) -> ScenarioSpec:
@@ -1016,10 +1020,7 @@ def _validate(data: dict[str, Any], p: Path, files: list[str], sha: str) -> Scen
     problems = _cross_check(spec, p)
     if problems:
         raise ScenarioError(problems)
-    spec.source = str(p)
-    spec.sha256 = sha
-    spec.files = files
-    return spec
+    return spec.model_copy(update={"source": str(p), "sha256": sha, "files": files})
 
 
 def list_scenarios(folder: Path = SCENARIO_DIR) -> list[tuple[str, str]]:

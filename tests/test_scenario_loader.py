@@ -149,3 +149,25 @@ def test_validate_reports_each_file_and_fails_if_any_is_bad(tmp_path, capsys):
     assert f"{TINY}: ok" in out
     assert "bad.toml: combat.lethality" in err
     assert main(["validate", str(TINY)]) == 0
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def test_a_loaded_scenario_is_frozen_shared_and_reloaded_when_its_file_changes(tmp_path):
+    """Loading a file twice gives the one frozen spec; editing the file gives a new one."""
+    f = tmp_path / "what_if.toml"
+    shutil.copy(TINY, tmp_path / "tiny.toml")
+    f.write_text(_child("horizon_weeks = 30\n"), "utf-8")
+    first = load_scenario(f)
+    assert load_scenario(f) is first  # no re-parse, no copy
+    with pytest.raises(ValueError, match="frozen"):
+        first.horizon_weeks = 5
+    with pytest.raises(ValueError, match="frozen"):
+        next(iter(first.factions.values())).fighters = 1.0
+    f.write_text(_child("horizon_weeks = 104\n"), "utf-8")  # a new size: mtimes are coarse
+    second = load_scenario(f)
+    assert second.horizon_weeks == 104 and first.horizon_weeks == 30
+    # a changed parent is a changed scenario too
+    (tmp_path / "tiny.toml").write_text(Path(TINY).read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert load_scenario(f) is not second
