@@ -364,64 +364,21 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     th = model.theatre
     p = model.spec.combat
     noise = model.streams.combat.take(2 * len(th.ids))  # [attacker, defender] per place
-    results: list[Engagement] = []
     a, b = model.factions
-    cover = model.cover
-    fortification = th.fortification
-    quality = {a.fid: a.week_quality, b.fid: b.week_quality}
-    air = model.air
     ceasefire = model.ceasefire_on
 
     # allocation, computed before anything moves (the week's plan)
-    plans = {a.fid: _plan(model, a, ceasefire), b.fid: _plan(model, b, ceasefire)}
-
-    lethality = p.lethality
+    plan_a, plan_b = _plan(model, a, ceasefire), _plan(model, b, ceasefire)
+    results: list[Engagement] = []
     attacked: set[int] = set()
     captures: list[tuple[int, Faction, Faction]] = []
-    for att_f, def_f in ((a, b), (b, a)):
-        att = plans[att_f.fid].attack
-        if not att:
-            continue
-        defence = plans[def_f.fid]
-        att_groups = [g for g in model.groups_of(att_f) if g.active]
-        def_groups = [g for g in model.groups_of(def_f) if g.active]
-        am, dm = air[att_f.fid], air[def_f.fid]
-        qa, qd = quality[att_f.fid], quality[def_f.fid]
-        for q, x_own in att.items():
-            xm = xm_str = ym = ym_str = 0.0
-            for g in att_groups:
-                if g.location == q:
-                    xm += g.fighters
-                    xm_str += g.fighters * g.quality
-            for g in def_groups:
-                if g.location == q:
-                    ym += g.fighters
-                    ym_str += g.fighters * g.quality
-            x0 = x_own + xm
-            y_own = defence.defenders(q)
-            y0 = y_own + ym
-            if x0 <= 0:
-                continue
-            attacked.add(q)
-            # quality-weighted per-fighter effectiveness, mercenaries included
-            qa_eff = (x_own * qa + xm_str) / x0
-            qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
-            shield = cover[q] * fortification[q]
-            alpha = lethality * qa_eff * am * noise[2 * q] / shield
-            beta = lethality * qd_eff * dm * noise[2 * q + 1]
-            if y0 <= 0:
-                x1, y1, captured = x0, 0.0, True
-            else:
-                x1, y1, captured = engagement(
-                    x0, y0, alpha, beta, p.attacker_break, p.defender_break
-                )
-            _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
-            _apply_losses(def_f, def_groups, q, y_own, ym, y0 - y1)
-            results.append(Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured))
-            if captured:
-                captures.append((q, att_f, def_f))
+    if plan_a.attack:
+        _assault(model, a, b, plan_a, plan_b, noise, results, attacked, captures)
+    if plan_b.attack:
+        _assault(model, b, a, plan_b, plan_a, noise, results, attacked, captures)
 
     # static fronts: digging in where nobody attacks, and shelling across quiet roads
+    fortification = th.fortification
     step, cap = p.fortify_rate, p.fortify_max
     digging = []  # front places still below the cap (none gains anything at the cap)
     for i in _digging(model):
@@ -430,21 +387,77 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         if fortification[i] < cap:
             digging.append(i)
     model.combat_cache[th.version, "digging"] = digging
-    pa, pb = plans[a.fid], plans[b.fid]
     # an empty side is neither shelled nor shelling (defence shares are never 0)
-    if not ceasefire and pa.mobile + pa.garrison > 0 and pb.mobile + pb.garrison > 0:
+    manned = plan_a.mobile + plan_a.garrison > 0 and plan_b.mobile + plan_b.garrison > 0
+    if manned and not ceasefire:
         # drones and artillery: the side with air superiority shells harder
-        shelled = p.shelling_intensity * lethality
-        k_a = shelled * quality[a.fid] * air[a.fid]
-        k_b = shelled * quality[b.fid] * air[b.fid]
+        shelled = p.shelling_intensity * p.lethality
+        k_a = shelled * a.week_quality * model.air[a.fid]
+        k_b = shelled * b.week_quality * model.air[b.fid]
         da, ga, db, gb = _shelling_sums(model, attacked)
-        _shell(a, k_b * (pb.mobile * db + pb.garrison * gb))
-        _shell(b, k_a * (pa.mobile * da + pa.garrison * ga))
+        _shell(a, k_b * (plan_b.mobile * db + plan_b.garrison * gb))
+        _shell(b, k_a * (plan_a.mobile * da + plan_a.garrison * ga))
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:
             model.transfer(q, winner, loser)
     return results
+
+
+def _assault(
+    model: ProxyWarModel,
+    att_f: Faction,
+    def_f: Faction,
+    plan: Plan,
+    defence: Plan,
+    noise: list[float],
+    results: list[Engagement],
+    attacked: set[int],
+    captures: list[tuple[int, Faction, Faction]],
+) -> None:
+    """One side's engagements this week, one per target it attacks.
+
+    Losses are applied as each is fought; places that fell are added to
+    ``captures`` and change hands after all the week's fighting.
+    """
+    p = model.spec.combat
+    cover, fortification = model.cover, model.theatre.fortification
+    att_groups = [g for g in model.groups_of(att_f) if g.active]
+    def_groups = [g for g in model.groups_of(def_f) if g.active]
+    am, dm = model.air[att_f.fid], model.air[def_f.fid]
+    qa, qd = att_f.week_quality, def_f.week_quality
+    lethality = p.lethality
+    for q, x_own in plan.attack.items():
+        xm = xm_str = ym = ym_str = 0.0
+        for g in att_groups:
+            if g.location == q:
+                xm += g.fighters
+                xm_str += g.fighters * g.quality
+        for g in def_groups:
+            if g.location == q:
+                ym += g.fighters
+                ym_str += g.fighters * g.quality
+        x0 = x_own + xm
+        y_own = defence.defenders(q)
+        y0 = y_own + ym
+        if x0 <= 0:
+            continue
+        attacked.add(q)
+        # quality-weighted per-fighter effectiveness, mercenaries included
+        qa_eff = (x_own * qa + xm_str) / x0
+        qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
+        shield = cover[q] * fortification[q]
+        alpha = lethality * qa_eff * am * noise[2 * q] / shield
+        beta = lethality * qd_eff * dm * noise[2 * q + 1]
+        if y0 <= 0:
+            x1, y1, captured = x0, 0.0, True
+        else:
+            x1, y1, captured = engagement(x0, y0, alpha, beta, p.attacker_break, p.defender_break)
+        _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
+        _apply_losses(def_f, def_groups, q, y_own, ym, y0 - y1)
+        results.append(Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured))
+        if captured:
+            captures.append((q, att_f, def_f))
 
 
 def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, float, float, float]:
