@@ -189,31 +189,35 @@ def _weights(
     return [w / s for w in out] if s > 0 else out
 
 
-def _shares(model: ProxyWarModel, fac: Faction, cover: list[float]) -> tuple:
-    """This faction's allocation shares, cached until a place changes hands.
+def _allocation(model: ProxyWarModel, fac: Faction) -> tuple:
+    """How a faction spreads its forces, cached until a place changes hands.
 
     Returns:
-        ``(targets, attack shares, front places, defence shares, garrison shares)``;
-        garrison shares are each front place's part of the whole garrison.
+        ``(targets, attack shares, main target, {front place: (defence share,
+        garrison share)}, most threatened front place)``. Garrison shares are
+        each front place's part of the whole garrison (by worth, over every
+        place held); the main target and front place are where the shares are
+        largest (None when there are none).
     """
     th = model.theatre
-    key = (th.version, fac.fid)
-    cache = model.combat_cache
-    got = cache.get(key)
+    key = ("allocation", fac.fid)
+    got = th.memo.get(key)
     if got is None:
+        cover = model.cover
         targets, own_front, held = th.layout(fac.fid)
+        w_att = _weights(model, fac, targets, True, cover)
+        w_def = _weights(model, fac, own_front, False, cover)
         gw = {i: GARRISON_BASE + model.place_value[i] for i in held}
         total = sum(gw.values()) or 1.0
-        got = (
-            targets,
-            _weights(model, fac, targets, True, cover),
-            own_front,
-            _weights(model, fac, own_front, False, cover),
-            [gw[i] / total for i in own_front],
+        defence_at = {i: (wd, gw[i] / total) for i, wd in zip(own_front, w_def, strict=True)}
+        main_target = targets[max(range(len(targets)), key=w_att.__getitem__)] if targets else None
+        fs = fac.front_share  # a holding side's defence and garrison are these shares of it
+        main_front = (
+            max(defence_at, key=lambda i: fs * defence_at[i][0] + (1.0 - fs) * defence_at[i][1])
+            if defence_at
+            else None
         )
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = got
+        got = th.memo[key] = (targets, w_att, main_target, defence_at, main_front)
     return got
 
 
@@ -224,22 +228,15 @@ def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int 
     is the main target (where the mercenaries go). A target the enemy does not
     defend has both enemy shares 0.
     """
-    key = (model.theatre.version, fac.fid, "odds")
-    cache = model.combat_cache
+    key = ("odds", fac.fid)
+    cache = model.theatre.memo
     got = cache.get(key)
     if got is None:
         cover = model.cover
-        targets, w_att, main, _, _ = _plan_rows(model, fac)
-        _, _, e_front, e_def, e_gar = _shares(model, fac.enemy, cover)
-        pos = {q: k for k, q in enumerate(e_front)}
+        targets, w_att, main, _, _ = _allocation(model, fac)
+        enemy_shares = _allocation(model, fac.enemy)[3]  # front place -> (defence, garrison)
         rows = [
-            (
-                q,
-                w,
-                e_def[pos[q]] if q in pos else 0.0,
-                e_gar[pos[q]] if q in pos else 0.0,
-                cover[q],
-            )
+            (q, w, *enemy_shares.get(q, (0.0, 0.0)), cover[q])
             for q, w in zip(targets, w_att, strict=True)
         ]
         got = (rows, main)
@@ -308,11 +305,11 @@ def _plan(model: ProxyWarModel, fac: Faction, ceasefire: bool) -> Plan:
 
     Defenders at a front place are the mobile defence times the place's
     defence share plus the garrison times its garrison share (see
-    :func:`_plan_rows`). Its mercenary groups are placed as well: at their
+    :func:`_allocation`). Its mercenary groups are placed as well: at their
     station when it is held or attacked, otherwise at the main effort (the
     biggest attack, or the most threatened front place when not attacking).
     """
-    targets, w_att, main_target, defence_at, main_front = _plan_rows(model, fac)
+    targets, w_att, main_target, defence_at, main_front = _allocation(model, fac)
     ready = fac.available()
     front = ready * fac.front_share
     garrison = ready - front
@@ -332,31 +329,6 @@ def _plan(model: ProxyWarModel, fac: Faction, ceasefire: bool) -> Plan:
             else:
                 g.location = main
     return Plan(att, front - att_force, garrison, defence_at)
-
-
-def _plan_rows(model: ProxyWarModel, fac: Faction) -> tuple:
-    """What a plan needs from the allocation, cached until a place changes hands.
-
-    Returns:
-        ``(targets, attack shares, main target, {front place: (defence share,
-        garrison share)}, most threatened front place)``: the main target and
-        front place are where the shares are largest (None when there are none).
-    """
-    key = (model.theatre.version, fac.fid, "plan")
-    cache = model.combat_cache
-    got = cache.get(key)
-    if got is None:
-        targets, w_att, own_front, w_def, w_gar = _shares(model, fac, model.cover)
-        defence_at = {i: (wd, wg) for i, wd, wg in zip(own_front, w_def, w_gar, strict=True)}
-        main_target = targets[max(range(len(targets)), key=w_att.__getitem__)] if targets else None
-        fs = fac.front_share  # a holding side's defence and garrison are these shares of it
-        main_front = (
-            max(defence_at, key=lambda i: fs * defence_at[i][0] + (1.0 - fs) * defence_at[i][1])
-            if defence_at
-            else None
-        )
-        got = cache[key] = (targets, w_att, main_target, defence_at, main_front)
-    return got
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:
@@ -386,7 +358,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
             fortification[i] = min(cap, fortification[i] + step)
         if fortification[i] < cap:
             digging.append(i)
-    model.combat_cache[th.version, "digging"] = digging
+    th.memo["digging"] = digging
     # an empty side is neither shelled nor shelling (defence shares are never 0)
     manned = plan_a.mobile + plan_a.garrison > 0 and plan_b.mobile + plan_b.garrison > 0
     if manned and not ceasefire:
@@ -472,12 +444,12 @@ def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, flo
     Why: the sums over all front roads change only with a capture, and are
     cached; only a week with attacks needs the loop.
     """
-    key = (model.theatre.version, "shelling")
-    cache = model.combat_cache
+    key = "shelling"
+    cache = model.theatre.memo
     if not attacked and key in cache:
         return cache[key]
     a, b = model.factions
-    shares_a, shares_b = _plan_rows(model, a)[3], _plan_rows(model, b)[3]
+    shares_a, shares_b = _allocation(model, a)[3], _allocation(model, b)[3]
     da = ga = db = gb = 0.0
     for u, v, cover_u, cover_v in _front_roads(model):
         if u in attacked or v in attacked:
@@ -497,7 +469,7 @@ def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, flo
 def _digging(model: ProxyWarModel) -> list[int]:
     """Front places whose fortification is still below the cap (kept until a capture)."""
     th = model.theatre
-    got = model.combat_cache.get((th.version, "digging"))
+    got = th.memo.get("digging")
     if got is None:
         cap = model.spec.combat.fortify_max
         got = [i for i in th.front_nodes() if th.fortification[i] < cap]
@@ -510,8 +482,7 @@ def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
     Cached until a place changes hands.
     """
     th = model.theatre
-    key = (th.version, "roads")
-    got = model.combat_cache.get(key)
+    got = th.memo.get("roads")
     if got is None:
         first, cover = model.factions[0].fid, model.cover
         got = []
@@ -519,7 +490,7 @@ def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
             if th.holder[u] != first:
                 u, v = v, u
             got.append((u, v, cover[u], cover[v]))
-        model.combat_cache[key] = got
+        th.memo["roads"] = got
     return got
 
 

@@ -207,7 +207,6 @@ class ProxyWarModel(mesa.Model):
         from sim.theatre import Theatre
 
         self.theatre = Theatre(spec, self.random)
-        self.combat_cache: dict = {}
         self.air: dict[str, float] = {}  # this week's air-superiority multipliers
         c = spec.combat
         by_terrain = {"urban": c.cover_urban, "open": c.cover_open, "desert": c.cover_desert}

@@ -9,7 +9,7 @@ because they do not change during a war; only who holds what does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -95,6 +95,10 @@ class Theatre:
         dist: shortest road distance in km between every pair of places.
         holder: current holder (faction id) of each place, by index.
         neighbours: indices of the places adjacent to each place.
+        version: how many times a place has changed hands.
+        memo: values derived from who holds what (the front, each side's
+            layout, distances, and the combat allocation built on them), kept
+            until a place changes hands, when :meth:`set_holder` empties it.
     """
 
     def __init__(self, spec: ScenarioSpec, random: Random):
@@ -112,14 +116,8 @@ class Theatre:
             self.counts[h] = self.counts.get(h, 0) + 1
         self.terrain = [p.terrain for p in self.places]
         self.fortification = [1.0] * len(self.ids)
-        self.version = 0  # bumped whenever a place changes hands (caches key on it)
-        self._layout: dict[str, tuple[list[int], list[int], list[int]]] = {}
-        self._layout_version = -1
-        self._front_edges: list[tuple[int, int]] = []
-        self._front_nodes: list[int] = []
-        self._front_version = -1
-        self._distance: dict[tuple[int, str], float] = {}
-        self._distance_version = -1
+        self.version = 0
+        self.memo: dict[Any, Any] = {}
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -128,16 +126,15 @@ class Theatre:
         counts[faction] = counts.get(faction, 0) + 1
         self.holder[place] = faction
         self.version += 1
+        self.memo.clear()
 
     def layout(self, faction: str) -> tuple[list[int], list[int], list[int]]:
         """``(targets, front places, held places)`` of a faction, cached until a capture."""
-        if self._layout_version != self.version:
-            self._layout = {}
-            self._layout_version = self.version
-        got = self._layout.get(faction)
+        key = ("layout", faction)
+        got = self.memo.get(key)
         if got is None:
             got = (self.targets(faction), self.front_places(faction), self.held_by(faction))
-            self._layout[faction] = got
+            self.memo[key] = got
         return got
 
     def held_by(self, faction: str) -> list[int]:
@@ -146,17 +143,18 @@ class Theatre:
 
     def front_edges(self) -> list[tuple[int, int]]:
         """Roads whose two ends are held by different factions (cached until a capture)."""
-        if self._front_version != self.version:
+        got = self.memo.get("front_edges")
+        if got is None:
             h = self.holder
-            self._front_edges = [(a, b) for a, b in self.edges if h[a] != h[b]]
-            self._front_nodes = sorted({i for edge in self._front_edges for i in edge})
-            self._front_version = self.version
-        return self._front_edges
+            got = self.memo["front_edges"] = [(a, b) for a, b in self.edges if h[a] != h[b]]
+        return got
 
     def front_nodes(self) -> list[int]:
         """Places at either end of a front edge (cached until a capture)."""
-        self.front_edges()
-        return self._front_nodes
+        got = self.memo.get("front_nodes")
+        if got is None:
+            got = self.memo["front_nodes"] = sorted({i for e in self.front_edges() for i in e})
+        return got
 
     def front_places(self, faction: str) -> list[int]:
         """Places held by ``faction`` that touch a place held by someone else."""
@@ -181,17 +179,15 @@ class Theatre:
 
         Cached until a place changes hands (the front distance is read weekly).
         """
-        if self._distance_version != self.version:
-            self._distance = {}
-            self._distance_version = self.version
-        got = self._distance.get((target, faction))
+        key = ("distance", target, faction)
+        got = self.memo.get(key)
         if got is None:
             row = self.dist_rows[target]
             best = float("inf")
             for i, h in enumerate(self.holder):
                 if h == faction and row[i] < best:
                     best = row[i]
-            got = self._distance[target, faction] = float(best)
+            got = self.memo[key] = float(best)
         return got
 
     def count(self, faction: str) -> int:
