@@ -186,9 +186,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     df.to_csv(out / "timeline.csv", index=False)
     with (out / "events.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)  # descriptions may hold commas and quotes
-        writer.writerow(["week", "date", "event"])
-        for week, text in model.events_log:
-            writer.writerow([week, spec.date_of(week).isoformat(), text])
+        writer.writerow(["week", "date", "actor", "kind", "detail", "place"])
+        for e in model.events:
+            date = spec.date_of(e.week).isoformat()
+            writer.writerow([e.week, date, e.actor, e.kind, e.detail, e.place or ""])
     plot_front_timeline(model, out / "front.png")
     plot_map(model, out / "map.png")
     s = model.summary()

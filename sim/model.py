@@ -23,6 +23,7 @@ from mesa.agentset import AgentSet
 
 from sim.agents import Backer, Faction, MercenaryGroup
 from sim.combat import AD_HALF, Engagement, fight_week, fix_strengths
+from sim.events import Event
 from sim.pressure import ActiveIntervention
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
 from sim.support import SupportNetwork
@@ -50,7 +51,7 @@ class DrawStream:
         sigma: None for uniform draws on [0, 1); otherwise lognormal(0, sigma) draws.
     """
 
-    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos", "_owed")
+    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos", "_owed", "_advance")
 
     def __init__(self, gen: np.random.Generator, per_week: int, sigma: float | None = None):
         self.gen = gen
@@ -59,10 +60,16 @@ class DrawStream:
         self._buf: list[float] = []
         self._pos = 0
         self._owed = 0  # uniforms skipped past the block, not yet advanced over
+        # only the PCG64 family gives one 64-bit output per uniform double and
+        # advances by outputs; any other bit generator skips by drawing
+        self._advance = isinstance(gen.bit_generator, np.random.PCG64 | np.random.PCG64DXSM)
 
     def _fill(self, size: int) -> list[float]:
         if self._owed:
-            self.gen.bit_generator.advance(self._owed)
+            if self._advance:
+                self.gen.bit_generator.advance(self._owed)
+            else:
+                self.gen.random(self._owed)
             self._owed = 0
         if self.sigma is not None:
             return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
@@ -82,9 +89,11 @@ class DrawStream:
         """Pass over the next ``n`` values, exactly as :meth:`take` would.
 
         Uniform streams past their block only count what they skipped, and
-        advance the generator over it (one 64-bit output per uniform double, so
-        ``advance(k)`` equals ``k`` draws) when they next draw; lognormal ones
-        draw, since a normal may use several outputs.
+        pass over it when they next draw: a PCG64 generator advances (one
+        64-bit output per uniform double, so ``advance(k)`` equals ``k``
+        draws); any other bit generator (MT19937, Philox, SFC64: ``advance``
+        missing or counting in other units) draws and discards. Lognormal
+        streams draw, since a normal may use several outputs.
         """
         left = len(self._buf) - self._pos
         if n <= left:
@@ -200,7 +209,7 @@ class ProxyWarModel(mesa.Model):
             mercs=DrawStream(gens[2], len(spec.groups)),
             termination=DrawStream(gens[3], 2),
         )
-        self.events_log: list[tuple[int, str]] = []
+        self.events: list[Event] = []
         self.engagements: list[Engagement] = []
         self.collect = collect
 
@@ -282,6 +291,17 @@ class ProxyWarModel(mesa.Model):
         week = self.week
         return dates[week] if week < len(dates) else self.date.isoformat()
 
+    def log_event(
+        self, actor: str, kind: str, detail: str, place: str | None = None, week: int | None = None
+    ) -> None:
+        """Record a decision or happening that changed the war (a row of events.csv)."""
+        self.events.append(Event(self.week if week is None else week, actor, kind, detail, place))
+
+    @property
+    def events_log(self) -> list[tuple[int, str]]:
+        """The events as ``(week, sentence)`` pairs (for plots and quick reading)."""
+        return [(e.week, e.detail) for e in self.events]
+
     def _front_distance(self) -> float:
         return self.theatre.distance_to(self.objective, self.attacker_id)
 
@@ -298,7 +318,9 @@ class ProxyWarModel(mesa.Model):
         loser.last_loss_week = self.week
         winner.places_taken += 1
         winner.last_capture_week = self.week
-        self.events_log.append((self.week, f"{winner.fid} takes {th.places[place].name}"))
+        self.log_event(
+            winner.fid, "capture", f"{winner.fid} takes {th.places[place].name}", th.ids[place]
+        )
 
     # -- the weekly schedule (docs/ODD.md, "Process overview and scheduling") ------
 

@@ -92,7 +92,7 @@ class ActiveIntervention:
         s = self.spec
         kind = s.type
         text = f"{kind}: {s.description}" if s.description else self.label()
-        m.events_log.append((self.fired_week, text))
+        m.log_event("scenario", "intervention", text, s.place, week=self.fired_week)
         if kind == "sanction":
             self._lagged(self._sanction_bites)
         elif kind == "withdraw":
@@ -135,7 +135,9 @@ class ActiveIntervention:
         deployment rate lost.
         """
         s, m = self.spec, self.model
-        m.events_log.append((self.bite_week or m.week, f"sanction bites: {self.label()}"))
+        m.log_event(
+            "scenario", "sanction_bites", f"sanction bites: {self.label()}", week=self.bite_week
+        )
         if s.group:
             targets = [m.groups_by_id[s.group]]
         else:
@@ -153,7 +155,7 @@ class ActiveIntervention:
         s, m = self.spec, self.model
         g = m.groups_by_id[s.group]
         g.station = s.place
-        m.events_log.append((self.bite_week or m.week, f"{g.name} redeployed to {s.place}"))
+        m.log_event(g.gid, "redeploy", f"{g.name} redeployed to {s.place}", s.place, self.bite_week)
 
     def _surge(self) -> None:
         """More of a channel, a new channel, a higher level, or more contracted fighters."""

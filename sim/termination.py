@@ -96,7 +96,7 @@ class Termination:
     def _break(self) -> None:
         self.ceasefire_start = None
         self.breakdowns += 1
-        self.model.events_log.append((self.model.week, "ceasefire broke down"))
+        self.model.log_event("mediator", "breakdown", "ceasefire broke down")
 
     def decide(self, u_talks: float, u_break: float) -> str | None:
         """Check every way the war can end this week; return the outcome or None.
@@ -140,12 +140,12 @@ class Termination:
                 vetoers = [b for b in m.backers if b.vetoes()]
                 if vetoers:
                     self.vetoes += 1
-                    names = ", ".join(b.name for b in vetoers)
-                    m.events_log.append((week, f"ceasefire vetoed by {names}"))
+                    for b in vetoers:
+                        m.log_event(b.bid, "veto", f"ceasefire vetoed by {b.name}")
                 else:
                     self.ceasefire_start = week
                     self.ceasefires += 1
-                    m.events_log.append((week, "ceasefire agreed"))
+                    m.log_event("mediator", "ceasefire", "ceasefire agreed")
         if week >= m.horizon:
             return self._end("stalemate")
         return None

@@ -38,7 +38,7 @@ def test_run_writes_timeline_events_and_figures(tmp_path, capsys):
     assert df["week"].iloc[-1] <= 12 and df["date"].iloc[0] == "2020-01-02"
     with (out / "events.csv").open() as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["week", "date", "event"]
+    assert rows[0] == ["week", "date", "actor", "kind", "detail", "place"]
     for name in ("front.png", "map.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_MAGIC)
