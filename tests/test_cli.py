@@ -74,9 +74,16 @@ def test_run_logs_interventions_with_quotes_and_commas(tmp_path, capsys, no_figu
     capsys.readouterr()
     with (out / "events.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    fired = [r for r in rows if r["event"].startswith("withdraw")]
+    fired = [r for r in rows if r["kind"] == "intervention"]
     assert fired == [
-        {"week": "3", "date": "2020-01-23", "event": 'withdraw: the "hired" guns leave, at once'}
+        {
+            "week": "3",
+            "date": "2020-01-23",
+            "actor": "scenario",
+            "kind": "intervention",
+            "detail": 'withdraw: the "hired" guns leave, at once',
+            "place": "",
+        }
     ]
 
 
