@@ -7,12 +7,13 @@ termination) live in their own modules so a reader can find each rule by name.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.combat import assault_odds
+from sim.combat import AttackPlan, assault_odds
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
@@ -21,23 +22,29 @@ if TYPE_CHECKING:
     from sim.scenario import Faction as FactionSpec
     from sim.scenario import Group as GroupSpec
 
-EQUIP_HALF = 200.0  # equipment stock that gives half the maximum arms bonus (assumption)
-ADVISER_HALF = 100.0  # advisers giving half the maximum training bonus (assumption)
-DEMORALISED = 0.4  # below this morale a coalition's cohesion erodes (assumption)
-ARMS_BONUS = 0.4  # maximum quality bonus from arms (assumption)
-ADVISER_BONUS = 0.2  # maximum quality bonus from advisers (assumption)
+
+
+def _logistic(x: float) -> float:
+    """The logistic function, safe for large ``|x|``."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
 
 
 class Faction(mesa.Agent):
     """A local faction: fighters, equipment, morale, funds and militia cohesion.
 
-    Its weekly decision is its posture: attack while morale and the balance of
-    power allow, hold otherwise, and seek talks when morale has collapsed.
+    Its weekly decision is how hard to attack (its offensive *intensity*, 0-1),
+    chosen smoothly from the expected odds, the balance of power, its morale
+    and its fatigue; its posture (attack, hold, seek talks) is the label of
+    that choice.
     """
 
-    def __init__(self, model: ProxyWarModel, fid: str, spec: FactionSpec):
+    def __init__(self, model: ProxyWarModel, fid: str, spec: FactionSpec, slot: int = 0):
         super().__init__(model)
         self.fid = fid
+        self.slot = slot  # its place in the week's block of decision draws
         self.name = spec.name
         self.fighters = float(spec.fighters)
         self.initial_fighters = float(spec.fighters)
@@ -70,8 +77,13 @@ class Faction(mesa.Agent):
         self.focus_km = spec.focus_km
         self.patience_weeks = spec.patience_weeks
         self.regroup_weeks = spec.regroup_weeks
-        self.offensive_start = 0 if spec.posture == "attack" else None
-        self.regroup_until = -1
+        self.intensity = 1.0 if spec.posture == "attack" else 0.0
+        self.attacking = spec.posture == "attack"
+        self.threat: dict[int, float] = {}  # place -> recent attacks met there (fading)
+        self.defence: dict[int, tuple[float, float]] = {}  # this week's defence shares
+        self.attack_plan = AttackPlan({}, None, 0.0)  # this week's assault plan
+        self.fatigue = 0.0  # weeks of fruitless offensive, less rest (see _choose_posture)
+        self.captures_this_week = 0
         self.last_capture_week = 0
         self.casualties = 0.0
         self.deserted = 0.0
@@ -87,18 +99,30 @@ class Faction(mesa.Agent):
 
     def quality(self) -> float:
         """Combat quality: base, morale, arms and advisers (why: support buys quality)."""
-        arms = ARMS_BONUS * self.equipment / (self.equipment + EQUIP_HALF)
-        adv = ADVISER_BONUS * self.advisers / (self.advisers + ADVISER_HALF)
+        e = self.model.spec.economy
+        arms = e.arms_bonus * self.equipment / (self.equipment + e.equip_half)
+        adv = e.adviser_bonus * self.advisers / (self.advisers + e.adviser_half)
         return self.base_quality * (0.6 + 0.8 * self.morale) * (1.0 + arms) * (1.0 + adv)
 
     def power(self) -> float:
-        """Total combat power this week, including deployed mercenaries."""
-        merc = sum([g.fighters * g.quality for g in self.model.groups_of(self)])
+        """Combat power this week: ready fighters, and mercenaries where they fight.
+
+        A group counts only when it stands on the front (at a front place or a
+        target), not while it guards a base far behind it.
+        """
+        merc = 0.0
+        groups = self.model.groups_of(self)
+        if groups:
+            th = self.model.theatre
+            targets, front, _ = th.layout(self.fid)
+            for g in groups:
+                if g.active and (g.location in front or g.location in targets):
+                    merc += g.fighters * g.quality
         return self.available() * self.week_quality + merc
 
     def power_ratio(self) -> float:
-        """Own combat power over the enemy's (infinite when the enemy has none)."""
-        enemy_power = self.enemy.power() if self.enemy else 0.0
+        """Own combat power over the enemies' (infinite when they have none)."""
+        enemy_power = sum([e.power() for e in self.model.enemies_of(self)])
         return self.power() / enemy_power if enemy_power > 0 else float("inf")
 
     def recently_lost(self, weeks: int = 4) -> bool:
@@ -127,50 +151,80 @@ class Faction(mesa.Agent):
 
     def _economy(self) -> None:
         """Pay the fighters; unpaid militias lose cohesion and go home."""
+        e = self.model.spec.economy
         wage_bill = self.fighters * self.pay_per_fighter / 1e6  # MUSD per week
         self.funds += self.income - wage_bill
         if self.funds < 0 and wage_bill > 0:
             shortfall = min(1.0, -self.funds / wage_bill)
             self.funds = 0.0
-            self.cohesion -= 0.08 * shortfall
-        elif self.morale >= DEMORALISED:
-            self.cohesion += 0.02 * (1.0 - self.cohesion)
-        if self.morale < DEMORALISED:  # a demoralised coalition frays: militias defect
-            self.cohesion -= 0.05 * (DEMORALISED - self.morale)
+            self.cohesion -= e.unpaid_cohesion * shortfall
+        elif self.morale >= e.demoralised:
+            self.cohesion += e.paid_cohesion * (1.0 - self.cohesion)
+        if self.morale < e.demoralised:  # a demoralised coalition frays: militias defect
+            self.cohesion -= e.demoralised_cohesion * (e.demoralised - self.morale)
         if self.recently_lost(2):
-            self.cohesion -= 0.01
+            self.cohesion -= e.loss_cohesion
         self.cohesion = min(1.0, max(0.0, self.cohesion))
-        if self.cohesion < 0.5:
-            leaving = self.fighters * self.militia_share * (0.5 - self.cohesion) * 0.1
+        if self.cohesion < e.desertion_cohesion:
+            gap = e.desertion_cohesion - self.cohesion
+            leaving = self.fighters * self.militia_share * gap * e.desertion_rate
             self.fighters -= leaving
             self.deserted += leaving
         if self.funds > 0:
             self.fighters += self.recruit_rate * self.fighters * self.cohesion
 
     def _choose_posture(self) -> None:
-        """Attack, hold or seek talks (why: ripeness needs a side willing to talk)."""
-        if self.model.ceasefire_on:
+        """Whether to mount an assault this week: a smooth chance, no knife edges.
+
+        The chance (its offensive *intensity*) is a product of logistic
+        gates, each half open at the faction's own threshold: the expected
+        odds of its assault (``attack_odds``, its risk tolerance), its power
+        ratio (``attack_ratio``) and its morale (``attack_morale``); the
+        widths are ``[decisions]``. Fatigue damps it: a week of assault that
+        took nothing adds 1, a week of rest removes ``patience_weeks /
+        regroup_weeks``, a capture halves it, and the damping is half at
+        ``patience_weeks``. The faction assaults when its own draw of the
+        week falls below the chance, and then with its whole attack force,
+        concentrated (no token assaults); below ``min_intensity`` it holds.
+        Why smooth: outcome probabilities must move monotonically with
+        strength and support; a threshold that the median run sits on flips
+        whole offensives for a small change.
+        """
+        m = self.model
+        if m.ceasefire_on:
+            self.intensity = 0.0
+            self.attacking = False
             self.posture = "seek_talks"
             return
-        week = self.model.week
-        if self.posture == "attack" and self.offensive_start is not None:
-            # an offensive that has taken nothing for `patience_weeks` digs in to regroup
-            since = max(self.offensive_start, self.last_capture_week)
-            if week - since >= self.patience_weeks:
-                self.regroup_until = week + self.regroup_weeks
+        d = m.spec.decisions
+        # fatigue from last week's assault (or rest)
+        if self.captures_this_week > 0:
+            self.fatigue *= 0.5
+        elif self.attacking:
+            self.fatigue += 1.0
+        else:
+            self.fatigue = max(0.0, self.fatigue - self.patience_weeks / max(1, self.regroup_weeks))
+        intensity = _logistic((self.morale - self.attack_morale) / d.morale_width)
+        if intensity > 1e-3:
+            ratio = self.power_ratio()
+            if ratio <= 0:
+                intensity = 0.0
+            elif not math.isinf(ratio):
+                intensity *= _logistic(math.log(ratio / self.attack_ratio) / d.ratio_width)
+        if intensity > 1e-3 and self.attack_odds > 0:
+            odds = assault_odds(m, self)
+            if odds <= 0:
+                intensity = 0.0
+            elif not math.isinf(odds):
+                intensity *= _logistic(math.log(odds / self.attack_odds) / d.odds_width)
+        p = max(1, self.patience_weeks)
+        intensity *= _logistic(4.0 * (p - self.fatigue) / p)
+        self.intensity = intensity if intensity >= d.min_intensity else 0.0
+        self.attacking = m.decision_draws[self.slot] < self.intensity
         if self.morale < self.talks_morale:
             self.posture = "seek_talks"
-        elif (
-            self.morale >= self.attack_morale
-            and week >= self.regroup_until
-            and self.power_ratio() >= self.attack_ratio
-            and (self.attack_odds <= 0 or assault_odds(self.model, self) >= self.attack_odds)
-        ):
-            if self.posture != "attack":
-                self.offensive_start = week
-            self.posture = "attack"
         else:
-            self.posture = "hold"
+            self.posture = "attack" if self.attacking else "hold"
 
     def receive(self, channel: str, amount: float) -> None:
         """Support arriving from a backer adds to the matching stock."""
@@ -203,10 +257,13 @@ class ChannelState:
 class Backer(mesa.Agent):
     """A foreign state backing a client faction through support channels.
 
-    It raises its support level when its client is losing and when a rival
-    backer escalates (competitive escalation), loses resolve under sanctions and
-    reputational cost, withdraws below a resolve floor, and may veto a ceasefire
-    while its client still hopes to win.
+    Its support level moves smoothly each week: up when its client is losing
+    and when the rival side's foreign support (contracted fighters' pay
+    included) outweighs its own side's (competitive escalation), down when its
+    client is winning and as costs wear its resolve down. Resolve drains with
+    what it spends, sanctions and reputational cost; below ``withdraw_resolve``
+    it withdraws. It pays its mercenary groups out of its weekly budget, and
+    may veto a ceasefire while its client still expects to win.
     """
 
     def __init__(self, model: ProxyWarModel, bid: str, spec: BackerSpec):
@@ -224,6 +281,9 @@ class Backer(mesa.Agent):
         self.veto_power = spec.veto
         self.veto_resolve = spec.veto_resolve
         self.reputation_cost = spec.reputation_cost
+        self.deescalation = spec.deescalation
+        self.cost_sensitivity = spec.cost_sensitivity
+        self.initial_resolve = spec.resolve
         self.channels: dict[str, ChannelState] = {
             ch: ChannelState(c.amount, c.unit_cost, c.lag_weeks, c.route, c.start_week)
             for ch, c in spec.channels.items()
@@ -234,8 +294,12 @@ class Backer(mesa.Agent):
         self.cost_multiplier = 1.0
         self.resolve_drain = 0.0  # per week, from sanctions
         self.withdrawn = False
+        self.withdrawn_week: int | None = None
         self.spent = 0.0
+        self.spent_week = 0.0  # last week's spending (channels and groups' pay)
+        self.merc_bill = 0.0  # last week's pay to its groups (MUSD), out of the budget
         self.escalations = 0
+        self._logged_level = 1.0
 
     def step(self) -> None:
         """The backer's week: decide the support level, then ship."""
@@ -243,40 +307,102 @@ class Backer(mesa.Agent):
         self.ship()
 
     def decide(self) -> None:
-        """Adjust the support level and resolve; withdraw when resolve runs out."""
+        """Move the support level and resolve; withdraw when resolve runs out.
+
+        ``level += responsiveness * (2 need - 1)
+        + escalation_response * resolve * (target - level)
+        - deescalation * max(0, level - 1) * (1 - resolve / initial resolve)``,
+        where ``need`` (0-1, 0.5 at parity) falls as the client's power ratio
+        rises, and ``target = level * (1 + gap / own)`` is the level at which
+        its side's foreign support would match the rival side's over the last
+        four weeks (``gap = rival - own * (1 + escalation_threshold)``, only
+        when positive: small gaps are tolerated). Why matching: competitive
+        escalation answers the rival's support in kind (Salehyan, Gleditsch
+        and Cunningham 2011); a backer that answered a dollar with three would
+        make every cut in one side's support help that side. Resolve drains
+        with spending (``cost_sensitivity`` per week at full budget),
+        sanctions and reputation.
+        """
         if self.withdrawn:
             return
+        m = self.model
         client = self.client
-        if client.recently_lost(4) or client.morale < 0.4:
-            self.level += self.responsiveness  # the client is losing: more support
-        rival_now, rival_before = self.model.support.rival_trend(client)
-        if rival_before > 0 and rival_now / rival_before - 1.0 > self.escalation_threshold:
-            self.level += self.escalation_response * self.resolve
+        ratio = client.power_ratio()
+        if math.isinf(ratio):
+            need = 0.0
+        elif ratio <= 0:
+            need = 1.0
+        else:
+            need = 1.0 - _logistic(math.log(ratio) / m.spec.termination.prospects_width)
+        rival, own = m.support.side_totals(client)
+        gap = rival - own * (1.0 + self.escalation_threshold)
+        drive = self.responsiveness * (2.0 * need - 1.0)
+        if gap > 0 and own > 0 and not self.bound:
+            # close its part of the gap: a level at which its side would match the rival
+            target = self.level * (1.0 + gap / own)
+            drive += self.escalation_response * self.resolve * (target - self.level)
+        worn = 1.0 - self.resolve / self.initial_resolve if self.initial_resolve > 0 else 0.0
+        drive -= self.deescalation * max(0.0, self.level - 1.0) * max(0.0, worn)
+        cap = 1.0 if self.bound else self.max_level
+        self.level = min(cap, max(0.0, self.level + drive))
+        if self.level - self._logged_level >= 0.25:
             self.escalations += 1
-        self.level = min(self.level, self.max_level)
-        self.resolve -= self.resolve_drain + self.reputation_cost * (self.level - 1.0) * 0.01
+            self._log_level("escalate", "raises")
+        elif self._logged_level - self.level >= 0.25:
+            self._log_level("deescalate", "lowers")
+        share = self.spent_week / self.budget if self.budget > 0 else 0.0
+        self.resolve -= (
+            self.resolve_drain
+            + self.reputation_cost * max(0.0, self.level - 1.0) * 0.01
+            + self.cost_sensitivity * min(share, 2.0)
+        )
         self.resolve = min(1.0, max(0.0, self.resolve))
         if self.resolve < self.withdraw_resolve:
-            self.withdraw(None)
+            self.withdraw(None, reason="its costs outran its resolve")
 
-    def withdraw(self, channels: list[str] | None, exit_weeks: int = 2) -> None:
+    @property
+    def bound(self) -> bool:
+        """Whether a binding mediation holds it to the talks (no escalation, no veto)."""
+        return self.bid in self.model.termination.bound
+
+    def _log_level(self, kind: str, verb: str) -> None:
+        self._logged_level = self.level
+        self.model.log_event(
+            self.bid, kind, f"{self.name} {verb} its support to level {self.level:.2f}"
+        )
+
+    def withdraw(
+        self, channels: list[str] | None, exit_weeks: int = 2, reason: str = "ordered"
+    ) -> None:
         """Stop the named channels (all when None); all-out withdrawal recalls its groups."""
         names = list(self.channels) if channels is None else channels
         self.channels_changed()
         for ch in names:
             if ch in self.channels:
                 self.channels[ch].active = False
-        if channels is None:
+        if channels is None and not self.withdrawn:
             self.withdrawn = True
+            self.withdrawn_week = self.model.week
+            self.model.log_event(self.bid, "withdraw", f"{self.name} withdraws ({reason})")
             for g in self.model.groups:
                 if g.payer is self:
                     g.order_out(exit_weeks)
 
-    def vetoes(self) -> bool:
-        """Block a ceasefire while its client is winning and it still has resolve."""
-        if not self.veto_power or self.withdrawn or self.resolve < self.veto_resolve:
-            return False
-        return self.client.morale >= 0.5 and self.client.posture == "attack"
+    def veto_probability(self) -> float:
+        """Chance it blocks a ceasefire this week: rises smoothly with its client's prospects.
+
+        A logistic in the client's log power ratio (half at ``veto_ratio``,
+        width ``veto_width``) times one in its resolve (half at
+        ``veto_resolve``); 0 without a veto, withdrawn, or bound to talks.
+        """
+        if not self.veto_power or self.withdrawn or self.bound:
+            return 0.0
+        t = self.model.spec.termination
+        ratio = self.client.power_ratio()
+        if ratio <= 0:
+            return 0.0
+        hope = 1.0 if math.isinf(ratio) else _logistic(math.log(ratio / t.veto_ratio) / t.veto_width)
+        return hope * _logistic((self.resolve - self.veto_resolve) / 0.05)
 
     def channels_changed(self) -> None:
         """Rebuild the order book next week (call after changing any channel)."""
@@ -312,7 +438,12 @@ class Backer(mesa.Agent):
         return self._book
 
     def ship(self) -> None:
-        """Send this week's support, scaled to the level and capped by the budget."""
+        """Send this week's support, scaled to the level and capped by what the budget leaves.
+
+        Its groups' pay (last week's bill) comes out of the budget first.
+        """
+        self.spent_week = self.merc_bill
+        self.merc_bill = 0.0
         if self.withdrawn:
             return
         orders, base_cost, value = self._order_book(self.model.week)
@@ -320,9 +451,12 @@ class Backer(mesa.Agent):
             return
         cost = base_cost * self.level * self.cost_multiplier
         scale = self.level
-        if cost > self.budget > 0:
-            scale *= self.budget / cost
-        self.spent += base_cost * scale * self.cost_multiplier
+        left = max(0.0, self.budget - self.spent_week)
+        if cost > left and self.budget > 0:
+            scale *= left / cost
+        paid = base_cost * scale * self.cost_multiplier
+        self.spent += paid
+        self.spent_week += paid
         self.model.support.ship(self, orders, scale, value * scale)
 
 
@@ -362,6 +496,7 @@ class MercenaryGroup(mesa.Agent):
         self.arrears = 0.0
         self.financial_block = 0.0
         self.logistics_block = 0.0
+        self.cost_multiplier = 1.0  # sanctions make moving its pay dearer
         self.status = "pending"
         self.exit_per_week = 0.0
         self.leave_reason = ""
@@ -371,13 +506,14 @@ class MercenaryGroup(mesa.Agent):
         """Start leaving: fighters go home over ``exit_weeks`` weeks."""
         if self.status in ("gone", "leaving"):
             return
+        self.leave_reason = reason
         if self.status == "pending":
             self.status = "gone"
-            self.leave_reason = reason
+            self.model.log_event(self.gid, "depart", f"{self.name} will not come ({reason})")
             return
         self.status = "leaving"
-        self.leave_reason = reason
         self.exit_per_week = self.fighters / max(1, exit_weeks)
+        self.model.log_event(self.gid, "depart", f"{self.name} leaves ({reason})")
 
     def reinforce(self, extra: float) -> None:
         """A surge: raise the contracted size (and start deploying if pending)."""
@@ -397,6 +533,7 @@ class MercenaryGroup(mesa.Agent):
             if self.arrival_week is None or week < self.arrival_week:
                 return
             self.status = "deploying"
+            self.model.log_event(self.gid, "arrive", f"{self.name} starts to deploy")
         if self.status == "leaving":
             self.fighters = max(0.0, self.fighters - self.exit_per_week)
             if self.fighters <= 0:
@@ -404,14 +541,20 @@ class MercenaryGroup(mesa.Agent):
             return
         # pay: the payer's money reaches the group only past the financial block
         paid = 0.0 if self.payer.withdrawn else 1.0 - self.financial_block
-        self.payer.spent += self.fighters * self.pay_per_fighter * paid / 1e6
+        bill = self.fighters * self.pay_per_fighter * paid * self.cost_multiplier / 1e6
+        self.payer.spent += bill
+        self.payer.merc_bill += bill
+        # contracted fighters are foreign support too: rival backers see their pay
+        self.model.support.record(self.faction, self.fighters * self.pay_per_fighter / 1e6)
         # arrears in weeks of pay owed: a partial block accumulates in proportion
         unpaid = 1.0 - paid
         self.arrears = self.arrears + unpaid if unpaid > 0 else max(0.0, self.arrears - 1.0)
         if self.arrears > self.arrears_tolerance:
             self.order_out(2, "pay arrears")
             return
-        if self.peak > 0 and self.losses / self.peak > self.casualty_aversion:
+        # losses against the force it contracted (not its peak so far: a group
+        # still arriving would otherwise leave over its first few dead)
+        if self.losses > self.casualty_aversion * max(self.size, self.peak, 1.0):
             self.order_out(2, "losses")
             return
         if self.payer.withdrawn:
@@ -427,6 +570,11 @@ class MercenaryGroup(mesa.Agent):
             self.peak = max(self.peak, self.fighters)
         if self.fighters >= self.size:
             self.status = "deployed"
+
+    @property
+    def guard(self) -> bool:
+        """Whether it guards a named place instead of joining the main effort."""
+        return self.station != "front"
 
     @property
     def active(self) -> bool:

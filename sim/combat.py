@@ -24,11 +24,6 @@ if TYPE_CHECKING:
     from sim.agents import Faction, MercenaryGroup
     from sim.model import ProxyWarModel
 
-AD_HALF = 10.0  # air-defence units that neutralise half the rival's drones (assumption)
-GARRISON_BASE = 0.5  # garrison weight of a place worth nothing; value adds to it (assumption)
-DEFENCE_FLOOR = 0.1  # share-weight every front place gets, however remote (assumption)
-
-
 @dataclass(slots=True)
 class Engagement:
     """One week's fight for one place (all roads into it fought as one)."""
@@ -142,147 +137,214 @@ def _square_at(
     return x, y
 
 
-def air_multipliers(a: Faction, b: Faction, weight: float) -> tuple[float, float]:
+def air_multipliers(
+    a: Faction, b: Faction, weight: float, ad_half: float = 10.0
+) -> tuple[float, float]:
     """Air superiority: drones, discounted by the rival's air defence, tilt combat."""
-    air_a = a.drones * (1.0 - b.air_defence / (b.air_defence + AD_HALF))
-    air_b = b.drones * (1.0 - a.air_defence / (a.air_defence + AD_HALF))
+    air_a = a.drones * (1.0 - b.air_defence / (b.air_defence + ad_half))
+    air_b = b.drones * (1.0 - a.air_defence / (a.air_defence + ad_half))
     edge = (air_a - air_b) / (air_a + air_b + 1.0)
     return 1.0 + weight * edge, 1.0 - weight * edge
 
 
 def fix_strengths(model: ProxyWarModel) -> None:
-    """Fix this week's combat quality and air multipliers, once support has arrived.
+    """Fix this week's strengths, defences and assault plans, once support has arrived.
 
-    Why once: nothing that sets them (morale, stocks, drones, air defence)
-    changes between the deliveries and the fighting, and both factions'
-    decisions and the combat read them several times a week.
+    In order: each faction's combat quality and air multiplier (against its
+    strongest enemy in the air); then where each faction stands on the
+    defensive (:func:`defence_shares`: it reinforces where it was attacked
+    lately); then where each would strike (:func:`attack_plan`, against
+    those defences). Why once: nothing that sets them changes between the
+    deliveries and the fighting, and both the factions' decisions and the
+    combat read them.
     """
-    a, b = model.factions
-    a.week_quality, b.week_quality = a.quality(), b.quality()
-    m_a, m_b = air_multipliers(a, b, model.spec.combat.air_weight)
-    model.air = {a.fid: m_a, b.fid: m_b}
+    c = model.spec.combat
+    for f in model.factions:
+        f.week_quality = f.quality()
+    air: dict[str, float] = {}
+    for f in model.factions:
+        mults = [air_multipliers(f, e, c.air_weight, c.ad_half)[0] for e in model.enemies_of(f)]
+        air[f.fid] = min(mults) if mults else 1.0
+    model.air = air
+    for f in model.factions:
+        f.defence = defence_shares(model, f)
+    for f in model.factions:
+        f.attack_plan = attack_plan(model, f)
 
 
-def _weights(
-    model: ProxyWarModel, fac: Faction, places: list[int], attack: bool, cover: list[float]
-) -> list[float]:
-    """Where a faction puts its fighters (shares summing to 1).
+@dataclass(slots=True)
+class Layout:
+    """What a faction's position on the map fixes, until a place changes hands.
 
-    Attackers concentrate on targets near their objective and where the
-    terrain gives least cover. Defenders guard what is near their home and
-    their own objective (forward bases), with a floor so that no front place
-    is left empty.
+    Attributes:
+        targets: enemy places it may assault (adjacent to its own).
+        target_value: what each target is worth to it: near its objective
+            (``focus_km``) and worth much.
+        front: its places that touch an enemy's.
+        front_weight: each front place's standing share of the mobile
+            defence (``defence_floor``, near home, near its objective, by
+            worth), normalised.
+        garrison_share: each front place's part of the garrison (by worth,
+            over every place held).
     """
+
+    targets: list[int]
+    target_value: list[float]
+    front: list[int]
+    front_weight: list[float]
+    garrison_share: list[float]
+
+
+def layout(model: ProxyWarModel, fac: Faction) -> Layout:
+    """A faction's :class:`Layout`, cached until a place changes hands."""
     th = model.theatre
-    dist = th.dist_rows
+    key = ("layout_v2", fac.fid)
+    got = th.memo.get(key)
+    if got is not None:
+        return got
+    c = model.spec.combat
+    targets, front, held = th.layout(fac.fid)
+    dist, worth = th.dist_rows, model.place_value
     open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
     f = fac.focus_km
-    out = []
-    for i in places:
+    value = [
+        math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets
+    ]
+    w_def = []
+    for i in front:
         d_obj = min(dist[i][o] for o in open_obj)
-        if attack:
-            w = math.exp(-d_obj / f) / cover[i]
-        else:
-            w = DEFENCE_FLOOR + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
-        out.append(w * (1.0 + model.place_value[i]))
-    s = sum(out)
-    return [w / s for w in out] if s > 0 else out
+        w = c.defence_floor + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
+        w_def.append(w * (1.0 + worth[i]))
+    s = sum(w_def)
+    w_def = [w / s for w in w_def] if s > 0 else w_def
+    total = sum(c.garrison_base + worth[i] for i in held) or 1.0
+    garrison = [(c.garrison_base + worth[i]) / total for i in front]
+    got = th.memo[key] = Layout(targets, value, front, w_def, garrison)
+    return got
 
 
-def _allocation(model: ProxyWarModel, fac: Faction) -> tuple:
-    """How a faction spreads its forces, cached until a place changes hands.
+def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float, float]]:
+    """This week's defence: front place -> (share of the mobile defence, share of the garrison).
 
-    Returns:
-        ``(targets, attack shares, main target, {front place: (defence share,
-        garrison share)}, most threatened front place)``. Garrison shares are
-        each front place's part of the whole garrison (by worth, over every
-        place held); the main target and front place are where the shares are
-        largest (None when there are none).
+    The mobile defence stands where the layout puts it, plus ``reinforce``
+    times the place's *threat*: the attacks it met lately (each week's share
+    of the attackers' force there, halved every week). Why lagged: a defender
+    reinforces where it has been hit, so an attacker that switches to a
+    quiet sector finds it thin, as the LNA found Gharyan in June 2019.
     """
+    lay = layout(model, fac)
+    threat = fac.threat
+    reinforce = model.spec.combat.reinforce
+    w = [
+        wd + reinforce * threat.get(i, 0.0)
+        for i, wd in zip(lay.front, lay.front_weight, strict=True)
+    ]
+    s = sum(w)
+    if s > 0:
+        w = [x / s for x in w]
+    return {i: (wd, wg) for i, wd, wg in zip(lay.front, w, lay.garrison_share, strict=True)}
+
+
+@dataclass(slots=True)
+class AttackPlan:
+    """Where a faction would strike this week, and how promising that looks.
+
+    Attributes:
+        shares: target -> share of the attack force (concentrated; 0 dropped).
+        main: the target with the largest share (None without targets).
+        odds: the expected odds at the main target (see :func:`attack_plan`).
+    """
+
+    shares: dict[int, float]
+    main: int | None
+    odds: float
+
+
+def _defenders(model: ProxyWarModel, e: Faction, place: int) -> float:
+    """Quality-weighted defenders ``e`` can be expected to have at ``place`` this week."""
+    wd, wg = e.defence.get(place, (0.0, 0.0))
+    ready = e.available()
+    y = (ready * e.front_share * wd + ready * (1.0 - e.front_share) * wg) * e.week_quality
+    for g in model.groups_of(e):
+        if g.active and g.location == place:
+            y += g.fighters * g.quality
+    return y
+
+
+def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
+    """Choose targets where an assault is worth most and most likely to succeed.
+
+    For each target the expected odds of the whole attack force ``x``
+    against the defenders ``y`` expected there: with no noise the square law
+    puts the defenders' breakpoint at ``t_y ~ d_b y / (alpha x)`` and the
+    attackers' at ``t_x ~ a_b x / (beta y)``; the odds are
+    ``t_x / t_y = (a_b / d_b) (alpha / beta) (x / y)**2`` (> 1: the defence
+    is expected to break first); air power, cover, fortification and both
+    sides' supply lines set ``alpha / beta``. A target's score is its worth
+    times these odds; the attack's shares are the scores raised to
+    ``concentration`` (normalised), dropping shares below
+    ``min_target_share``. The plan's odds are those at the main target with
+    its share (and the faction's mercenaries there). Why: commanders mass
+    where they expect to break through, so a side that gains support attacks
+    more, and a weak one digs in instead of bleeding against a fortified
+    front.
+    """
+    lay = layout(model, fac)
+    if not lay.targets:
+        return AttackPlan({}, None, 0.0)
+    p = model.spec.combat
     th = model.theatre
-    key = ("allocation", fac.fid)
-    got = th.memo.get(key)
-    if got is None:
-        cover = model.cover
-        targets, own_front, held = th.layout(fac.fid)
-        w_att = _weights(model, fac, targets, True, cover)
-        w_def = _weights(model, fac, own_front, False, cover)
-        gw = {i: GARRISON_BASE + model.place_value[i] for i in held}
-        total = sum(gw.values()) or 1.0
-        defence_at = {i: (wd, gw[i] / total) for i, wd in zip(own_front, w_def, strict=True)}
-        main_target = targets[max(range(len(targets)), key=w_att.__getitem__)] if targets else None
-        fs = fac.front_share  # a holding side's defence and garrison are these shares of it
-        main_front = (
-            max(defence_at, key=lambda i: fs * defence_at[i][0] + (1.0 - fs) * defence_at[i][1])
-            if defence_at
-            else None
+    fort, cover = th.fortification, model.cover
+    force = fac.available() * fac.front_share * fac.attack_share * fac.week_quality
+    merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active and not g.guard])
+    breaks = p.attacker_break / p.defender_break
+    m_f = model.air[fac.fid]
+    reach = model.supply.reach(fac)
+    rate = []  # alpha / beta per target, before the force ratio
+    ys = []
+    for q in lay.targets:
+        e = model.factions_by_id[th.holder[q]]
+        ys.append(_defenders(model, e, q))
+        rate.append(
+            breaks
+            * (m_f * reach[q] / (cover[q] * fort[q]))
+            / (model.air[e.fid] * model.supply.strength(e, q))
         )
-        got = th.memo[key] = (targets, w_att, main_target, defence_at, main_front)
-    return got
-
-
-def _assault_rows(model: ProxyWarModel, fac: Faction) -> tuple[list[tuple], int | None]:
-    """Per target: ``(place, attack share, enemy defence share, enemy garrison share, cover)``.
-
-    Cached with the allocation (until a place changes hands); the second item
-    is the main target (where the mercenaries go). A target the enemy does not
-    defend has both enemy shares 0.
-    """
-    key = ("odds", fac.fid)
-    cache = model.theatre.memo
-    got = cache.get(key)
-    if got is None:
-        cover = model.cover
-        targets, w_att, main, _, _ = _allocation(model, fac)
-        enemy_shares = _allocation(model, fac.enemy)[3]  # front place -> (defence, garrison)
-        rows = [
-            (q, w, *enemy_shares.get(q, (0.0, 0.0)), cover[q])
-            for q, w in zip(targets, w_att, strict=True)
-        ]
-        got = (rows, main)
-        cache[key] = got
-    return got
+    x_all = force + merc
+    scores = []
+    for v, r, y in zip(lay.target_value, rate, ys, strict=True):
+        odds = r * (x_all / y) ** 2 if y > 0 else 1e6
+        scores.append((v * min(odds, 1e6)) ** p.concentration)
+    total = sum(scores)
+    if total <= 0:
+        return AttackPlan({}, None, 0.0)
+    shares = [sc / total for sc in scores]
+    best = max(shares)
+    kept = [w if (w >= p.min_target_share or w == best) else 0.0 for w in shares]
+    total = sum(kept)
+    plan = {q: w / total for q, w in zip(lay.targets, kept, strict=True) if w > 0}
+    k = max(range(len(lay.targets)), key=kept.__getitem__)
+    main = lay.targets[k]
+    x = force * plan[main] + merc
+    y = ys[k]
+    odds = rate[k] * (x / y) ** 2 if y > 0 else float("inf")
+    return AttackPlan(plan, main, odds)
 
 
 def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
-    """How promising an assault looks this week: the best target's expected odds.
+    """The expected odds of this week's assault at its main target (see :func:`attack_plan`)."""
+    return fac.attack_plan.odds
 
-    For each target, with the faction's planned attack force ``x`` and the
-    enemy's expected defenders ``y`` (assuming the enemy holds), the square law
-    with no noise puts the defenders' breakpoint at ``t_y ~ d_b y / (alpha x)``
-    and the attackers' at ``t_x ~ a_b x / (beta y)``; the odds are
-    ``t_x / t_y = (a_b / d_b) (alpha / beta) (x / y)**2`` (> 1: the defence is
-    expected to break first). Why: commanders attack where they expect to win,
-    so a side that gains support attacks more, and a weak one digs in instead
-    of bleeding against a fortified front.
-    """
-    enemy = fac.enemy
-    if enemy is None:
-        return 0.0
-    rows, main = _assault_rows(model, fac)
-    if not rows:
-        return 0.0
-    p = model.spec.combat
-    fort = model.theatre.fortification
-    e_ready = enemy.available()
-    e_front = e_ready * enemy.front_share
-    e_garrison = e_ready * (1.0 - enemy.front_share)
-    att_force = fac.available() * fac.front_share * fac.attack_share
-    merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active])
-    m_f, m_e = model.air[fac.fid], model.air[enemy.fid]
-    qf, qe = fac.week_quality, enemy.week_quality
-    breaks = p.attacker_break / p.defender_break
-    best = 0.0
-    for q, w, wd, wg, cover_q in rows:
-        x = att_force * w * qf + (merc if q == main else 0.0)
-        y = (e_front * wd + e_garrison * wg) * qe
-        if y <= 0:
-            return float("inf")
-        ratio = (m_f / (cover_q * fort[q])) / m_e
-        odds = breaks * ratio * (x / y) ** 2
-        if odds > best:
-            best = odds
-    return best
+
+def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
+    """The share of ``fac``'s ready fighters standing at ``place`` (front or garrison)."""
+    wd, wg = fac.defence.get(place, (0.0, 0.0))
+    if wd == 0.0 and wg == 0.0:
+        c = model.spec.combat
+        held = model.theatre.held_by(fac.fid)
+        total = sum(c.garrison_base + model.place_value[i] for i in held) or 1.0
+        return (1.0 - fac.front_share) * (c.garrison_base + model.place_value[place]) / total
+    return fac.front_share * wd + (1.0 - fac.front_share) * wg
 
 
 @dataclass(slots=True)
@@ -300,35 +362,46 @@ class Plan:
         return self.mobile * wd + self.garrison * wg
 
 
-def _plan(model: ProxyWarModel, fac: Faction, ceasefire: bool) -> Plan:
+def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     """A faction's plan for the week: attackers per target, and its defence.
 
-    Defenders at a front place are the mobile defence times the place's
-    defence share plus the garrison times its garrison share (see
-    :func:`_allocation`). Its mercenary groups are placed as well: at their
-    station when it is held or attacked, otherwise at the main effort (the
-    biggest attack, or the most threatened front place when not attacking).
+    When the faction assaults this week (:meth:`Faction._choose_posture`),
+    its attack force (the front force times ``attack_share``) goes to the
+    targets of its :class:`AttackPlan`. Defenders at a front place are the
+    mobile defence times the place's defence share plus the garrison times
+    its garrison share (:func:`defence_shares`). Its mercenary groups are
+    placed as well: a guard stays at its station while the faction holds it;
+    the others go to the main effort (the main target when assaulting,
+    otherwise the most threatened front place).
     """
-    targets, w_att, main_target, defence_at, main_front = _allocation(model, fac)
+    plan = fac.attack_plan
     ready = fac.available()
     front = ready * fac.front_share
     garrison = ready - front
-    attacking = fac.posture == "attack" and bool(targets) and not ceasefire
+    attacking = fac.attacking and bool(plan.shares) and not paused
     att_force = front * fac.attack_share if attacking else 0.0
-    att = {i: att_force * w for i, w in zip(targets, w_att, strict=True)} if attacking else {}
+    att = {q: att_force * w for q, w in plan.shares.items()} if attacking else {}
     groups = model.groups_of(fac)
     if groups:
         th = model.theatre
         holder = th.holder
-        # the biggest share gets the biggest force (forces are shares times one total)
-        main = main_target if attacking else main_front
+        if attacking:
+            main = plan.main
+        else:
+            fs = fac.front_share
+            shares = fac.defence
+            main = (
+                max(shares, key=lambda i: fs * shares[i][0] + (1.0 - fs) * shares[i][1])
+                if shares
+                else None
+            )
         for g in groups:
             station = th.index.get(g.station)  # None: the main effort
-            if station is not None and (holder[station] == fac.fid or station in att):
+            if station is not None and holder[station] == fac.fid:
                 g.location = station
             else:
                 g.location = main
-    return Plan(att, front - att_force, garrison, defence_at)
+    return Plan(att, front - att_force, garrison, fac.defence)
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:
@@ -336,39 +409,33 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     th = model.theatre
     p = model.spec.combat
     noise = model.streams.combat.take(2 * len(th.ids))  # [attacker, defender] per place
-    a, b = model.factions
-    ceasefire = model.ceasefire_on
+    paused = model.ceasefire_on
 
     # allocation, computed before anything moves (the week's plan)
-    plan_a, plan_b = _plan(model, a, ceasefire), _plan(model, b, ceasefire)
+    plans = {f.fid: _plan(model, f, paused) for f in model.factions}
+    for f in model.factions:  # the memory of where one was hit halves every week
+        if f.threat:
+            f.threat = {q: t * 0.5 for q, t in f.threat.items() if t > 0.01}
     results: list[Engagement] = []
-    attacked: set[int] = set()
+    attacked: dict[int, float] = {}  # place -> attackers' force ratio there (pressure)
     captures: list[tuple[int, Faction, Faction]] = []
-    if plan_a.attack:
-        _assault(model, a, b, plan_a, plan_b, noise, results, attacked, captures)
-    if plan_b.attack:
-        _assault(model, b, a, plan_b, plan_a, noise, results, attacked, captures)
+    for f in model.factions:
+        if plans[f.fid].attack:
+            _assault(model, f, plans, noise, results, attacked, captures)
 
-    # static fronts: digging in where nobody attacks, and shelling across quiet roads
+    # static fronts: digging in (less where attacked), and shelling across quiet roads
     fortification = th.fortification
     step, cap = p.fortify_rate, p.fortify_max
     digging = []  # front places still below the cap (none gains anything at the cap)
     for i in _digging(model):
-        if i not in attacked:
-            fortification[i] = min(cap, fortification[i] + step)
+        pressure = attacked.get(i)
+        gain = step if pressure is None else step * max(0.0, 1.0 - pressure)
+        fortification[i] = min(cap, fortification[i] + gain)
         if fortification[i] < cap:
             digging.append(i)
     th.memo["digging"] = digging
-    # an empty side is neither shelled nor shelling (defence shares are never 0)
-    manned = plan_a.mobile + plan_a.garrison > 0 and plan_b.mobile + plan_b.garrison > 0
-    if manned and not ceasefire:
-        # drones and artillery: the side with air superiority shells harder
-        shelled = p.shelling_intensity * p.lethality
-        k_a = shelled * a.week_quality * model.air[a.fid]
-        k_b = shelled * b.week_quality * model.air[b.fid]
-        da, ga, db, gb = _shelling_sums(model, attacked)
-        _shell(a, k_b * (plan_b.mobile * db + plan_b.garrison * gb))
-        _shell(b, k_a * (plan_a.mobile * da + plan_a.garrison * ga))
+    if not paused:
+        _shelling(model, plans, attacked)
 
     for q, winner, loser in captures:
         if th.holder[q] == loser.fid:
@@ -376,30 +443,70 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     return results
 
 
+def _shelling(model: ProxyWarModel, plans: dict[str, Plan], attacked: dict[int, float]) -> None:
+    """Drones and artillery across quiet front roads: the side with air superiority shells harder.
+
+    An empty side is neither shelled nor shelling. Two factions use the
+    per-map sums (:func:`_shelling_sums`); with more, each hostile pair's
+    quiet roads are summed directly.
+    """
+    p = model.spec.combat
+    shelled = p.shelling_intensity * p.lethality
+    k = {f.fid: shelled * f.week_quality * model.air[f.fid] for f in model.factions}
+    if len(model.factions) == 2:
+        a, b = model.factions
+        pa, pb = plans[a.fid], plans[b.fid]
+        if pa.mobile + pa.garrison <= 0 or pb.mobile + pb.garrison <= 0:
+            return
+        da, ga, db, gb = _shelling_sums(model, attacked)
+        _shell(a, k[b.fid] * (pb.mobile * db + pb.garrison * gb))
+        _shell(b, k[a.fid] * (pa.mobile * da + pa.garrison * ga))
+        return
+    th, cover = model.theatre, model.cover
+    lost = dict.fromkeys(k, 0.0)
+    for u, v in th.front_edges():
+        if u in attacked or v in attacked:
+            continue
+        fu, fv = model.factions_by_id[th.holder[u]], model.factions_by_id[th.holder[v]]
+        if not model.hostile(fu, fv):
+            continue
+        lost[fu.fid] += k[fv.fid] * plans[fv.fid].defenders(v) / cover[u]
+        lost[fv.fid] += k[fu.fid] * plans[fu.fid].defenders(u) / cover[v]
+    for f in model.factions:
+        _shell(f, lost[f.fid])
+
+
 def _assault(
     model: ProxyWarModel,
     att_f: Faction,
-    def_f: Faction,
-    plan: Plan,
-    defence: Plan,
+    plans: dict[str, Plan],
     noise: list[float],
     results: list[Engagement],
-    attacked: set[int],
+    attacked: dict[int, float],
     captures: list[tuple[int, Faction, Faction]],
 ) -> None:
     """One side's engagements this week, one per target it attacks.
 
     Losses are applied as each is fought; places that fell are added to
-    ``captures`` and change hands after all the week's fighting.
+    ``captures`` and change hands after all the week's fighting. Defenders
+    whose line broke fall back to the next place they hold, losing
+    ``rout_loss`` of the survivors on the way (not annihilated).
     """
     p = model.spec.combat
-    cover, fortification = model.cover, model.theatre.fortification
+    th = model.theatre
+    cover, fortification = model.cover, th.fortification
+    plan = plans[att_f.fid]
     att_groups = [g for g in model.groups_of(att_f) if g.active]
-    def_groups = [g for g in model.groups_of(def_f) if g.active]
-    am, dm = model.air[att_f.fid], model.air[def_f.fid]
-    qa, qd = att_f.week_quality, def_f.week_quality
+    am, qa = model.air[att_f.fid], att_f.week_quality
+    s_att = model.supply.reach(att_f)
     lethality = p.lethality
     for q, x_own in plan.attack.items():
+        def_f = model.factions_by_id[th.holder[q]]
+        if def_f is att_f:  # taken earlier this week by an ally's move: nothing to fight
+            continue
+        defence = plans[def_f.fid]
+        def_groups = [g for g in model.groups_of(def_f) if g.active]
+        dm, qd = model.air[def_f.fid], def_f.week_quality
         xm = xm_str = ym = ym_str = 0.0
         for g in att_groups:
             if g.location == q:
@@ -414,17 +521,21 @@ def _assault(
         y0 = y_own + ym
         if x0 <= 0:
             continue
-        attacked.add(q)
+        attacked[q] = min(1.0, x0 / y0) if y0 > 0 else 1.0
+        # the defender remembers where it was hit (the attack's share of the attackers)
+        def_f.threat[q] = def_f.threat.get(q, 0.0) + x_own / max(1.0, sum(plan.attack.values()))
         # quality-weighted per-fighter effectiveness, mercenaries included
         qa_eff = (x_own * qa + xm_str) / x0
         qd_eff = (y_own * qd + ym_str) / y0 if y0 > 0 else qd
         shield = cover[q] * fortification[q]
-        alpha = lethality * qa_eff * am * noise[2 * q] / shield
-        beta = lethality * qd_eff * dm * noise[2 * q + 1]
+        alpha = lethality * qa_eff * am * s_att[q] * noise[2 * q] / shield
+        beta = lethality * qd_eff * dm * model.supply.strength(def_f, q) * noise[2 * q + 1]
         if y0 <= 0:
             x1, y1, captured = x0, 0.0, True
         else:
             x1, y1, captured = engagement(x0, y0, alpha, beta, p.attacker_break, p.defender_break)
+            if captured:
+                y1 *= 1.0 - p.rout_loss
         _apply_losses(att_f, att_groups, q, x_own, xm, x0 - x1)
         _apply_losses(def_f, def_groups, q, y_own, ym, y0 - y1)
         results.append(Engagement(q, att_f.fid, def_f.fid, x0, y0, x1, y1, captured))
@@ -432,7 +543,9 @@ def _assault(
             captures.append((q, att_f, def_f))
 
 
-def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, float, float, float]:
+def _shelling_sums(
+    model: ProxyWarModel, attacked: dict[int, float]
+) -> tuple[float, float, float, float]:
     """Shares of each side's defence facing the other across quiet front roads, per cover.
 
     On a quiet road ``(u, v)`` (``u`` held by the first faction ``a``, ``v`` by
@@ -441,15 +554,9 @@ def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, flo
     mobile defence and the garrison times the place's shares, so the week's
     shelling is two products a side of these sums:
     ``(sum wd_a(u)/cover(v), sum wg_a(u)/cover(v), sum wd_b(v)/cover(u), sum wg_b(v)/cover(u))``.
-    Why: the sums over all front roads change only with a capture, and are
-    cached; only a week with attacks needs the loop.
     """
-    key = "shelling"
-    cache = model.theatre.memo
-    if not attacked and key in cache:
-        return cache[key]
     a, b = model.factions
-    shares_a, shares_b = _allocation(model, a)[3], _allocation(model, b)[3]
+    shares_a, shares_b = a.defence, b.defence
     da = ga = db = gb = 0.0
     for u, v, cover_u, cover_v in _front_roads(model):
         if u in attacked or v in attacked:
@@ -460,10 +567,7 @@ def _shelling_sums(model: ProxyWarModel, attacked: set[int]) -> tuple[float, flo
         ga += wg_u / cover_v
         db += wd_v / cover_u
         gb += wg_v / cover_u
-    got = (da, ga, db, gb)
-    if not attacked:
-        cache[key] = got
-    return got
+    return da, ga, db, gb
 
 
 def _digging(model: ProxyWarModel) -> list[int]:

@@ -22,15 +22,16 @@ from mesa import DataCollector
 from mesa.agentset import AgentSet
 
 from sim.agents import Backer, Faction, MercenaryGroup
-from sim.combat import AD_HALF, Engagement, fight_week, fix_strengths
+from sim.combat import Engagement, fight_week, fix_strengths
 from sim.events import Event
 from sim.pressure import ActiveIntervention
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
+from sim.supply import SupplyLines
 from sim.support import SupportNetwork
 from sim.termination import Termination
 
 #: independent random streams, one per mechanism (common random numbers across policies)
-STREAM_NAMES = ("combat", "support", "mercs", "termination")
+STREAM_NAMES = ("combat", "support", "mercs", "termination", "decisions")
 #: weeks of draws fetched per numpy call (one call per chunk instead of one per draw)
 CHUNK_WEEKS = 32
 
@@ -120,6 +121,7 @@ class Streams:
     support: DrawStream
     mercs: DrawStream
     termination: DrawStream
+    decisions: DrawStream
 
 
 #: value types the weekly collector records as they are (they cannot change later)
@@ -207,7 +209,8 @@ class ProxyWarModel(mesa.Model):
             combat=DrawStream(gens[0], 2 * len(spec.places), spec.combat.noise_sigma),
             support=DrawStream(gens[1], len(spec.backers) * len(CHANNELS)),
             mercs=DrawStream(gens[2], len(spec.groups)),
-            termination=DrawStream(gens[3], 2),
+            termination=DrawStream(gens[3], 3),
+            decisions=DrawStream(gens[4], len(spec.factions)),
         )
         self.events: list[Event] = []
         self.engagements: list[Engagement] = []
@@ -227,15 +230,22 @@ class ProxyWarModel(mesa.Model):
         self.objective = self.theatre.index[spec.front.objective]
         self.attacker_id = spec.front.attacker
 
-        self.factions: list[Faction] = [Faction(self, fid, f) for fid, f in spec.factions.items()]
+        self.factions: list[Faction] = [
+            Faction(self, fid, f, slot) for slot, (fid, f) in enumerate(spec.factions.items())
+        ]
         self.factions_by_id = {f.fid: f for f in self.factions}
-        self.factions[0].enemy, self.factions[1].enemy = self.factions[1], self.factions[0]
+        # every pair of factions is hostile (two sides); kept as a list per faction
+        self._enemies = {f.fid: [g for g in self.factions if g is not f] for f in self.factions}
+        for f in self.factions:
+            f.enemy = self._enemies[f.fid][0] if len(self._enemies[f.fid]) == 1 else None
+        self.supply = SupplyLines(self)
         self.backers: list[Backer] = [Backer(self, bid, b) for bid, b in spec.backers.items()]
         self.backers_by_id = {b.bid: b for b in self.backers}
         self.groups: list[MercenaryGroup] = [
             MercenaryGroup(self, gid, g, slot) for slot, (gid, g) in enumerate(spec.groups.items())
         ]
         self.merc_draws: list[float] = []  # this week's, one per group (by slot)
+        self.decision_draws: list[float] = []  # this week's, one per faction (by position)
         self.groups_by_id = {g.gid: g for g in self.groups}
         self._groups_of = {f.fid: [g for g in self.groups if g.faction is f] for f in self.factions}
         # mesa AgentSets, one per kind (what the schedule iterates over)
@@ -261,6 +271,14 @@ class ProxyWarModel(mesa.Model):
             self.datacollector.collect(self)
 
     # -- helpers other modules use ----------------------------------------------
+
+    def enemies_of(self, faction: Faction) -> list[Faction]:
+        """The factions at war with ``faction``."""
+        return self._enemies[faction.fid]
+
+    def hostile(self, a: Faction, b: Faction) -> bool:
+        """Whether two factions fight each other."""
+        return a is not b and b in self._enemies[a.fid]
 
     def groups_of(self, faction: Faction) -> list[MercenaryGroup]:
         """The mercenary groups fighting for a faction."""
@@ -305,11 +323,20 @@ class ProxyWarModel(mesa.Model):
     def _front_distance(self) -> float:
         return self.theatre.distance_to(self.objective, self.attacker_id)
 
-    def transfer(self, place: int, winner: Faction, loser: Faction) -> None:
-        """A place changes hands: morale, fortification and the record follow."""
+    def transfer(self, place: int, winner: Faction, loser: Faction, kind: str = "capture") -> None:
+        """A place changes hands: morale, fortification and the record follow.
+
+        Args:
+            place: the place's index.
+            winner: the new holder.
+            loser: the old holder.
+            kind: ``capture`` (taken by assault), ``abandon`` (given up, cut
+                off) or ``transfer`` (a scenario's event off the modelled front).
+        """
         th = self.theatre
         th.set_holder(place, winner.fid)
         th.fortification[place] = 1.0
+        self.supply.unsupplied[place] = 0
         worth = 1.0 + self.place_value[place]
         c = self.spec.combat
         winner.morale = min(1.0, winner.morale + c.morale_capture * worth)
@@ -318,16 +345,22 @@ class ProxyWarModel(mesa.Model):
         loser.last_loss_week = self.week
         winner.places_taken += 1
         winner.last_capture_week = self.week
-        self.log_event(
-            winner.fid, "capture", f"{winner.fid} takes {th.places[place].name}", th.ids[place]
-        )
+        winner.captures_this_week += 1
+        name = th.places[place].name
+        if kind == "abandon":
+            actor, detail = loser.fid, f"{loser.fid} abandons {name} to {winner.fid}"
+        elif kind == "transfer":
+            actor, detail = winner.fid, f"{name} passes to {winner.fid}"
+        else:
+            actor, detail = winner.fid, f"{winner.fid} takes {name}"
+        self.log_event(actor, kind, detail, th.ids[place])
 
     # -- the weekly schedule (docs/ODD.md, "Process overview and scheduling") ------
 
     def step(self) -> None:
         """One week of war."""
         self.week = self.steps
-        u_talks, u_break = self.streams.termination.take(2)
+        u_talks, u_break, u_veto = self.streams.termination.take(3)
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
             iv.check()
@@ -341,21 +374,30 @@ class ProxyWarModel(mesa.Model):
         self.group_set.do("step")
         # 5. factions run their economy and choose a posture (on this week's strengths)
         fix_strengths(self)
+        self.decision_draws = self.streams.decisions.take(len(self.factions))
         self.faction_set.shuffle_do("step")
         # 6. combat on the front line; places change hands
-        a, b = self.factions
-        before_a, before_b = a.casualties, b.casualties
+        before = [f.casualties for f in self.factions]
+        for f in self.factions:
+            f.captures_this_week = 0
         self.engagements = fight_week(self)
-        # 7. morale, stocks and the front line are updated
-        self._after_combat(a, a.casualties - before_a)
-        self._after_combat(b, b.casualties - before_b)
+        # 7. supply lines: cut places weaken, and are abandoned when cut too long
+        self.supply.update()
+        # 8. morale, stocks, the front line and its milestones are updated
+        for f, lost in zip(self.factions, before, strict=True):
+            self._after_combat(f, f.casualties - lost)
+            if f.captures_this_week >= 2:
+                self.log_event(
+                    f.fid, "breakthrough", f"{f.fid} breaks through: {f.captures_this_week} places"
+                )
         self.front_km = self._front_distance()
         self.front_series.append(self.front_km)
         self.support.end_week()
         self.termination.update_stalemate()
-        # 8. termination: victory, collapse, ceasefire (vetoes), horizon
-        outcome = self.termination.decide(u_talks, u_break)
-        # 9. weekly data
+        self.termination.milestones()
+        # 9. termination: victory, collapse, ceasefire (vetoes), horizon
+        outcome = self.termination.decide(u_talks, u_break, u_veto)
+        # 10. weekly data
         if self.collect:
             self.datacollector.collect(self)
         if outcome is not None:
@@ -365,18 +407,22 @@ class ProxyWarModel(mesa.Model):
 
     def _after_combat(self, f: Faction, lost: float) -> None:
         """Morale drifts to its base, falls with losses and enemy air power; stocks wear out."""
+        e = self.spec.economy
         rate = lost / max(f.fighters, 1.0)
         got = f.received
-        boost = 0.02 if got["arms"] > 0 or got["drones"] > 0 or got["advisers"] > 0 else 0.0
+        got_any = got["arms"] > 0 or got["drones"] > 0 or got["advisers"] > 0
+        boost = e.support_morale if got_any else 0.0
         # living under the enemy's drones wears morale down (the 2019 drone war)
-        enemy_air = self.air.get(f.enemy.fid, 1.0) if f.enemy else 1.0
+        enemies = self.enemies_of(f)
+        enemy_air = max((self.air.get(g.fid, 1.0) for g in enemies), default=1.0)
         under_air = self.spec.combat.air_morale * max(0.0, enemy_air - 1.0)
-        f.morale += 0.05 * (f.base_morale - f.morale) - 2.0 * rate + boost - under_air
-        f.morale = min(1.0, max(0.0, f.morale))
-        enemy_ad = f.enemy.air_defence if f.enemy else 0.0
-        f.drones *= 1.0 - 0.02 - 0.08 * enemy_ad / (enemy_ad + AD_HALF)
-        f.equipment *= 0.98
-        f.advisers *= 0.95
+        f.morale += e.morale_recovery * (f.base_morale - f.morale) - e.loss_morale * rate
+        f.morale = min(1.0, max(0.0, f.morale + boost - under_air))
+        enemy_ad = max((g.air_defence for g in enemies), default=0.0)
+        ad_half = self.spec.combat.ad_half
+        f.drones *= 1.0 - e.drone_wear - e.drone_ad_loss * enemy_ad / (enemy_ad + ad_half)
+        f.equipment *= 1.0 - e.equipment_wear
+        f.advisers *= 1.0 - e.adviser_turnover
 
     def run(self) -> ProxyWarModel:
         """Run to the end of the war or the horizon."""
@@ -405,11 +451,23 @@ class ProxyWarModel(mesa.Model):
         for f in self.factions:
             k = f.fid
             rep[f"places_{k}"] = [th.counts.get, [k, 0]]
-            for name in ("fighters", "morale", "cohesion", "posture", "casualties", "drones"):
+            for name in (
+                "fighters",
+                "morale",
+                "cohesion",
+                "posture",
+                "intensity",
+                "casualties",
+                "drones",
+            ):
                 rep[f"{name}_{k}"] = [attrgetter(name), [f]]
             for ch in CHANNELS:  # f.received is reset in place each week, never replaced
                 rep[f"support_{k}_{ch}"] = [f.received.__getitem__, [ch]]
             rep[f"mercenaries_{k}"] = [self.mercenaries_deployed, [f]]
+        for b in self.backers:
+            rep[f"level_{b.bid}"] = [attrgetter("level"), [b]]
+        for g in self.groups:
+            rep[f"fighters_{g.gid}"] = [attrgetter("fighters"), [g]]
         return rep
 
     def summary(self) -> dict[str, Any]:
@@ -433,6 +491,13 @@ class ProxyWarModel(mesa.Model):
             row[f"places_{f.fid}"] = self.theatre.count(f.fid)
             row[f"fighters_{f.fid}"] = round(f.fighters, 1)
             row[f"casualties_{f.fid}"] = round(f.casualties, 1)
+            row[f"objectives_week_{f.fid}"] = self.termination.objectives_week.get(f.fid)
+        row["start_line_week"] = self.termination.start_line_week
+        row["abandoned"] = sum(e.kind == "abandon" for e in self.events)
+        for b in self.backers:
+            row[f"level_{b.bid}"] = round(b.level, 3)
+            row[f"withdrew_{b.bid}"] = b.withdrawn_week
         for g in self.groups:
             row[f"left_{g.gid}"] = g.leave_reason
+            row[f"peak_{g.gid}"] = round(g.peak, 1)
         return row

@@ -148,6 +148,7 @@ class ActiveIntervention:
             targets = [g for g in m.groups if g.payer is b]
         for g in targets:
             g.financial_block = max(g.financial_block, s.financial)
+            g.cost_multiplier *= 1.0 + s.cost_increase
             g.logistics_block = max(g.logistics_block, s.logistics)
 
     def _redeploy(self) -> None:
@@ -198,15 +199,13 @@ class ActiveIntervention:
         last = self.fired_week + s.duration_weeks - 1
         m.termination.start_mediation(s.strength, max(0, last - m.week))
         self._bound = [m.backers_by_id[bid] for bid in s.binds or ()]
-        for b in self._bound:
-            b.veto_power = False
+        m.termination.bound.update(b.bid for b in self._bound)
         if self._bound:
             self._at_week(last + 1, self._release)
 
     def _release(self) -> None:
-        """The mediation is over: bound backers regain the veto their scenario gives them."""
-        for b in self._bound:
-            b.veto_power = self.model.spec.backers[b.bid].veto
+        """The mediation is over: bound backers may escalate and veto again."""
+        self.model.termination.bound.difference_update(b.bid for b in self._bound)
 
 
 def condition_holds(model: ProxyWarModel, when: When) -> bool:

@@ -99,10 +99,16 @@ class Place(_Strict):
 
 
 class Front(_Strict):
-    """The contested objective whose distance to the attacker is the front line."""
+    """The contested objective whose distance to the attacker is the front line.
+
+    ``start_line_km``: where the attacker's offensive started (its front
+    distance before the war's first gains); a front pushed past it is a
+    milestone (the offensive rolled back), recorded as an event and a column.
+    """
 
     objective: str
     attacker: str
+    start_line_km: NonNeg | None = None
 
 
 class Combat(_Strict):
@@ -122,6 +128,19 @@ class Combat(_Strict):
     shelling_intensity: Prob = 0.1
     morale_capture: NonNeg = 0.05
     morale_loss: NonNeg = 0.07
+    # where forces go (docs/ODD.md 7.3): attackers concentrate, defenders reinforce
+    concentration: Annotated[float, Field(ge=1.0, le=10.0, allow_inf_nan=False)] = 2.0
+    min_target_share: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = 0.2
+    reinforce: NonNeg = 1.0
+    defence_floor: NonNeg = 0.1
+    garrison_base: NonNeg = 0.5
+    ad_half: Pos = 10.0
+    # supply lines and manoeuvre (docs/ODD.md 7.6)
+    supply_range_km: Pos = 400.0
+    unsupplied_decay: NonNeg = 0.25
+    abandon_weeks: PosInt = 4
+    abandon_loss: Prob = 0.3
+    rout_loss: Prob = 0.1
 
 
 class Stalemate(_Strict):
@@ -132,21 +151,62 @@ class Stalemate(_Strict):
 
 
 class Termination(_Strict):
-    """Ceasefire, ripeness and collapse parameters."""
+    """Ceasefire, ripeness, veto and collapse parameters (docs/ODD.md 7.8)."""
 
     base_hazard: Prob = 0.002
     mediation_hazard: Prob = 0.10
     ripe_morale: Prob = 0.45
     ripe_stalemate_weeks: NonNegInt = 8
-    hurting_casualties: NonNeg = 200.0
+    hurting_rate: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 0.002
+    prospects_width: Pos = 0.3
+    veto_ratio: Pos = 1.0
+    veto_width: Pos = 0.2
+    binding_breakdown: Prob = 0.3
     ceasefire_hold_weeks: PosInt = 8
     breakdown_hazard: Prob = 0.05
     collapse_share: Prob = 0.25
     collapse_cohesion: Prob = 0.15
 
 
+class Decisions(_Strict):
+    """How sharply factions' choices respond to what they weigh (docs/ODD.md 7.4).
+
+    Each width is the scale of a logistic gate: an attack's intensity is half
+    its maximum where the expected odds equal a faction's ``attack_odds``, and
+    moves smoothly on either side (a width of 0 would be the old knife edge).
+    """
+
+    odds_width: Pos = 0.5  # in log-odds
+    ratio_width: Pos = 0.25  # in log power ratio
+    morale_width: Pos = 0.08
+    min_intensity: Prob = 0.05  # below this share of its attack force a faction holds
+
+
+class Economy(_Strict):
+    """Constants of faction economies, quality and morale (docs/ODD.md 7.2, 7.7)."""
+
+    equip_half: Pos = 200.0
+    adviser_half: Pos = 100.0
+    arms_bonus: NonNeg = 0.4
+    adviser_bonus: NonNeg = 0.2
+    demoralised: Prob = 0.4
+    morale_recovery: Prob = 0.05
+    loss_morale: NonNeg = 2.0
+    support_morale: NonNeg = 0.02
+    drone_wear: Prob = 0.02
+    drone_ad_loss: Prob = 0.08
+    equipment_wear: Prob = 0.02
+    adviser_turnover: Prob = 0.05
+    unpaid_cohesion: NonNeg = 0.08
+    paid_cohesion: Prob = 0.02
+    demoralised_cohesion: NonNeg = 0.05
+    loss_cohesion: NonNeg = 0.01
+    desertion_cohesion: Prob = 0.5
+    desertion_rate: Prob = 0.1
+
+
 class Faction(_Strict):
-    """A local armed faction; it wins by holding every place in ``objective``."""
+    """A local armed faction; it wins by taking an enemy's ``home`` (seat of power)."""
 
     name: str
     fighters: NonNeg
@@ -163,6 +223,7 @@ class Faction(_Strict):
     equipment: NonNeg = 0.0
     objective: Annotated[list[str], Field(min_length=1)]
     home: str
+    supply: list[str] = []  # supply sources besides home: ports and air bases it is fed through
     posture: Literal["attack", "hold", "seek_talks"] = "hold"
     front_share: Prob = 0.5
     readiness_start: Prob = 1.0
@@ -202,6 +263,8 @@ class Backer(_Strict):
     veto: bool = False
     veto_resolve: Prob = 0.5
     reputation_cost: NonNeg = 0.0
+    deescalation: NonNeg = 0.05  # level shed per week as costs mount or the client wins
+    cost_sensitivity: NonNeg = 0.004  # resolve lost per week at full budget spend
     channels: dict[Literal["funds", "arms", "drones", "air_defence", "advisers"], Channel] = {}
 
 
@@ -384,6 +447,8 @@ class ScenarioSpec(_Strict):
     horizon_weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)]
     front: Front
     combat: Combat = Combat()
+    decisions: Decisions = Decisions()
+    economy: Economy = Economy()
     stalemate: Stalemate = Stalemate()
     termination: Termination = Termination()
     places: dict[str, Place]
@@ -755,6 +820,8 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
         for j, obj in enumerate(f.objective):
             ref("place", f"factions.{fid}.objective.{j}", obj, places)
         ref("place", f"factions.{fid}.home", f.home, places)
+        for j, src in enumerate(f.supply):
+            ref("place", f"factions.{fid}.supply.{j}", src, places)
     for bid, b in backers.items():
         ref("faction", f"backers.{bid}.client", b.client, factions)
         for ch, c in b.channels.items():

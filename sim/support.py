@@ -119,6 +119,21 @@ class SupportNetwork:
         for f, (r, e) in sums.items():
             self.trend[f] = (recent - r, earlier - e)
 
+    def record(self, client: Faction, value: float) -> None:
+        """Add support given outside the shipments (a group's pay) to this week's record."""
+        self._this_week[client.fid] += value
+
+    def side_totals(self, client: Faction) -> tuple[float, float]:
+        """Foreign support over the last 4 weeks: to the client's enemies, and to its side."""
+        rival = own = 0.0
+        for f, series in self.value_by_week.items():
+            recent = sum(series[-4:])
+            if f == client.fid:
+                own += recent
+            else:
+                rival += recent
+        return rival, own
+
     def rival_trend(self, client: Faction) -> tuple[float, float]:
         """Support shipped to the client's enemies: last 4 weeks vs the 4 weeks before."""
         return self.trend[client.fid]

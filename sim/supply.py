@@ -1,0 +1,147 @@
+"""Supply lines: what a faction can feed, and what it must give up.
+
+Why: a front is held by what reaches it. A place is *supplied* when its
+holder can reach one of its supply sources (its home, and the ports and air
+bases where its backers' shipments land: ``factions.X.supply``) through places
+it holds. An unsupplied place weakens week by week (``unsupplied_decay``) and
+is abandoned to the enemy after ``abandon_weeks``, its defenders losing
+``abandon_loss`` of themselves on the way out; so losing a hub can collapse a
+whole sector, as the LNA's western front did after Al-Watiya and Tarhuna fell
+in 2020. Distance from the nearest source also wears effectiveness down
+(``supply_range_km``: half strength that far away), so an attacker's own
+lines lengthen as it advances and its offensive stalls again.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.agents import Faction
+    from sim.model import ProxyWarModel
+
+
+class SupplyLines:
+    """Who can feed which place; cut places counted week by week.
+
+    Attributes:
+        unsupplied: weeks each place has been cut off from its holder's sources.
+    """
+
+    def __init__(self, model: ProxyWarModel):
+        self.model = model
+        th = model.theatre
+        self.sources = {
+            f.fid: sorted({f.home, *(th.index[p] for p in model.spec.factions[f.fid].supply)})
+            for f in model.factions
+        }
+        self.unsupplied = [0] * len(th.ids)
+        c = model.spec.combat
+        self.range_km = c.supply_range_km
+        self.decay = c.unsupplied_decay
+
+    def supplied(self, fac: Faction) -> frozenset[int]:
+        """Places ``fac`` holds that a road through its own places links to one of its sources."""
+        th = self.model.theatre
+        key = ("supplied", fac.fid)
+        got = th.memo.get(key)
+        if got is None:
+            holder, nb, fid = th.holder, th.neighbours, fac.fid
+            stack = [s for s in self.sources[fid] if holder[s] == fid]
+            seen = set(stack)
+            while stack:
+                i = stack.pop()
+                for n in nb[i]:
+                    if n not in seen and holder[n] == fid:
+                        seen.add(n)
+                        stack.append(n)
+            got = th.memo[key] = frozenset(seen)
+        return got
+
+    def reach(self, fac: Faction) -> list[float]:
+        """Per place: how much of ``fac``'s strength its supply lines carry there (0-1].
+
+        ``1 / (1 + d / supply_range_km)`` with ``d`` the road distance to the
+        nearest source ``fac`` holds; 0 everywhere when it holds none.
+        """
+        th = self.model.theatre
+        key = ("reach", fac.fid)
+        got = th.memo.get(key)
+        if got is None:
+            held = [s for s in self.sources[fac.fid] if th.holder[s] == fac.fid]
+            if not held:
+                got = [0.0] * len(th.ids)
+            else:
+                r = self.range_km
+                rows = th.dist_rows
+                got = [1.0 / (1.0 + min(rows[q][s] for s in held) / r) for q in range(len(th.ids))]
+            th.memo[key] = got
+        return got
+
+    def strength(self, fac: Faction, place: int) -> float:
+        """``fac``'s supply factor defending ``place``: reach, less the weeks it has been cut off."""
+        cut = self.unsupplied[place]
+        base = self.reach(fac)[place]
+        return base * math.exp(-self.decay * cut) if cut else base
+
+    def update(self) -> None:
+        """Count cut-off weeks; abandon places cut off too long (after the week's fighting).
+
+        A faction's places are checked in a fixed order (by index), so the
+        result does not depend on the activation order. An abandoned place
+        goes to the hostile neighbour with the most fighters.
+        """
+        m = self.model
+        th = m.theatre
+        weeks = m.spec.combat.abandon_weeks
+        for fac in m.factions:
+            fed = self.supplied(fac)
+            for i in th.held_by(fac.fid):
+                if th.holder[i] != fac.fid:
+                    continue  # abandoned earlier in this loop
+                if i in fed:
+                    if self.unsupplied[i]:
+                        self.unsupplied[i] = 0
+                        m.log_event(
+                            fac.fid,
+                            "supply_restored",
+                            f"{fac.fid} reopens the road to {th.places[i].name}",
+                            th.ids[i],
+                        )
+                    continue
+                self.unsupplied[i] += 1
+                if self.unsupplied[i] == 1:
+                    m.log_event(
+                        fac.fid, "supply_cut", f"{fac.fid}'s {th.places[i].name} is cut off", th.ids[i]
+                    )
+                if self.unsupplied[i] >= weeks:
+                    self._abandon(fac, i)
+                    fed = self.supplied(fac)
+
+    def _abandon(self, fac: Faction, place: int) -> None:
+        """Give up a cut-off place: its defenders withdraw with losses; a hostile neighbour moves in."""
+        m = self.model
+        th = m.theatre
+        rivals = [
+            m.factions_by_id[th.holder[n]]
+            for n in th.neighbours[place]
+            if th.holder[n] != fac.fid and m.hostile(fac, m.factions_by_id[th.holder[n]])
+        ]
+        if not rivals:
+            return  # nobody to hand it to: it holds on, cut off
+        winner = max(rivals, key=lambda f: (f.fighters, f.fid))
+        alloc_share = _held_share(m, fac, place)
+        lost = fac.available() * alloc_share * m.spec.combat.abandon_loss
+        if lost > 0:
+            fac.fighters = max(0.0, fac.fighters - lost)
+            fac.casualties += lost
+        self.unsupplied[place] = 0
+        m.transfer(place, winner, fac, kind="abandon")
+
+
+def _held_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
+    """The share of ``fac``'s ready fighters standing at ``place`` (front or garrison)."""
+    from sim.combat import allocation_share
+
+    return allocation_share(model, fac, place)
