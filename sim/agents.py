@@ -299,6 +299,7 @@ class Backer(mesa.Agent):
         self.spent_week = 0.0  # last week's spending (channels and groups' pay)
         self.merc_bill = 0.0  # last week's pay to its groups (MUSD), out of the budget
         self.escalations = 0
+        self.rival_ref: float | None = None  # rival side's support when it took stock
         self._logged_level = 1.0
 
     def step(self) -> None:
@@ -310,18 +311,19 @@ class Backer(mesa.Agent):
         """Move the support level and resolve; withdraw when resolve runs out.
 
         ``level += responsiveness * (2 need - 1)
-        + escalation_response * resolve * (target - level)
+        + escalation_response * resolve * (aim - log level)
         - deescalation * max(0, level - 1) * (1 - resolve / initial resolve)``,
         where ``need`` (0-1, 0.5 at parity) falls as the client's power ratio
-        rises, and ``target = level * (1 + gap / own)`` is the level at which
-        its side's foreign support would match the rival side's over the last
-        four weeks (``gap = rival - own * (1 + escalation_threshold)``, only
-        when positive: small gaps are tolerated). Why matching: competitive
-        escalation answers the rival's support in kind (Salehyan, Gleditsch
-        and Cunningham 2011); a backer that answered a dollar with three would
-        make every cut in one side's support help that side. Resolve drains
-        with spending (``cost_sensitivity`` per week at full budget),
-        sanctions and reputation.
+        rises, and ``aim`` is the log growth of the rival side's foreign
+        support (contracted fighters' pay included, last four weeks) since the
+        backer took stock (the first full trend window), less a dead zone of
+        ``escalation_threshold``. Why in proportion to the *rival's* support:
+        competitive escalation answers the other side (Salehyan, Gleditsch
+        and Cunningham 2011); a backer that filled every gap on its own side
+        would make each cut in one side's support a reason for its other
+        backers to send more, and that side's loss a gain. Resolve drains with
+        spending (``cost_sensitivity`` per week at full budget), sanctions and
+        reputation.
         """
         if self.withdrawn:
             return
@@ -334,13 +336,21 @@ class Backer(mesa.Agent):
             need = 1.0
         else:
             need = 1.0 - _logistic(math.log(ratio) / m.spec.termination.prospects_width)
-        rival, own = m.support.side_totals(client)
-        gap = rival - own * (1.0 + self.escalation_threshold)
+        rival, _ = m.support.side_totals(client)
         drive = self.responsiveness * (2.0 * need - 1.0)
-        if gap > 0 and own > 0 and not self.bound:
-            # close its part of the gap: a level at which its side would match the rival
-            target = self.level * (1.0 + gap / own)
-            drive += self.escalation_response * self.resolve * (target - self.level)
+        if self.rival_ref is None:
+            if m.support.trend_ready():
+                self.rival_ref = rival  # what the rival side received when it took stock
+        elif rival > 0 and self.rival_ref > 0 and self.escalation_response > 0:
+            # answer the rival side's support in proportion: its growth since the
+            # reference, less a dead zone, is the log level it aims at
+            grown = math.log(rival / self.rival_ref)
+            thr = self.escalation_threshold
+            aim = grown - thr if grown > thr else (grown + thr if grown < -thr else 0.0)
+            if self.bound:
+                aim = min(aim, 0.0)
+            gap = aim - math.log(max(self.level, 1e-3))
+            drive += self.escalation_response * self.resolve * gap
         worn = 1.0 - self.resolve / self.initial_resolve if self.initial_resolve > 0 else 0.0
         drive -= self.deescalation * max(0.0, self.level - 1.0) * max(0.0, worn)
         cap = 1.0 if self.bound else self.max_level

@@ -123,6 +123,11 @@ class SupportNetwork:
         """Add support given outside the shipments (a group's pay) to this week's record."""
         self._this_week[client.fid] += value
 
+    def trend_ready(self) -> bool:
+        """Whether two full four-week windows of support have been recorded."""
+        series = next(iter(self.value_by_week.values()), [])
+        return len(series) >= 8
+
     def side_totals(self, client: Faction) -> tuple[float, float]:
         """Foreign support over the last 4 weeks: to the client's enemies, and to its side."""
         rival = own = 0.0
