@@ -1458,7 +1458,8 @@ def _cell(text: str) -> str:
 def results_table(results: Sequence[CheckResult]) -> list[str]:
     """A markdown table, one row per check (its measures one per line within the row)."""
     lines = [
-        "| Check | The mechanism says | Measured (95 % interval) | p (test) | Pairs | Verdict |",
+        "| Check | The mechanism says | Measured (95 % interval) | p (test) | Pairs / runs "
+        "| Verdict |",
         "|---|---|---|---|---:|---|",
     ]
     for r in results:
@@ -1472,6 +1473,16 @@ def results_table(results: Sequence[CheckResult]) -> list[str]:
             f"{r.pairs} | {verdict} |"
         )
     return lines
+
+
+def _not_passing(results: Sequence[CheckResult]) -> list[str]:
+    """A short list of the checks that do not pass, for the top of the report."""
+    bad = [r for r in results if r.verdict != PASS]
+    if not bad:
+        return []
+    lines = ["Not passing:", ""]
+    lines += [f"* **{r.verdict}** ({r.section}): {_cell(r.name)}" for r in bad]
+    return [*lines, ""]
 
 
 def render(report: ValidationReport) -> str:
@@ -1492,6 +1503,7 @@ def render(report: ValidationReport) -> str:
         f"out of {len(report.results)} checks; {report.pairs} pairs per paired check, "
         f"{report.level_runs} runs per level of a monotonicity check, root seed {report.seed}.",
         "",
+        *_not_passing(report.results),
         "## How to read this",
         "",
         "* **Paired replications (common random numbers).** Replicate *i* of every arm runs "
@@ -1549,7 +1561,7 @@ def render(report: ValidationReport) -> str:
         f"python -m sim.validation --pairs {report.pairs} --seed {report.seed} "
         f"--workers {report.workers} --out docs/validation.md",
         f"python run.py validate-model --pairs {report.pairs} --seed {report.seed}   # the same",
-        "pytest tests/test_validity.py   # the same checks as tests (fewer pairs)",
+        "pytest tests/test_validity.py   # the same checks as tests (VALIDATION_PAIRS pairs)",
         "```",
         "",
         "The results depend only on the code, the scenarios and the seed: any number of "
