@@ -149,10 +149,12 @@ class CaptureWatch:
     ``Event(week, actor, kind, detail, place)`` (kind ``"capture"``, actor the
     capturing faction, place a place id); today's core has no such list, so
     captures are found by comparing ``model.theatre.holder`` after each week.
-    Call :meth:`poll` after every ``model.step()``.
+    With an event log, its captures come first; a place that changed hands
+    without one (given up, handed over) still counts, from the map, so both
+    cores give the same record. Call :meth:`poll` after every ``model.step()``.
     """
 
-    def __init__(self, model: ProxyWarModel):
+    def __init__(self, model: Any):
         self.model = model
         self._seen = 0
         self._holder = list(model.theatre.holder)
@@ -160,22 +162,23 @@ class CaptureWatch:
     def poll(self) -> list[Capture]:
         """Captures since the last call."""
         m = self.model
+        th = m.theatre
+        out: list[Capture] = []
         events = getattr(m, "events", None)
         if isinstance(events, list):
             new, self._seen = events[self._seen :], len(events)
-            return [
+            out = [
                 Capture(int(e.week), str(e.actor), self._place_id(e.place))
                 for e in new
                 if getattr(e, "kind", None) == "capture"
             ]
-        th = m.theatre
-        out = [
+        logged = {c.place for c in out}
+        out += [
             Capture(m.week, now, th.ids[i])
             for i, (was, now) in enumerate(zip(self._holder, th.holder, strict=True))
-            if was != now
+            if was != now and th.ids[i] not in logged
         ]
-        if out:
-            self._holder = list(th.holder)
+        self._holder = list(th.holder)
         return out
 
     def _place_id(self, place: Any) -> str:

@@ -306,14 +306,15 @@ def test_records_do_not_depend_on_the_number_of_workers():
 
 
 def test_capture_watch_reads_the_event_log_when_the_model_has_one():
-    """With ``model.events`` (the redesigned core) captures come from its "capture" events."""
+    """With ``model.events`` captures come from its "capture" events, then from the map.
+
+    A place that changed hands with no capture event (given up, handed over) still counts.
+    """
     event = SimpleNamespace
-    model = SimpleNamespace(
-        week=3,
-        theatre=SimpleNamespace(holder=["GNA", "LNA"], ids=("tripoli", "gharyan")),
-        events=[],
-    )
+    theatre = SimpleNamespace(holder=["GNA", "LNA", "LNA"], ids=("tripoli", "gharyan", "aziziya"))
+    model = SimpleNamespace(week=3, theatre=theatre, events=[])
     watch = CaptureWatch(model)
+    theatre.holder[:] = ["LNA", "GNA", "GNA"]  # aziziya changes hands without a capture event
     model.events += [
         event(week=3, actor="GNA", kind="capture", detail="", place="gharyan"),
         event(week=3, actor="LNA", kind="withdraw", detail="", place=None),
@@ -323,6 +324,7 @@ def test_capture_watch_reads_the_event_log_when_the_model_has_one():
     assert [(c.week, c.actor, c.place) for c in got] == [
         (3, "GNA", "gharyan"),
         (3, "LNA", "tripoli"),
+        (3, "GNA", "aziziya"),
     ]
     assert watch.poll() == []
 
