@@ -8,9 +8,9 @@ docstring which way the mechanism should move the war.
 
 Checks today's model fails are marked ``xfail(strict=False)`` with what was
 measured (1,000 pairs, seed 2019): the model core is being redesigned, and a
-mark comes off when its check passes. Measured run time of this module: about
-80 s on two cores at 1,000 pairs (one Libya replication takes ~7 ms; the suite
-runs ~21,000).
+mark comes off when its check passes. Measured run time of this module at 1,000
+pairs on two cores: 75 s on a quiet machine, 120-150 s on a shared one (one
+Libya replication takes ~7 ms; the suite runs ~20,000).
 """
 
 from __future__ import annotations
