@@ -135,6 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true")
     t.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     t.add_argument("--no-progress", action="store_true")
+
+    m = sub.add_parser(
+        "validate-model",
+        help="paired checks that the model's policy answers have the right sign; "
+        "writes docs/validation.md",
+    )
+    m.add_argument("--pairs", type=_positive_int, default=None, help="pairs per check (1000)")
+    m.add_argument("--workers", type=_positive_int, default=None, help="processes (2)")
+    m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
+    m.add_argument("--out", default=None, help="report path (docs/validation.md)")
     return p
 
 
@@ -223,6 +233,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.sensitivity import cmd_sensitivity
 
         return cmd_sensitivity(args)
+    if cmd == "validate-model":
+        from sim.validation import cmd_validate_model
+
+        return cmd_validate_model(args)
     raise UsageError(f"unknown command {cmd!r}")
 
 

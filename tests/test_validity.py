@@ -1,0 +1,352 @@
+"""The model's policy answers have the right sign: the checks of sim.validation as tests.
+
+One module-scoped fixture runs the whole validation suite once
+(:func:`sim.validation.run_validation`, ``VALIDATION_PAIRS`` pairs, two worker
+processes, the report's seed, so the tests see what ``docs/validation.md``
+shows); each test asserts one check's verdict is PASS, and says in its
+docstring which way the mechanism should move the war.
+
+Checks today's model fails are marked ``xfail(strict=False)`` with what was
+measured (1,000 pairs, seed 2019): the model core is being redesigned, and a
+mark comes off when its check passes. Measured run time of this module at 1,000
+pairs on two cores: 75 s on a quiet machine, 120-150 s on a shared one (one
+Libya replication takes ~7 ms; the suite runs ~20,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from sim.validation import (
+    PASS,
+    SEED,
+    CaptureWatch,
+    CheckResult,
+    collect,
+    holm,
+    run_validation,
+    weeks_by,
+)
+
+pytestmark = pytest.mark.slow
+
+#: pairs per check; 1,000 is the report's (tune down for a quicker, noisier run)
+VALIDATION_PAIRS = 1000
+WORKERS = 2
+
+
+@pytest.fixture(scope="module")
+def checks() -> dict[str, CheckResult]:
+    """Every check's result, by key, from one run of the suite."""
+    return run_validation(pairs=VALIDATION_PAIRS, workers=WORKERS, seed=SEED).by_key()
+
+
+def _passes(checks: dict[str, CheckResult], key: str) -> None:
+    r = checks[key]
+    measured = "; ".join(m.value_text() + f" ({m.p_text()})" for m in r.measures)
+    assert r.verdict == PASS, f"{r.name}: {r.verdict}: {measured}"
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    """A check today's model fails: ``reason`` says what was measured."""
+    return pytest.mark.xfail(strict=False, reason=reason)
+
+
+# -- 1. Libya what-ifs against the baseline ------------------------------------------------
+
+
+def test_wagner_withdrawal_moves_the_war_away_from_the_lna(checks):
+    """Wagner withdrawn (Jan 2020): P(victory:LNA) lower or the front farther from Tripoli.
+
+    Measured: front +1.8 km [+0.8, +2.7] at the horizon; P(victory:LNA) 0 in both arms.
+    """
+    _passes(checks, "what_if:libya_wagner_withdrawal")
+
+
+def test_wagner_pullback_moves_the_war_away_from_the_lna(checks):
+    """Wagner pulled back to Jufra: P(victory:LNA) lower or the front farther from Tripoli.
+
+    Measured: front +2.8 km [+1.8, +3.8].
+    """
+    _passes(checks, "what_if:libya_wagner_pullback")
+
+
+def test_wagner_sanctions_move_the_war_away_from_the_lna(checks):
+    """Wagner sanctioned (Dec 2019): P(victory:LNA) lower or the front farther from Tripoli.
+
+    Measured: front +0.9 km [+0.0, +1.7], p = 0.048 (borderline: fewer pairs may miss it).
+    """
+    _passes(checks, "what_if:libya_wagner_sanctions")
+
+
+def test_uae_drones_halt_moves_the_war_away_from_the_lna(checks):
+    """UAE drones halted: P(victory:LNA) lower or the front farther from Tripoli.
+
+    Measured: front +6.1 km [+4.3, +7.8]; P(victory:GNA) +0.44.
+    """
+    _passes(checks, "what_if:libya_uae_drones_halt")
+
+
+@xfail(
+    "measured: front -0.7 km [-1.6, +0.2] (p = 0.15), P(victory:LNA) 0 in both arms: "
+    "France and Egypt stepping back changes nothing significant"
+)
+def test_france_egypt_step_back_moves_the_war_away_from_the_lna(checks):
+    """France and Egypt step back: P(victory:LNA) lower or the front farther from Tripoli."""
+    _passes(checks, "what_if:libya_france_egypt_step_back")
+
+
+@xfail(
+    "measured: front +0.1 km [-1.2, +1.3], P(victory:LNA) 0 in both arms (P(victory:GNA) "
+    "+0.6, but GNA victories by the LNA's collapse leave the front where it was)"
+)
+def test_turkey_surge_moves_the_war_away_from_the_lna(checks):
+    """Turkey's surge (more support to the GNA): P(victory:LNA) lower or the front farther."""
+    _passes(checks, "what_if:libya_turkey_surge")
+
+
+@xfail(
+    "measured: no outcome share or duration differs significantly after Holm's correction "
+    "(ceasefire +0.005, 0/5 discordant, p = 0.25; duration -0.2 weeks, p = 0.12)"
+)
+def test_berlin_binding_differs_from_the_conference(checks):
+    """Binding the UAE and Russia to the Berlin conference changes an outcome share or duration."""
+    _passes(checks, "what_if:libya_berlin_binding")
+
+
+# -- 2. stylised facts -------------------------------------------------------------------
+
+
+@xfail(
+    "measured: stalemates +0.535 [+0.503, +0.567] with both sides supported, but the war "
+    "is not longer: -0.4 weeks [-1.5, +0.6]"
+)
+def test_fact1_support_to_both_sides_vs_one_sided(checks):
+    """Support to both sides (baseline) vs the LNA's only: longer wars and more stalemates."""
+    _passes(checks, "fact1:libya_one_sided_support")
+
+
+@xfail(
+    "measured WRONG SIGN: with both sides supported wars are 4.7 weeks shorter "
+    "[-5.7, -3.7] and stalemates 0.25 rarer than with no foreign support"
+)
+def test_fact1_support_to_both_sides_vs_none(checks):
+    """Support to both sides (baseline) vs none at all: longer wars and more stalemates."""
+    _passes(checks, "fact1:libya_no_foreign_support")
+
+
+def test_fact2_uae_withdrawal_shifts_outcomes_toward_the_gna(checks):
+    """The UAE (the LNA's main backer) leaves: P(victory:GNA) up, the front farther away.
+
+    Measured: P(victory:GNA) +0.355 [+0.321, +0.389]; front +5.8 km [+4.1, +7.4].
+    """
+    _passes(checks, "fact2:uae")
+
+
+def test_fact2_turkey_withdrawal_shifts_outcomes_toward_the_lna(checks):
+    """Turkey (the GNA's main backer) leaves: P(victory:GNA) down, the front nearer Tripoli.
+
+    Measured: P(victory:GNA) -0.279 [-0.308, -0.250]; front -3.0 km [-3.9, -2.1].
+    """
+    _passes(checks, "fact2:turkey")
+
+
+def test_fact3_wagner_multiplies_force_where_it_fights(checks):
+    """In Wagner's first week of fighting the GNA loses more at Wagner's place than without it.
+
+    Measured: +6 GNA fighters lost there [+5, +7] (lockstep pairs).
+    """
+    _passes(checks, "fact3:wagner")
+
+
+def test_fact4_sanctions_act_with_a_lag(checks):
+    """Sanctioned and baseline runs are identical until the bite; the front moves later.
+
+    Measured: first difference in week 43 (the bite week) in 0 pairs earlier; first
+    significant front difference in week 51 (+0.1 km, p = 0.047: borderline).
+    """
+    _passes(checks, "fact4:sanctions_lag")
+
+
+@xfail(
+    "measured WRONG SIGN: 14 victories in 51,460 war-weeks in the first year, 277 in "
+    "39,775 in the second: rate ratio 0.04 [0.02, 0.07]"
+)
+def test_fact5_victory_hazard_is_higher_early(checks):
+    """Victories per war-week at risk are more frequent in the first half of the horizon."""
+    _passes(checks, "fact5:hazard")
+
+
+# -- 3. monotone ------------------------------------------------------------------------
+
+
+def test_lna_victories_do_not_fall_as_its_fighters_rise(checks):
+    """P(victory:LNA) rises (Kendall τ > 0) with the LNA's fighters, no level drops > 2 s.e.
+
+    Measured: τ = 0.064, p = 0.0015; P(victory:LNA) 0, 0, 0, 0.003, 0.013 from 15k to 35k.
+    """
+    _passes(checks, "monotone:lna_fighters")
+
+
+@xfail("measured: no LNA victory at any Wagner size from 0 to 2,400 (5 × 400 runs)")
+def test_lna_victories_do_not_fall_as_wagner_grows(checks):
+    """P(victory:LNA) rises (Kendall τ > 0) with Wagner's size, no level drops > 2 s.e."""
+    _passes(checks, "monotone:wagner_size")
+
+
+# -- 4. a war can turn --------------------------------------------------------------------
+
+
+@xfail("measured: the front ends ≥ 80 km from Tripoli in 0.193 [0.170, 0.219] of runs")
+def test_a_war_can_turn(checks):
+    """Every LNA backer gone in week 4: the GNA pushes the front back to ≥ 80 km in most runs."""
+    _passes(checks, "turn:lna_backers_leave")
+
+
+# -- 5. calibration --------------------------------------------------------------------
+
+
+def test_calibration_suburbs_within_weeks(checks):
+    """The LNA reaches the southern suburbs (front ≤ 30 km) within 6 weeks in most runs.
+
+    Measured: 0.939 [0.922, 0.952].
+    """
+    _passes(checks, "calib:suburbs")
+
+
+@xfail("measured: the GNA retakes Gharyan by the end of August 2019 in 0 of 1,000 runs")
+def test_calibration_gnas_retakes_gharyan(checks):
+    """The GNA retakes Gharyan by 31 August 2019 in ≥ 30 % of runs."""
+    _passes(checks, "calib:gharyan")
+
+
+def test_calibration_front_band_on_5_december(checks):
+    """On 5 December 2019 the front is 10-40 km from central Tripoli in ≥ 60 % of runs.
+
+    Measured: 0.989 [0.980, 0.994].
+    """
+    _passes(checks, "calib:front_band")
+
+
+def test_calibration_tripoli_not_fallen(checks):
+    """On 5 December 2019 Tripoli has not fallen in ≥ 85 % of runs. Measured: 1.000."""
+    _passes(checks, "calib:not_fallen")
+
+
+def test_calibration_casualties_of_the_who_order(checks):
+    """Killed and wounded by early July 2019: median within a factor 2 of the WHO's 6,606.
+
+    Measured: median 4,350 [4,303, 4,380].
+    """
+    _passes(checks, "calib:casualties")
+
+
+def test_calibration_wagner_at_the_front(checks):
+    """Wagner has 800-1,400 fighters at the front by the end of 2019 in ≥ 60 % of runs.
+
+    Measured: 0.715 [0.686, 0.742].
+    """
+    _passes(checks, "calib:wagner")
+
+
+@xfail("measured: P(victory:LNA) 0.000 [0.000, 0.004] over the horizon (0 of 1,000 runs)")
+def test_calibration_the_lna_can_win(checks):
+    """P(victory:LNA) over the horizon is at least 0.05."""
+    _passes(checks, "calib:lna_can_win")
+
+
+# -- the machinery --------------------------------------------------------------------
+
+
+def test_every_check_has_a_test(checks):
+    """A new check in sim.validation needs a test here (the keys are the tests' contract)."""
+    tested = {
+        "what_if:libya_wagner_withdrawal",
+        "what_if:libya_wagner_pullback",
+        "what_if:libya_wagner_sanctions",
+        "what_if:libya_uae_drones_halt",
+        "what_if:libya_france_egypt_step_back",
+        "what_if:libya_turkey_surge",
+        "what_if:libya_berlin_binding",
+        "fact1:libya_one_sided_support",
+        "fact1:libya_no_foreign_support",
+        "fact2:uae",
+        "fact2:turkey",
+        "fact3:wagner",
+        "fact4:sanctions_lag",
+        "fact5:hazard",
+        "monotone:lna_fighters",
+        "monotone:wagner_size",
+        "turn:lna_backers_leave",
+        "calib:suburbs",
+        "calib:gharyan",
+        "calib:front_band",
+        "calib:not_fallen",
+        "calib:casualties",
+        "calib:wagner",
+        "calib:lna_can_win",
+    }
+    assert set(checks) == tested
+
+
+def test_records_do_not_depend_on_the_number_of_workers():
+    """One process or two: the same runs, in the same order (the report is reproducible)."""
+    one = collect(pairs=3, seed=5, workers=1, level_runs=2)
+    two = collect(pairs=3, seed=5, workers=2, level_runs=2)
+    for arm in one.records:
+        a, b = one.records[arm], two.records[arm]
+        assert [(r.replicate, r.outcome, r.end_week) for r in a] == [
+            (r.replicate, r.outcome, r.end_week) for r in b
+        ]
+        assert all((x.front == y.front).all() for x, y in zip(a, b, strict=True))
+    assert one.lockstep == two.lockstep
+
+
+def test_capture_watch_reads_the_event_log_when_the_model_has_one():
+    """With ``model.events`` captures come from its "capture" events, then from the map.
+
+    A place that changed hands with no capture event (given up, handed over) still counts.
+    """
+    event = SimpleNamespace
+    theatre = SimpleNamespace(holder=["GNA", "LNA", "LNA"], ids=("tripoli", "gharyan", "aziziya"))
+    model = SimpleNamespace(week=3, theatre=theatre, events=[])
+    watch = CaptureWatch(model)
+    theatre.holder[:] = ["LNA", "GNA", "GNA"]  # aziziya changes hands without a capture event
+    model.events += [
+        event(week=3, actor="GNA", kind="capture", detail="", place="gharyan"),
+        event(week=3, actor="LNA", kind="withdraw", detail="", place=None),
+        event(week=3, actor="LNA", kind="capture", detail="", place=0),
+    ]
+    got = watch.poll()
+    assert [(c.week, c.actor, c.place) for c in got] == [
+        (3, "GNA", "gharyan"),
+        (3, "LNA", "tripoli"),
+        (3, "GNA", "aziziya"),
+    ]
+    assert watch.poll() == []
+
+
+def test_capture_watch_falls_back_to_the_map():
+    """Without an event log captures are the places whose holder changed since the last poll."""
+    theatre = SimpleNamespace(holder=["GNA", "LNA"], ids=("tripoli", "gharyan"))
+    model = SimpleNamespace(week=1, theatre=theatre)
+    watch = CaptureWatch(model)
+    theatre.holder[1] = "GNA"
+    model.week = 2
+    assert [tuple(c) for c in watch.poll()] == [(2, "GNA", "gharyan")]
+    assert watch.poll() == []
+
+
+def test_dates_are_weeks_completed():
+    """5 December 2019 is the end of week 35 (as in sim.calibration), 4 July 2019 of week 13."""
+    spec = SimpleNamespace(week_of=lambda d: (d - dt.date(2019, 4, 4)).days // 7 + 1)
+    assert weeks_by(spec, dt.date(2019, 12, 5)) == 35
+    assert weeks_by(spec, dt.date(2019, 7, 4)) == 13
+
+
+def test_holm_adjustment():
+    """Holm's step-down: the smallest p times m, then monotone."""
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
