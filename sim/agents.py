@@ -161,7 +161,8 @@ class Faction(mesa.Agent):
         if self.morale < self.talks_morale:
             self.posture = "seek_talks"
         elif (
-            self.morale >= self.attack_morale
+            not self.model.termination.truce_on  # a truce: nobody attacks
+            and self.morale >= self.attack_morale
             and week >= self.regroup_until
             and self.power_ratio() >= self.attack_ratio
             and (self.attack_odds <= 0 or assault_odds(self.model, self) >= self.attack_odds)

@@ -337,7 +337,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     p = model.spec.combat
     noise = model.streams.combat.take(2 * len(th.ids))  # [attacker, defender] per place
     a, b = model.factions
-    ceasefire = model.ceasefire_on
+    ceasefire = model.fighting_paused  # a ceasefire or a truce
 
     # allocation, computed before anything moves (the week's plan)
     plan_a, plan_b = _plan(model, a, ceasefire), _plan(model, b, ceasefire)

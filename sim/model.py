@@ -263,6 +263,12 @@ class ProxyWarModel(mesa.Model):
         return self.termination.ceasefire_start is not None
 
     @property
+    def fighting_paused(self) -> bool:
+        """No combat and no shelling this week: a ceasefire or a truce holds."""
+        t = self.termination
+        return t.ceasefire_start is not None or t.truce_on
+
+    @property
     def date(self):
         """The calendar date at the end of the current week."""
         return self.spec.date_of(self.week)
