@@ -94,7 +94,7 @@ class ActiveIntervention:
         s = self.spec
         kind = s.type
         text = f"{kind}: {s.description}" if s.description else self.label()
-        _log(m, self.fired_week, "scenario", kind, text, s.place if kind == "transfer" else None)
+        _log(m, self.fired_week, "scenario", "intervention", text, s.place)
         if kind == "sanction":
             self._lagged(self._sanction_bites)
         elif kind == "withdraw":
@@ -230,12 +230,15 @@ class ActiveIntervention:
         s, m = self.spec, self.model
         th = m.theatre
         i = th.index[s.place]
+        name = th.places[i].name
         winner = m.factions_by_id[s.faction]
         held_by = th.holder[i]
         if held_by == winner.fid:
-            detail = f"transfer: {th.places[i].name} already held by {winner.fid}; nothing changes"
-            _log(m, self.fired_week or m.week, "scenario", "transfer", detail, s.place)
+            detail = f"transfer: {name} already held by {winner.fid}; nothing changes"
+            _log(m, self.fired_week, "scenario", "transfer", detail, s.place)
             return
+        detail = f"{name} passes from {held_by} to {winner.fid} outside the fighting"
+        _log(m, self.fired_week, "scenario", "transfer", detail, s.place)
         m.transfer(i, winner, m.factions_by_id[held_by])
 
     def _resize(self) -> None:
@@ -249,22 +252,27 @@ class ActiveIntervention:
         """
         s, m = self.spec, self.model
         g = m.groups_by_id[s.group]
-        week = self.fired_week or m.week
+        week = self.fired_week
         if g.status in ("leaving", "gone"):
             detail = f"resize: {g.name} has left ({g.leave_reason}); nothing changes"
             _log(m, week, "scenario", "resize", detail)
             return
+        old = g.size
         if s.size <= 0:
             g.size = 0.0
             g.order_out(1, "drawdown")  # its fighters are home before the week's fighting
-        elif s.size > g.size and g.status != "pending":
-            g.reinforce(s.size - g.size)
+            detail = f"{g.name}: contract ended (drawdown)"
+        elif s.size > old and g.status != "pending":
+            g.reinforce(s.size - old)
+            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
         else:
             g.size = s.size
             sent_home = max(0.0, g.fighters - s.size)
+            g.fighters -= sent_home
+            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
             if sent_home > 0:
-                g.fighters -= sent_home
-                _log(m, week, "scenario", "resize", f"{g.name}: {sent_home:.0f} fighters sent home")
+                detail += f", {sent_home:.0f} fighters sent home"
+        _log(m, week, "scenario", "resize", detail)
 
     def _truce(self) -> None:
         """No combat and no shelling for ``duration_weeks`` weeks; then the war resumes.
@@ -276,6 +284,8 @@ class ActiveIntervention:
         assert self.fired_week is not None
         last = self.fired_week + s.duration_weeks - 1
         m.termination.start_truce(self.fired_week, last)
+        detail = f"truce: no fighting in weeks {self.fired_week}-{last}"
+        _log(m, self.fired_week, "scenario", "truce", detail)
         self._at_week(last + 1, self._truce_over)
 
     def _truce_over(self) -> None:
@@ -288,20 +298,24 @@ class ActiveIntervention:
 
 
 def _log(
-    model: ProxyWarModel, week: int, actor: str, kind: str, detail: str, place: str | None = None
+    model: ProxyWarModel,
+    week: int | None,
+    actor: str,
+    kind: str,
+    detail: str,
+    place: str | None = None,
 ) -> None:
     """Record an event in the structured log when the model has one, else in ``events_log``.
 
     Why ``week``: a dated intervention is applied between weeks ``w - 1`` and
-    ``w`` (while ``model.week`` is still ``w - 1``) but is in force, and logged,
-    from ``w``. ``model.log_event`` records at ``model.week``, so with it a dated
-    firing is recorded one week early unless it learns to take a week.
+    ``w`` (while ``model.week`` is still ``w - 1``) but is in force, and
+    logged, from ``w``.
     """
     log_event = getattr(model, "log_event", None)
     if log_event is not None:
-        log_event(actor, kind, detail, place)
+        log_event(actor, kind, detail, place, week=week)
     else:
-        model.events_log.append((week, detail))
+        model.events_log.append((model.week if week is None else week, detail))
 
 
 def condition_holds(model: ProxyWarModel, when: When) -> bool:

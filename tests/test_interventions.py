@@ -531,6 +531,7 @@ def test_transfer_hands_a_place_over_from_its_week_as_a_capture_would():
         m, before, after = run_recording(spec, seed, probe, weeks=6)
         _, before_b, _ = run_recording(base, seed, probe, weeks=6)
         assert logged(m, "transfer west_town to BLUE") == [3]
+        assert logged(m, "West Town passes from RED to BLUE") == [3]
         # RED's until week 3 starts; BLUE's in week 3 (nothing else reaches it so soon)
         assert before[1][0] == before[2][0] == "RED"
         assert before[3][0] == "BLUE"
@@ -574,6 +575,7 @@ def test_resize_up_deploys_the_group_beyond_its_old_size():
     for seed in SEEDS[:3]:
         m, before, after = run_recording(spec, seed, _contractors, weeks=30)
         assert logged(m, "resize contractors to 1000") == [20]
+        assert logged(m, "contracted size 600 -> 1000") == [20]
         assert all(after[w][0] <= 600 for w in after if w < 20)
         assert before[20][3] == 1000
         assert max(after[w][0] for w in after if w >= 20) > 600  # more fighters than before
@@ -600,6 +602,7 @@ def test_resize_down_sends_the_excess_home_at_once_and_zero_ends_the_contract():
         assert before[20][1] == "leaving"
         assert all(after[w][0] == 0.0 and after[w][1] == "gone" for w in after if w >= 20)
         assert m.groups_by_id["contractors"].leave_reason == "drawdown"
+        assert logged(m, "contract ended (drawdown)") == [20]
         assert m.summary()["left_contractors"] == "drawdown"
 
 
@@ -627,6 +630,7 @@ def test_truce_stops_all_fighting_for_its_weeks_then_the_war_resumes():
             continue  # a war decided before the truce ended says nothing about resuming
         df = m.datacollector.get_model_vars_dataframe()  # row w: the end of week w
         assert logged(m, "truce 5 weeks") == [10]
+        assert logged(m, "no fighting in weeks 10-14") == [10]
         assert logged(m, "truce over") == [15]
         assert df["casualties"][9] > df["casualties"][8]  # fighting up to the truce
         assert df["casualties"][14] == df["casualties"][9]  # no combat, no shelling
@@ -702,3 +706,28 @@ def test_every_intervention_type_has_its_keys_listed():
     from sim.scenario import INTERVENTION_KEYS, INTERVENTION_TYPES
 
     assert set(INTERVENTION_KEYS) == set(INTERVENTION_TYPES)
+
+
+def test_new_interventions_log_their_kind_as_the_scenario_at_the_week_in_force():
+    """Through ``model.log_event`` when the model has it (the structured record)."""
+    spec = spec_with(
+        {"type": "transfer", "place": "west_town", "faction": "BLUE", "week": 3},
+        {"type": "resize", "group": "contractors", "size": 0, "week": 4},
+        {"type": "truce", "duration_weeks": 2, "week": 5},
+    )
+    m = ProxyWarModel(spec, rng=0, collect=False, weeks=8)
+    rows: list[tuple[int, str, str, str | None]] = []
+
+    def log_event(actor, kind, detail, place=None, week=None):
+        rows.append((m.week if week is None else week, actor, kind, place))
+
+    m.log_event = log_event  # what the structured events API offers
+    m.run()
+    mine = [r for r in rows if r[2] in ("transfer", "resize", "truce")]
+    assert mine == [
+        (3, "scenario", "transfer", "west_town"),
+        (4, "scenario", "resize", None),
+        (5, "scenario", "truce", None),
+        (7, "scenario", "truce", None),  # the end of the truce
+    ]
+    assert [r[0] for r in rows if r[2] == "intervention"] == [3, 4, 5]
