@@ -220,7 +220,8 @@ class Faction(mesa.Agent):
         p = max(1, self.patience_weeks)
         intensity *= _logistic(4.0 * (p - self.fatigue) / p)
         self.intensity = intensity if intensity >= d.min_intensity else 0.0
-        self.attacking = m.decision_draws[self.slot] < self.intensity
+        # a truce imposed from outside: nobody assaults (the chance is kept for the record)
+        self.attacking = m.decision_draws[self.slot] < self.intensity and not m.termination.truce_on
         if self.morale < self.talks_morale:
             self.posture = "seek_talks"
         else:

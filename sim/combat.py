@@ -409,7 +409,7 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     th = model.theatre
     p = model.spec.combat
     noise = model.streams.combat.take(2 * len(th.ids))  # [attacker, defender] per place
-    paused = model.ceasefire_on
+    paused = model.fighting_paused  # a ceasefire or a truce
 
     # allocation, computed before anything moves (the week's plan)
     plans = {f.fid: _plan(model, f, paused) for f in model.factions}

@@ -290,6 +290,12 @@ class ProxyWarModel(mesa.Model):
         return self.termination.ceasefire_start is not None
 
     @property
+    def fighting_paused(self) -> bool:
+        """No combat and no shelling this week: a ceasefire or a truce holds."""
+        t = self.termination
+        return t.ceasefire_start is not None or t.truce_on
+
+    @property
     def date(self):
         """The calendar date at the end of the current week."""
         return self.spec.date_of(self.week)
@@ -323,7 +329,14 @@ class ProxyWarModel(mesa.Model):
     def _front_distance(self) -> float:
         return self.theatre.distance_to(self.objective, self.attacker_id)
 
-    def transfer(self, place: int, winner: Faction, loser: Faction, kind: str = "capture") -> None:
+    def transfer(
+        self,
+        place: int,
+        winner: Faction,
+        loser: Faction,
+        kind: str = "capture",
+        week: int | None = None,
+    ) -> None:
         """A place changes hands: morale, fortification and the record follow.
 
         Args:
@@ -332,6 +345,8 @@ class ProxyWarModel(mesa.Model):
             loser: the old holder.
             kind: ``capture`` (taken by assault), ``abandon`` (given up, cut
                 off) or ``transfer`` (a scenario's event off the modelled front).
+            week: the week it is in force from, for the record (default: now;
+                a dated intervention acts between two weeks).
         """
         th = self.theatre
         th.set_holder(place, winner.fid)
@@ -350,10 +365,11 @@ class ProxyWarModel(mesa.Model):
         if kind == "abandon":
             actor, detail = loser.fid, f"{loser.fid} abandons {name} to {winner.fid}"
         elif kind == "transfer":
-            actor, detail = winner.fid, f"{name} passes to {winner.fid}"
+            actor = "scenario"
+            detail = f"{name} passes from {loser.fid} to {winner.fid} outside the fighting"
         else:
             actor, detail = winner.fid, f"{winner.fid} takes {name}"
-        self.log_event(actor, kind, detail, th.ids[place])
+        self.log_event(actor, kind, detail, th.ids[place], week)
 
     # -- the weekly schedule (docs/ODD.md, "Process overview and scheduling") ------
 

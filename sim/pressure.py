@@ -1,5 +1,7 @@
-"""Pressure: sanctions, withdrawals, embargoes, surges, mediation, ceasefire breakdown.
+"""Pressure: sanctions, withdrawals, embargoes, surges, mediation, and imposed events.
 
+The imposed events are a ceasefire breakdown, a place changing hands off the
+front (transfer), a mercenary group's contract resized, and a truce.
 Each intervention in a scenario becomes an :class:`ActiveIntervention`. Dated
 ones are put on Mesa's event list (``model.schedule_event(..., at=...)``);
 conditional ones are checked once a week. Why the lags: sanctions bite through
@@ -114,10 +116,22 @@ class ActiveIntervention:
             self._mediation()
         elif kind == "ceasefire_breakdown":
             m.termination.force_breakdown(s.hazard)
+        elif kind == "transfer":
+            self._transfer()
+        elif kind == "resize":
+            self._resize()
+        elif kind == "truce":
+            self._truce()
 
     def label(self) -> str:
         """A short name for logs and plots."""
         s = self.spec
+        if s.type == "transfer":
+            return f"transfer {s.place} to {s.faction}"
+        if s.type == "resize":
+            return f"resize {s.group} to {s.size:g}"
+        if s.type == "truce":
+            return f"truce {s.duration_weeks} weeks"
         who = s.group or s.backer or ""
         return f"{s.type} {who}".strip()
 
@@ -206,6 +220,80 @@ class ActiveIntervention:
     def _release(self) -> None:
         """The mediation is over: bound backers may escalate and veto again."""
         self.model.termination.bound.difference_update(b.bid for b in self._bound)
+
+    def _transfer(self) -> None:
+        """A place changes hands off the modelled front (a local deal, a defection).
+
+        Through ``model.transfer``, as a capture: the fortification is reset,
+        morale moves, and the record (places lost and taken) follows, so
+        conditions such as ``places_lost`` see it.
+        """
+        s, m = self.spec, self.model
+        th = m.theatre
+        i = th.index[s.place]
+        name = th.places[i].name
+        winner = m.factions_by_id[s.faction]
+        held_by = th.holder[i]
+        if held_by == winner.fid:
+            detail = f"transfer: {name} already held by {winner.fid}; nothing changes"
+            m.log_event("scenario", "transfer", detail, s.place, week=self.fired_week)
+            return
+        m.transfer(i, winner, m.factions_by_id[held_by], kind="transfer", week=self.fired_week)
+
+    def _resize(self) -> None:
+        """A group's contracted size changes: it deploys toward a larger one, sheds the excess.
+
+        Why at once for a drawdown: the excess fighters are no longer paid for, so
+        they do not fight from the week the new size is in force; size 0 is a
+        contract ended (the group leaves, as if ordered out). A larger size is
+        reached at the deploy rate, as a surge's; a pending group keeps its
+        arrival week (a surge is what brings a group in early).
+        """
+        s, m = self.spec, self.model
+        g = m.groups_by_id[s.group]
+        week = self.fired_week
+        if g.status in ("leaving", "gone"):
+            detail = f"resize: {g.name} has left ({g.leave_reason}); nothing changes"
+            m.log_event("scenario", "resize", detail, week=week)
+            return
+        old = g.size
+        if s.size <= 0:
+            g.size = 0.0
+            g.order_out(1, "drawdown")  # its fighters are home before the week's fighting
+            detail = f"{g.name}: contract ended (drawdown)"
+        elif s.size > old and g.status != "pending":
+            g.reinforce(s.size - old)
+            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
+        else:
+            g.size = s.size
+            sent_home = max(0.0, g.fighters - s.size)
+            g.fighters -= sent_home
+            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
+            if sent_home > 0:
+                detail += f", {sent_home:.0f} fighters sent home"
+        m.log_event("scenario", "resize", detail, week=week)
+
+    def _truce(self) -> None:
+        """No combat and no shelling for ``duration_weeks`` weeks; then the war resumes.
+
+        Unlike a ceasefire, a truce is not an outcome: it never counts as a
+        ceasefire, and the war goes on when it ends (see ``Termination.start_truce``).
+        """
+        s, m = self.spec, self.model
+        assert self.fired_week is not None
+        last = self.fired_week + s.duration_weeks - 1
+        m.termination.start_truce(self.fired_week, last)
+        detail = f"truce: no fighting in weeks {self.fired_week}-{last}"
+        m.log_event("scenario", "truce", detail, week=self.fired_week)
+        self._at_week(last + 1, self._truce_over)
+
+    def _truce_over(self) -> None:
+        """Log the end of the truce, unless a later truce extended it."""
+        m = self.model
+        assert self.fired_week is not None
+        last = self.fired_week + self.spec.duration_weeks - 1
+        if m.termination.truce_until == last:
+            m.log_event("scenario", "truce", "truce over: the war resumes", week=last + 1)
 
 
 def condition_holds(model: ProxyWarModel, when: When) -> bool:

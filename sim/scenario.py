@@ -48,7 +48,8 @@ Cover = Annotated[float, Field(ge=0.1, le=10.0, allow_inf_nan=False)]
 
 CHANNELS = ("funds", "arms", "drones", "air_defence", "advisers")
 ROUTES = ("sea", "air", "land")
-INTERVENTION_TYPES = (
+#: the intervention types, in the order the docs list them (one list: the tuple is derived)
+InterventionType = Literal[
     "sanction",
     "withdraw",
     "redeploy",
@@ -56,7 +57,11 @@ INTERVENTION_TYPES = (
     "surge",
     "mediation",
     "ceasefire_breakdown",
-)
+    "transfer",
+    "resize",
+    "truce",
+]
+INTERVENTION_TYPES: tuple[str, ...] = get_args(InterventionType)
 
 
 class ScenarioError(Exception):
@@ -351,6 +356,15 @@ INTERVENTION_KEYS: dict[str, tuple[str, ...]] = {
     "surge": ("backer", "group", "channel", "amount", "unit_cost", "level", "size", "lag", "route"),
     "mediation": ("strength", "duration_weeks", "binds"),
     "ceasefire_breakdown": ("hazard",),
+    "transfer": ("place", "faction"),
+    "resize": ("group", "size"),
+    "truce": ("duration_weeks",),
+}
+#: keys a type cannot do without: their defaults would make a silent, arbitrary policy
+_REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "transfer": ("place", "faction"),
+    "resize": ("group", "size"),
+    "truce": ("duration_weeks",),
 }
 _TIMING_KEYS = ("type", "description", "at", "week", "when")
 
@@ -358,9 +372,7 @@ _TIMING_KEYS = ("type", "description", "at", "week", "when")
 class Intervention(_Strict):
     """A policy or event: when it happens and what it does (docs/ODD.md, "Interventions")."""
 
-    type: Literal[
-        "sanction", "withdraw", "redeploy", "embargo", "surge", "mediation", "ceasefire_breakdown"
-    ]
+    type: InterventionType
     description: str = ""
     at: dt.date | None = None
     week: PosInt | None = None
@@ -377,8 +389,10 @@ class Intervention(_Strict):
     lag_weeks: NonNegInt = 0
     # withdraw
     exit_weeks: NonNegInt = 2
-    # redeploy: a place id, or "front" (the faction's main effort)
+    # redeploy: a place id, or "front" (the faction's main effort); transfer: a place id
     place: str | None = None
+    # transfer: the place's new holder
+    faction: str | None = None
     # embargo
     sea: Prob | None = None
     air: Prob | None = None
@@ -389,10 +403,10 @@ class Intervention(_Strict):
     amount: NonNeg = 0.0
     unit_cost: NonNeg | None = None
     level: NonNeg = 0.0
-    size: NonNeg = 0.0
+    size: NonNeg = 0.0  # surge: fighters added; resize: the new contracted size
     lag: NonNegInt | None = None
     route: Literal["sea", "air", "land"] | None = None
-    # mediation
+    # mediation (and truce: the weeks it holds)
     strength: Prob = 0.0
     duration_weeks: PosInt = 4
     binds: list[str] | None = None
@@ -871,6 +885,11 @@ def _check_intervention(
             f"{path}: {k}.{key}: expected only keys a {iv.type} uses ({allowed}), "
             f"found {key} = {_shown(getattr(iv, key))}"
         )
+    for key in _REQUIRED_KEYS.get(iv.type, ()):
+        if key not in iv.model_fields_set:
+            out.append(
+                f"{path}: {k}.{key}: expected a value, found nothing (required in a {iv.type})"
+            )
     ref("backer", f"{k}.backer", iv.backer, backers)
     ref("group", f"{k}.group", iv.group, groups)
     for j, b in enumerate(iv.backers or []):
@@ -892,6 +911,9 @@ def _check_intervention(
         )
     if iv.type == "redeploy" and iv.place not in (None, "front"):
         ref("place", f"{k}.place", iv.place, spec.places)
+    if iv.type == "transfer":
+        ref("place", f"{k}.place", iv.place, spec.places)
+        ref("faction", f"{k}.faction", iv.faction, spec.factions)
     if iv.type == "sanction" and iv.group and (iv.cost_increase or iv.resolve_hit):
         key = "cost_increase" if iv.cost_increase else "resolve_hit"
         out.append(

@@ -23,6 +23,9 @@ military victory or in a ceasefire.
   (``binding_breakdown``).
 * A ceasefire counts once it has held ``ceasefire_hold_weeks``; before that it
   may break down.
+* A *truce* (an intervention) suspends the fighting for a fixed number of
+  weeks without being a ceasefire: it is not an outcome and the war resumes
+  after it.
 
 Stalemate is defined precisely: a week is a *static week* when the front
 distance has moved less than ``stalemate.max_move_km`` over the last
@@ -61,6 +64,9 @@ class Termination:
         self.mediation_until = -1
         self.breakdown_hazard = self.p.breakdown_hazard
         self.ceasefire_start: int | None = None
+        # a truce imposed by the scenario: weeks truce_from..truce_until (none: -1..-2)
+        self.truce_from = -1
+        self.truce_until = -2
         self.ceasefires = 0
         self.breakdowns = 0
         self.vetoes = 0
@@ -168,6 +174,25 @@ class Termination:
         """A conference or mediator raises the weekly chance of a ceasefire for a while."""
         self.mediation = max(self.mediation, strength)
         self.mediation_until = max(self.mediation_until, self.model.week + weeks)
+
+    def start_truce(self, first: int, last: int) -> None:
+        """No fighting from week ``first`` to week ``last``; a truce that overlaps one extends it.
+
+        Why not a ceasefire: a truce is imposed from outside for a fixed time and
+        the war resumes after it; it is never an outcome, never counted in
+        ``ceasefires``, and cannot break down. The war may still end during one
+        (a collapse, or a ceasefire agreed because the war is ripe).
+        """
+        if first <= self.truce_until + 1 and last >= self.truce_from - 1:
+            self.truce_from = min(self.truce_from, first)
+            self.truce_until = max(self.truce_until, last)
+        else:  # truces start in the order they fire: the earlier one is over
+            self.truce_from, self.truce_until = first, last
+
+    @property
+    def truce_on(self) -> bool:
+        """Whether a truce holds this week."""
+        return self.truce_from <= self.model.week <= self.truce_until
 
     def force_breakdown(self, hazard: float | None) -> None:
         """A ceasefire breaks down now; optionally set the weekly breakdown hazard."""

@@ -508,3 +508,226 @@ def test_after_week_delays_a_condition_that_already_holds():
     for seed in SEEDS[:3]:
         m = ProxyWarModel(spec, rng=seed, collect=False, weeks=12).run()
         assert m.interventions[0].fired_week == 9
+
+
+# --------------------------------------------------------------------------- transfer
+
+
+def _holder(m: ProxyWarModel, pid: str) -> str:
+    return m.theatre.holder[m.theatre.index[pid]]
+
+
+def test_transfer_hands_a_place_over_from_its_week_as_a_capture_would():
+    """A town RED holds behind its lines goes to BLUE in week 3 (a local deal)."""
+    spec = spec_with({"type": "transfer", "place": "west_town", "faction": "BLUE", "week": 3})
+    base = spec_with()
+
+    def probe(m):
+        red, blue = m.factions_by_id["RED"], m.factions_by_id["BLUE"]
+        i = m.theatre.index["west_town"]
+        return _holder(m, "west_town"), m.theatre.fortification[i], red.morale, blue.morale
+
+    for seed in SEEDS[:3]:
+        m, before, after = run_recording(spec, seed, probe, weeks=6)
+        _, before_b, _ = run_recording(base, seed, probe, weeks=6)
+        assert logged(m, "transfer west_town to BLUE") == [3]
+        assert logged(m, "West Town passes from RED to BLUE") == [3]
+        # RED's until week 3 starts; BLUE's in week 3 (nothing else reaches it so soon)
+        assert before[1][0] == before[2][0] == "RED"
+        assert before[3][0] == "BLUE"
+        assert before[3][1] == 1.0  # fortification reset, as after a capture
+        # common random numbers: weeks 1-2 are the baseline's, so the gap is the transfer's
+        assert before[3][2] < before_b[3][2]  # the loser's morale falls
+        assert before[3][3] > before_b[3][3]  # the winner's rises
+        assert m.factions_by_id["RED"].places_lost >= 1
+        assert any(" takes West Town" in t for _, t in m.events_log)
+
+
+def test_transferring_the_objective_ends_the_war_that_week():
+    spec = spec_with({"type": "transfer", "place": "east_capital", "faction": "RED", "week": 4})
+    m = ProxyWarModel(spec, rng=0, collect=False, weeks=20).run()
+    assert m.outcome == "victory:RED" and m.end_week == 4
+
+
+def test_transfer_to_the_holder_changes_nothing_but_the_log():
+    spec = spec_with({"type": "transfer", "place": "east_town", "faction": "BLUE", "week": 3})
+    for seed in SEEDS[:2]:
+        m = ProxyWarModel(spec, rng=seed, collect=False, weeks=20).run()
+        b = ProxyWarModel(spec_with(), rng=seed, collect=False, weeks=20).run()
+        assert logged(m, "already held by BLUE") == [3]
+        assert m.summary() == b.summary() and m.front_series == b.front_series
+
+
+# --------------------------------------------------------------------------- resize
+
+
+def _contractors(m: ProxyWarModel) -> tuple[float, str, str, float]:
+    g = m.groups_by_id["contractors"]
+    return g.fighters, g.status, g.leave_reason, g.size
+
+
+def test_resize_up_deploys_the_group_beyond_its_old_size():
+    """600 contracted, deployed by week 14; 1000 from week 20 at 100 fighters a week."""
+    spec = spec_with(
+        {"type": "resize", "group": "contractors", "size": 1000, "week": 20},
+        groups__contractors__casualty_aversion=1.0,  # it stays however it bleeds
+    )
+    for seed in SEEDS[:3]:
+        m, before, after = run_recording(spec, seed, _contractors, weeks=30)
+        assert logged(m, "resize contractors to 1000") == [20]
+        assert logged(m, "contracted size 600 -> 1000") == [20]
+        assert all(after[w][0] <= 600 for w in after if w < 20)
+        assert before[20][3] == 1000
+        assert max(after[w][0] for w in after if w >= 20) > 600  # more fighters than before
+
+
+def test_resize_down_sends_the_excess_home_at_once_and_zero_ends_the_contract():
+    down = spec_with(
+        {"type": "resize", "group": "contractors", "size": 250, "week": 20},
+        groups__contractors__casualty_aversion=1.0,
+    )
+    out = spec_with(
+        {"type": "resize", "group": "contractors", "size": 0, "week": 20},
+        groups__contractors__casualty_aversion=1.0,
+    )
+    for seed in SEEDS[:3]:
+        m, before, after = run_recording(down, seed, _contractors, weeks=26)
+        assert before[20][0] <= 250 < after[18][0]  # 600 deployed, 250 from week 20
+        assert all(after[w][0] <= 250 for w in after if w >= 20)
+        assert after[26][1] in ("deploying", "deployed")  # it stays, smaller
+        assert logged(m, "fighters sent home") == [20]
+
+        m, before, after = run_recording(out, seed, _contractors, weeks=26)
+        assert after[18][0] > 0
+        assert before[20][1] == "leaving"
+        assert all(after[w][0] == 0.0 and after[w][1] == "gone" for w in after if w >= 20)
+        assert m.groups_by_id["contractors"].leave_reason == "drawdown"
+        assert logged(m, "contract ended (drawdown)") == [20]
+        assert m.summary()["left_contractors"] == "drawdown"
+
+
+def test_resize_of_a_pending_group_keeps_its_arrival_week():
+    spec = spec_with({"type": "resize", "group": "contractors", "size": 150, "week": 3})
+    m, _, after = run_recording(spec, 0, _contractors, weeks=12)
+    assert all(after[w][0] == 0.0 for w in after if w < 8)  # arrives in week 8, as before
+    assert after[8][0] > 0 and max(a[0] for a in after.values()) <= 150
+
+
+# --------------------------------------------------------------------------- truce
+
+
+def test_truce_stops_all_fighting_for_its_weeks_then_the_war_resumes():
+    """A 5-week truce from week 10: casualties flat over weeks 10-14, rising again from 15."""
+    spec = spec_with(
+        {"type": "truce", "duration_weeks": 5, "week": 10},
+        termination__base_hazard=0.0,  # no ceasefire of the war's own: only the truce
+        termination__mediation_hazard=0.0,
+    )
+    resumed = 0
+    for seed in SEEDS:
+        m = ProxyWarModel(spec, rng=seed, weeks=20).run()
+        if m.end_week is not None and m.end_week < 15:
+            continue  # a war decided before the truce ended says nothing about resuming
+        df = m.datacollector.get_model_vars_dataframe()  # row w: the end of week w
+        assert logged(m, "truce 5 weeks") == [10]
+        assert logged(m, "no fighting in weeks 10-14") == [10]
+        assert logged(m, "truce over") == [15]
+        assert df["casualties"][9] > df["casualties"][8]  # fighting up to the truce
+        assert df["casualties"][14] == df["casualties"][9]  # no combat, no shelling
+        assert not df[["posture_RED", "posture_BLUE"]][10:15].isin(["attack"]).any().any()
+        resumed += df["casualties"][15] > df["casualties"][14]
+        # a truce is not a ceasefire: never counted, never an outcome
+        assert m.termination.ceasefires == 0 and not df["ceasefire"].any()
+        assert m.outcome != "ceasefire"
+    assert resumed >= len(SEEDS) - 1
+
+
+def test_overlapping_truces_make_one_longer_truce():
+    spec = spec_with(
+        {"type": "truce", "duration_weeks": 3, "week": 5},
+        {"type": "truce", "duration_weeks": 3, "week": 7},
+    )
+    # after[w]: whether the truce held in week w (truce_on reads the current week)
+    m, _, after = run_recording(spec, 0, lambda m: m.termination.truce_on, weeks=12)
+    assert [w for w in after if not after[w]] == [1, 2, 3, 4, 10, 11, 12]
+    assert logged(m, "truce over") == [10]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+BAD_NEW_TYPES = [
+    (
+        'type = "transfer"\nplace = "nowhere"\nfaction = "BLUE"\nweek = 3',
+        "interventions.0.place: expected a known place, found 'nowhere'",
+    ),
+    (
+        'type = "transfer"\nplace = "west_town"\nfaction = "GREEN"\nweek = 3',
+        "interventions.0.faction: expected a known faction, found 'GREEN'",
+    ),
+    (
+        'type = "resize"\ngroup = "contractors"\nweek = 3',
+        "interventions.0.size: expected a value, found nothing (required in a resize)",
+    ),
+    (
+        'type = "truce"\nduration_weeks = 0\nweek = 3',
+        "interventions.0.duration_weeks: expected a whole number in [1, 5200], found 0",
+    ),
+    (
+        'type = "resize"\ngroup = "contractors"\nsize = 10\nexit_weeks = 3\nweek = 3',
+        "interventions.0.exit_weeks: expected only keys a resize uses (group, size), "
+        "found exit_weeks = 3",
+    ),
+]
+
+
+@pytest.mark.parametrize("body, expected", BAD_NEW_TYPES, ids=[e[1][:32] for e in BAD_NEW_TYPES])
+def test_bad_new_interventions_exit_2_with_one_line_naming_file_and_key(tmp_path, body, expected):
+    import subprocess
+    import sys
+
+    from sim.scenario import SCENARIO_DIR
+
+    bad = tmp_path / "bad.toml"
+    teach = (SCENARIO_DIR / TEACH).as_posix()
+    bad.write_text(f'extends = "{teach}"\n\n[[interventions]]\n{body}\n')
+    run_py = SCENARIO_DIR.parent / "run.py"
+    proc = subprocess.run(
+        [sys.executable, str(run_py), "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"{bad}: {expected}"]
+
+
+def test_every_intervention_type_has_its_keys_listed():
+    from sim.scenario import INTERVENTION_KEYS, INTERVENTION_TYPES
+
+    assert set(INTERVENTION_KEYS) == set(INTERVENTION_TYPES)
+
+
+def test_new_interventions_log_their_kind_as_the_scenario_at_the_week_in_force():
+    """Through ``model.log_event`` when the model has it (the structured record)."""
+    spec = spec_with(
+        {"type": "transfer", "place": "west_town", "faction": "BLUE", "week": 3},
+        {"type": "resize", "group": "contractors", "size": 0, "week": 4},
+        {"type": "truce", "duration_weeks": 2, "week": 5},
+    )
+    m = ProxyWarModel(spec, rng=0, collect=False, weeks=8)
+    rows: list[tuple[int, str, str, str | None]] = []
+
+    def log_event(actor, kind, detail, place=None, week=None):
+        rows.append((m.week if week is None else week, actor, kind, place))
+
+    m.log_event = log_event  # what the structured events API offers
+    m.run()
+    mine = [r for r in rows if r[2] in ("transfer", "resize", "truce")]
+    assert mine == [
+        (3, "scenario", "transfer", "west_town"),
+        (4, "scenario", "resize", None),
+        (5, "scenario", "truce", None),
+        (7, "scenario", "truce", None),  # the end of the truce
+    ]
+    assert [r[0] for r in rows if r[2] == "intervention"] == [3, 4, 5]
