@@ -2019,7 +2019,7 @@ fortify_max = 1.5  # assumption
 [termination]
 base_hazard = 0.02  # assumption
 ripe_stalemate_weeks = 10  # assumption
-hurting_casualties = 100.0  # assumption
+hurting_rate = 0.002  # assumption
 
 [places.aden]
 name = "Aden"

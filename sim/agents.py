@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from sim.scenario import Group as GroupSpec
 
 
-
 def _logistic(x: float) -> float:
     """The logistic function, safe for large ``|x|``."""
     if x >= 0:
@@ -412,7 +411,9 @@ class Backer(mesa.Agent):
         ratio = self.client.power_ratio()
         if ratio <= 0:
             return 0.0
-        hope = 1.0 if math.isinf(ratio) else _logistic(math.log(ratio / t.veto_ratio) / t.veto_width)
+        hope = (
+            1.0 if math.isinf(ratio) else _logistic(math.log(ratio / t.veto_ratio) / t.veto_width)
+        )
         return hope * _logistic((self.resolve - self.veto_resolve) / 0.05)
 
     def channels_changed(self) -> None:

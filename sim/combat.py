@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sim.agents import Faction, MercenaryGroup
     from sim.model import ProxyWarModel
 
+
 @dataclass(slots=True)
 class Engagement:
     """One week's fight for one place (all roads into it fought as one)."""
@@ -207,9 +208,7 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     dist, worth = th.dist_rows, model.place_value
     open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
     f = fac.focus_km
-    value = [
-        math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets
-    ]
+    value = [math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets]
     w_def = []
     for i in front:
         d_obj = min(dist[i][o] for o in open_obj)
@@ -372,7 +371,7 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     its garrison share (:func:`defence_shares`). Its mercenary groups are
     placed as well: a guard stays at its station while the faction holds it;
     the others go to the main effort (the main target when assaulting,
-    otherwise the most threatened front place).
+    otherwise the front place its enemies' plans aim at most: a fire brigade).
     """
     plan = fac.attack_plan
     ready = fac.available()
@@ -388,13 +387,7 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
         if attacking:
             main = plan.main
         else:
-            fs = fac.front_share
-            shares = fac.defence
-            main = (
-                max(shares, key=lambda i: fs * shares[i][0] + (1.0 - fs) * shares[i][1])
-                if shares
-                else None
-            )
+            main = _most_threatened(model, fac)
         for g in groups:
             station = th.index.get(g.station)  # None: the main effort
             if station is not None and holder[station] == fac.fid:
@@ -402,6 +395,26 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
             else:
                 g.location = main
     return Plan(att, front - att_force, garrison, fac.defence)
+
+
+def _most_threatened(model: ProxyWarModel, fac: Faction) -> int | None:
+    """The front place of ``fac`` its enemies' assault plans aim at most this week.
+
+    Ties (or no enemy aiming at it at all) fall back on where its own
+    defence is largest.
+    """
+    threat: dict[int, float] = {}
+    for e in model.enemies_of(fac):
+        for q, w in e.attack_plan.shares.items():
+            if q in fac.defence:
+                threat[q] = threat.get(q, 0.0) + w
+    if threat:
+        return max(threat, key=lambda q: (threat[q], -q))
+    shares = fac.defence
+    if not shares:
+        return None
+    fs = fac.front_share
+    return max(shares, key=lambda i: fs * shares[i][0] + (1.0 - fs) * shares[i][1])
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:

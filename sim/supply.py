@@ -113,7 +113,10 @@ class SupplyLines:
                 self.unsupplied[i] += 1
                 if self.unsupplied[i] == 1:
                     m.log_event(
-                        fac.fid, "supply_cut", f"{fac.fid}'s {th.places[i].name} is cut off", th.ids[i]
+                        fac.fid,
+                        "supply_cut",
+                        f"{fac.fid}'s {th.places[i].name} is cut off",
+                        th.ids[i],
                     )
                 if self.unsupplied[i] >= weeks:
                     self._abandon(fac, i)

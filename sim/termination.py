@@ -235,7 +235,11 @@ class Termination:
             ):
                 others = m.enemies_of(f)
                 winner = max(others, key=lambda g: g.power())
-                why = "its forces broken" if f.fighters < self.p.collapse_share * f.initial_fighters else "its coalition falls apart"
+                why = (
+                    "its forces broken"
+                    if f.fighters < self.p.collapse_share * f.initial_fighters
+                    else "its coalition falls apart"
+                )
                 m.log_event(f.fid, "end", f"{f.fid} collapses ({why}): {winner.fid} wins")
                 return self._end(f"victory:{winner.fid}")
         if week > self.mediation_until:
