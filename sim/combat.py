@@ -283,7 +283,9 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     times these odds; the attack's shares are the scores raised to
     ``concentration`` (normalised), dropping shares below
     ``min_target_share``. The plan's odds are those at the main target with
-    its share (and the faction's mercenaries there). Why: commanders mass
+    its share (and the faction's mercenaries there), divided by the weeks the
+    defence would take to reach its breakpoint when that is more than one (a
+    week's assault that cannot break it only bleeds). Why: commanders mass
     where they expect to break through, so a side that gains support attacks
     more, and a weak one digs in instead of bleeding against a fortified
     front.
@@ -326,8 +328,15 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     main = lay.targets[k]
     x = force * plan[main] + merc
     y = ys[k]
-    odds = rate[k] * (x / y) ** 2 if y > 0 else float("inf")
-    return AttackPlan(plan, main, odds)
+    if y <= 0:
+        return AttackPlan(plan, main, float("inf"))
+    odds = rate[k] * (x / y) ** 2
+    # a defence that cannot break within the week holds: the odds shrink by the
+    # weeks its breakpoint would take (no noise), t_y = d_b y / (alpha x)
+    e = model.factions_by_id[th.holder[main]]
+    alpha = p.lethality * m_f * reach[main] / (cover[main] * fort[main])
+    t_y = p.defender_break * (y / max(e.week_quality, 1e-9)) / (alpha * x) if alpha > 0 else 1e9
+    return AttackPlan(plan, main, odds / max(1.0, t_y))
 
 
 def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
