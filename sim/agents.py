@@ -124,6 +124,20 @@ class Faction(mesa.Agent):
         enemy_power = sum([e.power() for e in self.model.enemies_of(self)])
         return self.power() / enemy_power if enemy_power > 0 else float("inf")
 
+    def take_losses(self, casualties: float) -> None:
+        """Killed and wounded: all count as casualties; the wounded who recover stay in the ranks.
+
+        Why: casualty counts (the WHO's) are killed plus wounded, five wounded
+        for each killed in 2019, and most of the wounded return to duty; a
+        model that removed them all would bleed armies white within a year.
+        ``combat.recovered_share`` is the share that returns.
+        """
+        if casualties <= 0:
+            return
+        self.casualties += casualties
+        kept = 1.0 - self.model.spec.combat.recovered_share
+        self.fighters = max(0.0, self.fighters - casualties * kept)
+
     def recently_lost(self, weeks: int = 4) -> bool:
         """Whether it lost a place in the last ``weeks`` weeks."""
         return self.model.week - self.last_loss_week < weeks

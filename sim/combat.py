@@ -624,8 +624,7 @@ def _shell(fac: Faction, lost: float) -> None:
     """Losses to shelling fall on the faction's own fighters at quiet front places."""
     if lost <= 0:
         return
-    fac.fighters = max(0.0, fac.fighters - lost)
-    fac.casualties += lost
+    fac.take_losses(lost)
 
 
 def _apply_losses(
@@ -637,13 +636,12 @@ def _apply_losses(
     total = own + merc
     if total <= 0:
         return
-    own_loss = lost * own / total
-    fac.fighters = max(0.0, fac.fighters - own_loss)
-    fac.casualties += own_loss
+    fac.take_losses(lost * own / total)
     if merc > 0:
+        kept = 1.0 - fac.model.spec.combat.recovered_share
         for g in groups:
             if g.location == place:
                 gl = lost * g.fighters / total
-                g.fighters = max(0.0, g.fighters - gl)
+                g.fighters = max(0.0, g.fighters - gl * kept)
                 g.losses += gl
                 fac.casualties += gl

@@ -146,6 +146,7 @@ class Combat(_Strict):
     abandon_weeks: PosInt = 4
     abandon_loss: Prob = 0.3
     rout_loss: Prob = 0.1
+    recovered_share: Prob = 0.0  # casualties (wounded) who return to the ranks
 
 
 class Stalemate(_Strict):

@@ -137,8 +137,7 @@ class SupplyLines:
         alloc_share = _held_share(m, fac, place)
         lost = fac.available() * alloc_share * m.spec.combat.abandon_loss
         if lost > 0:
-            fac.fighters = max(0.0, fac.fighters - lost)
-            fac.casualties += lost
+            fac.take_losses(lost)
         self.unsupplied[place] = 0
         m.transfer(place, winner, fac, kind="abandon")
 
