@@ -296,6 +296,7 @@ class Backer(mesa.Agent):
         self.veto_resolve = spec.veto_resolve
         self.reputation_cost = spec.reputation_cost
         self.deescalation = spec.deescalation
+        self.rival_elasticity = spec.rival_elasticity
         self.cost_sensitivity = spec.cost_sensitivity
         self.initial_resolve = spec.resolve
         self.channels: dict[str, ChannelState] = {
@@ -328,10 +329,10 @@ class Backer(mesa.Agent):
         + escalation_response * resolve * (aim - log level)
         - deescalation * max(0, level - 1) * (1 - resolve / initial resolve)``,
         where ``need`` (0-1, 0.5 at parity) falls as the client's power ratio
-        rises, and ``aim`` is the log growth of the rival side's foreign
-        support (contracted fighters' pay included, last four weeks) since the
-        backer took stock (the first full trend window), less a dead zone of
-        ``escalation_threshold``. Why in proportion to the *rival's* support:
+        rises, and ``aim`` is ``rival_elasticity`` times the log growth of the
+        rival side's foreign support (contracted fighters' pay included, last
+        four weeks) since the backer took stock (the first full trend window),
+        less a dead zone of ``escalation_threshold``. Why in proportion to the *rival's* support:
         competitive escalation answers the other side (Salehyan, Gleditsch
         and Cunningham 2011); a backer that filled every gap on its own side
         would make each cut in one side's support a reason for its other
@@ -361,6 +362,7 @@ class Backer(mesa.Agent):
             grown = math.log(rival / self.rival_ref)
             thr = self.escalation_threshold
             aim = grown - thr if grown > thr else (grown + thr if grown < -thr else 0.0)
+            aim *= self.rival_elasticity
             if self.bound:
                 aim = min(aim, 0.0)
             gap = aim - math.log(max(self.level, 1e-3))

@@ -270,6 +270,7 @@ class Backer(_Strict):
     veto_resolve: Prob = 0.5
     reputation_cost: NonNeg = 0.0
     deescalation: NonNeg = 0.05  # level shed per week as costs mount or the client wins
+    rival_elasticity: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     cost_sensitivity: NonNeg = 0.004  # resolve lost per week at full budget spend
     channels: dict[Literal["funds", "arms", "drones", "air_defence", "advisers"], Channel] = {}
 
