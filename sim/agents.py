@@ -93,6 +93,8 @@ class Faction(mesa.Agent):
         self.received_total = dict.fromkeys(CHANNELS, 0.0)
         self.enemy: Faction | None = None
         self.week_quality = self.quality()  # fixed each week before the factions decide
+        self._power = 0.0
+        self._power_stamp = -1  # the model stage at which _power was computed
 
     # -- state the others read ------------------------------------------------
 
@@ -107,8 +109,20 @@ class Faction(mesa.Agent):
         """Combat power this week: ready fighters, and mercenaries where they fight.
 
         A group counts only when it stands on the front (at a front place or a
-        target), not while it guards a base far behind it.
+        target), not while it guards a base far behind it. Kept until the
+        model's ``stage`` moves on (it changes whenever what power is made of
+        can change: see :meth:`ProxyWarModel.step`), because backers, both
+        factions and the termination read it several times a week.
         """
+        m = self.model
+        stamp = m.stage
+        if m.cache and self._power_stamp == stamp:
+            return self._power
+        self._power = value = self._power_now()
+        self._power_stamp = stamp
+        return value
+
+    def _power_now(self) -> float:
         merc = 0.0
         groups = self.model.groups_of(self)
         if groups:
@@ -148,6 +162,7 @@ class Faction(mesa.Agent):
         """Mobilisation, economy, cohesion and the choice of posture."""
         self._mobilise()
         self._economy()
+        self.model.stage += 1  # its fighters changed: powers read before are stale
         self._choose_posture()
 
     def _mobilise(self) -> None:

@@ -186,6 +186,9 @@ class ProxyWarModel(mesa.Model):
         weeks: optional horizon overriding the scenario's ``horizon_weeks``.
         collect: record the weekly DataCollector series (sweeps turn it off
             and keep only the front-distance series, for speed).
+        cache: keep values derived from who holds what (the theatre's memo)
+            and each faction's power within a stage of the week; ``False``
+            recomputes everything every time (tests compare the two).
     """
 
     def __init__(
@@ -194,8 +197,11 @@ class ProxyWarModel(mesa.Model):
         rng: Any = None,
         weeks: int | None = None,
         collect: bool = True,
+        cache: bool = True,
     ):
         super().__init__(rng=rng)
+        self.cache = cache
+        self.stage = 0  # moves on whenever faction power can change (see step)
         spec = load_scenario(scenario)
         if len(spec.factions) != 2:
             raise ScenarioError(
@@ -218,7 +224,7 @@ class ProxyWarModel(mesa.Model):
 
         from sim.theatre import Theatre
 
-        self.theatre = Theatre(spec, self.random)
+        self.theatre = Theatre(spec, self.random, memo=cache)
         self.air: dict[str, float] = {}  # this week's air-superiority multipliers
         c = spec.combat
         by_terrain = {"urban": c.cover_urban, "open": c.cover_open, "desert": c.cover_desert}
@@ -376,6 +382,7 @@ class ProxyWarModel(mesa.Model):
     def step(self) -> None:
         """One week of war."""
         self.week = self.steps
+        self.stage += 1
         u_talks, u_break, u_veto = self.streams.termination.take(3)
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
@@ -388,10 +395,13 @@ class ProxyWarModel(mesa.Model):
         # 4. mercenary groups are paid, deploy, stay or leave
         self.merc_draws = self.streams.mercs.take(len(self.groups))
         self.group_set.do("step")
+        self.stage += 1
         # 5. factions run their economy and choose a posture (on this week's strengths)
         fix_strengths(self)
+        self.stage += 1
         self.decision_draws = self.streams.decisions.take(len(self.factions))
         self.faction_set.shuffle_do("step")
+        self.stage += 1
         # 6. combat on the front line; places change hands
         before = [f.casualties for f in self.factions]
         for f in self.factions:
@@ -399,6 +409,7 @@ class ProxyWarModel(mesa.Model):
         self.engagements = fight_week(self)
         # 7. supply lines: cut places weaken, and are abandoned when cut too long
         self.supply.update()
+        self.stage += 1
         # 8. morale, stocks, the front line and its milestones are updated
         for f, lost in zip(self.factions, before, strict=True):
             self._after_combat(f, f.casualties - lost)

@@ -46,6 +46,9 @@ class SupportNetwork:
         }
         self._draws: list[float] = []
         self.trend: dict[str, tuple[float, float]] = dict.fromkeys(model.spec.factions, (0.0, 0.0))
+        # support value over the last 4 weeks, per faction and in all (kept by end_week)
+        self.recent: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
+        self.recent_total = 0.0
 
     def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
@@ -110,8 +113,10 @@ class SupportNetwork:
             series.append(v)
             r, e = sum(series[-window:]), sum(series[-2 * window : -window])
             sums[f] = (r, e)
+            self.recent[f] = r
             recent += r
             earlier += e
+        self.recent_total = recent
         if len(self.value_by_week[f]) < 2 * window:
             # no trend before two full windows: a partial earlier window would make
             # steady support look like a surge, and every backer would escalate in week 6
@@ -130,14 +135,8 @@ class SupportNetwork:
 
     def side_totals(self, client: Faction) -> tuple[float, float]:
         """Foreign support over the last 4 weeks: to the client's enemies, and to its side."""
-        rival = own = 0.0
-        for f, series in self.value_by_week.items():
-            recent = sum(series[-4:])
-            if f == client.fid:
-                own += recent
-            else:
-                rival += recent
-        return rival, own
+        own = self.recent.get(client.fid, 0.0)
+        return self.recent_total - own, own
 
     def rival_trend(self, client: Faction) -> tuple[float, float]:
         """Support shipped to the client's enemies: last 4 weeks vs the 4 weeks before."""

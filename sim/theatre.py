@@ -101,7 +101,7 @@ class Theatre:
             until a place changes hands, when :meth:`set_holder` empties it.
     """
 
-    def __init__(self, spec: ScenarioSpec, random: Random):
+    def __init__(self, spec: ScenarioSpec, random: Random, memo: bool = True):
         static = _static(spec)
         self.graph = static.graph
         self.space = Network(self.graph, random=random, layout=None)
@@ -117,7 +117,7 @@ class Theatre:
         self.terrain = [p.terrain for p in self.places]
         self.fortification = [1.0] * len(self.ids)
         self.version = 0
-        self.memo: dict[Any, Any] = {}
+        self.memo: dict[Any, Any] = {} if memo else _NoMemo()
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -193,3 +193,10 @@ class Theatre:
     def count(self, faction: str) -> int:
         """How many places a faction holds."""
         return self.counts.get(faction, 0)
+
+
+class _NoMemo(dict):
+    """A memo that keeps nothing: every derived value is recomputed (caches off)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
