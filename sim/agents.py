@@ -413,9 +413,17 @@ class Backer(mesa.Agent):
         )
 
     def withdraw(
-        self, channels: list[str] | None, exit_weeks: int = 2, reason: str = "ordered"
+        self,
+        channels: list[str] | None,
+        exit_weeks: int = 2,
+        reason: str = "ordered",
+        week: int | None = None,
     ) -> None:
-        """Stop the named channels (all when None); all-out withdrawal recalls its groups."""
+        """Stop the named channels (all when None); all-out withdrawal recalls its groups.
+
+        ``week``: the week it is in force from, for the record (a dated
+        intervention acts between two weeks; default: now).
+        """
         names = list(self.channels) if channels is None else channels
         self.channels_changed()
         for ch in names:
@@ -423,11 +431,13 @@ class Backer(mesa.Agent):
                 self.channels[ch].active = False
         if channels is None and not self.withdrawn:
             self.withdrawn = True
-            self.withdrawn_week = self.model.week
-            self.model.log_event(self.bid, "withdraw", f"{self.name} withdraws ({reason})")
+            self.withdrawn_week = self.model.week if week is None else week
+            self.model.log_event(
+                self.bid, "withdraw", f"{self.name} withdraws ({reason})", week=week
+            )
             for g in self.model.groups:
                 if g.payer is self:
-                    g.order_out(exit_weeks)
+                    g.order_out(exit_weeks, week=week)
 
     def veto_probability(self) -> float:
         """Chance it blocks a ceasefire this week: rises smoothly with its client's prospects.
@@ -545,18 +555,22 @@ class MercenaryGroup(mesa.Agent):
         self.leave_reason = ""
         self.location: int | None = None
 
-    def order_out(self, exit_weeks: int = 2, reason: str = "ordered out by payer") -> None:
-        """Start leaving: fighters go home over ``exit_weeks`` weeks."""
+    def order_out(
+        self, exit_weeks: int = 2, reason: str = "ordered out by payer", week: int | None = None
+    ) -> None:
+        """Start leaving: fighters go home over ``exit_weeks`` weeks (``week``: for the record)."""
         if self.status in ("gone", "leaving"):
             return
         self.leave_reason = reason
         if self.status == "pending":
             self.status = "gone"
-            self.model.log_event(self.gid, "depart", f"{self.name} will not come ({reason})")
+            self.model.log_event(
+                self.gid, "depart", f"{self.name} will not come ({reason})", week=week
+            )
             return
         self.status = "leaving"
         self.exit_per_week = self.fighters / max(1, exit_weeks)
-        self.model.log_event(self.gid, "depart", f"{self.name} leaves ({reason})")
+        self.model.log_event(self.gid, "depart", f"{self.name} leaves ({reason})", week=week)
 
     def reinforce(self, extra: float) -> None:
         """A surge: raise the contracted size (and start deploying if pending)."""

@@ -309,7 +309,7 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
         rate.append(
             breaks
             * (m_f * reach[q] / (cover[q] * fort[q]))
-            / (model.air[e.fid] * model.supply.strength(e, q))
+            / (model.air[e.fid] * max(model.supply.strength(e, q), 1e-6))
         )
     x_all = force + merc
     scores = []
@@ -393,10 +393,7 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     if groups:
         th = model.theatre
         holder = th.holder
-        if attacking:
-            main = plan.main
-        else:
-            main = _most_threatened(model, fac)
+        main = plan.main if attacking else _most_threatened(model, fac)
         for g in groups:
             station = th.index.get(g.station)  # None: the main effort
             if station is not None and holder[station] == fac.fid:

@@ -99,9 +99,11 @@ class ActiveIntervention:
             self._lagged(self._sanction_bites)
         elif kind == "withdraw":
             if s.group:
-                m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn")
+                m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn", self.fired_week)
             else:
-                m.backers_by_id[s.backer].withdraw(s.channels, s.exit_weeks)
+                m.backers_by_id[s.backer].withdraw(
+                    s.channels, s.exit_weeks, week=self.fired_week
+                )
         elif kind == "redeploy":
             self._lagged(self._redeploy)
         elif kind == "embargo":
@@ -259,7 +261,7 @@ class ActiveIntervention:
         old = g.size
         if s.size <= 0:
             g.size = 0.0
-            g.order_out(1, "drawdown")  # its fighters are home before the week's fighting
+            g.order_out(1, "drawdown", week)  # its fighters are home before the fighting
             detail = f"{g.name}: contract ended (drawdown)"
         elif s.size > old and g.status != "pending":
             g.reinforce(s.size - old)

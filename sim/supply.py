@@ -80,7 +80,7 @@ class SupplyLines:
         return got
 
     def strength(self, fac: Faction, place: int) -> float:
-        """``fac``'s supply factor defending ``place``: reach, less the weeks it has been cut off."""
+        """``fac``'s supply factor defending ``place``: reach, less the weeks it was cut off."""
         cut = self.unsupplied[place]
         base = self.reach(fac)[place]
         return base * math.exp(-self.decay * cut) if cut else base
@@ -123,7 +123,7 @@ class SupplyLines:
                     fed = self.supplied(fac)
 
     def _abandon(self, fac: Faction, place: int) -> None:
-        """Give up a cut-off place: its defenders withdraw with losses; a hostile neighbour moves in."""
+        """Give up a cut-off place: its defenders withdraw with losses; an enemy moves in."""
         m = self.model
         th = m.theatre
         rivals = [

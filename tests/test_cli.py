@@ -89,7 +89,7 @@ def test_run_logs_interventions_with_quotes_and_commas(tmp_path, capsys, no_figu
 
 def test_run_set_overrides_the_scenario(tmp_path, capsys, no_figures):
     out = tmp_path / "run"
-    argv = ["run", str(TINY), "--weeks", "2", "--out", str(out), "--set", "horizon_weeks=5"]
+    argv = ["run", str(TINY), "--weeks", "4", "--out", str(out), "--set", "horizon_weeks=5"]
     argv += ["--set", "factions.ATT.fighters=60000", "--set", "factions.DEF.fighters=600"]
     assert main(argv) == 0
     assert "victory:ATT" in capsys.readouterr().out
