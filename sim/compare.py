@@ -566,8 +566,10 @@ def analyse_pairs(
     ``changed`` counts the replicates whose value differs between the arms.
     """
     runs = sweep.runs
-    labels = list(dict.fromkeys(sweep.summary["outcome"]))
     spec = sweep.specs[baseline]
+    # every outcome the baseline can produce, also those that never happened
+    possible = [f"victory:{fid}" for fid in spec.factions] + ["ceasefire", "stalemate"]
+    labels = list(dict.fromkeys(possible + list(sweep.summary["outcome"])))
     fronts, means = front_data(
         sweep.out / FRONT_FILE, [baseline, *alternatives], at_weeks, spec.date_of
     )

@@ -622,7 +622,10 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
     cols += ["longest_stalemate", "stalemate_spells", "status"]
     header = pd.read_csv(out / RUNS_FILE, nrows=0).columns
     runs = read_runs(out / RUNS_FILE, [c for c in cols if c in header])
-    summary = analysis.outcome_summary(runs, scenarios=labels)
+    # every outcome the scenarios can produce is listed, also with 0 runs
+    possible = [f"victory:{fid}" for spec in specs.values() for fid in spec.factions]
+    possible += ["ceasefire", "stalemate"]
+    summary = analysis.outcome_summary(runs, scenarios=labels, outcomes=possible)
     summary.to_csv(out / SUMMARY_FILE, index=False, float_format="%.6g")
     acc = _front_accumulators(out / FRONT_FILE, labels)
     fronts = [
