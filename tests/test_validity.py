@@ -90,28 +90,16 @@ def test_uae_drones_halt_moves_the_war_away_from_the_lna(checks):
     _passes(checks, "what_if:libya_uae_drones_halt")
 
 
-@xfail(
-    "measured: front -0.7 km [-1.6, +0.2] (p = 0.15), P(victory:LNA) 0 in both arms: "
-    "France and Egypt stepping back changes nothing significant"
-)
 def test_france_egypt_step_back_moves_the_war_away_from_the_lna(checks):
     """France and Egypt step back: P(victory:LNA) lower or the front farther from Tripoli."""
     _passes(checks, "what_if:libya_france_egypt_step_back")
 
 
-@xfail(
-    "measured: front +0.1 km [-1.2, +1.3], P(victory:LNA) 0 in both arms (P(victory:GNA) "
-    "+0.6, but GNA victories by the LNA's collapse leave the front where it was)"
-)
 def test_turkey_surge_moves_the_war_away_from_the_lna(checks):
     """Turkey's surge (more support to the GNA): P(victory:LNA) lower or the front farther."""
     _passes(checks, "what_if:libya_turkey_surge")
 
 
-@xfail(
-    "measured: no outcome share or duration differs significantly after Holm's correction "
-    "(ceasefire +0.005, 0/5 discordant, p = 0.25; duration -0.2 weeks, p = 0.12)"
-)
 def test_berlin_binding_differs_from_the_conference(checks):
     """Binding the UAE and Russia to the Berlin conference changes an outcome share or duration."""
     _passes(checks, "what_if:libya_berlin_binding")
@@ -120,19 +108,11 @@ def test_berlin_binding_differs_from_the_conference(checks):
 # -- 2. stylised facts -------------------------------------------------------------------
 
 
-@xfail(
-    "measured: stalemates +0.535 [+0.503, +0.567] with both sides supported, but the war "
-    "is not longer: -0.4 weeks [-1.5, +0.6]"
-)
 def test_fact1_support_to_both_sides_vs_one_sided(checks):
     """Support to both sides (baseline) vs the LNA's only: longer wars and more stalemates."""
     _passes(checks, "fact1:libya_one_sided_support")
 
 
-@xfail(
-    "measured WRONG SIGN: with both sides supported wars are 4.7 weeks shorter "
-    "[-5.7, -3.7] and stalemates 0.25 rarer than with no foreign support"
-)
 def test_fact1_support_to_both_sides_vs_none(checks):
     """Support to both sides (baseline) vs none at all: longer wars and more stalemates."""
     _passes(checks, "fact1:libya_no_foreign_support")
@@ -171,10 +151,6 @@ def test_fact4_sanctions_act_with_a_lag(checks):
     _passes(checks, "fact4:sanctions_lag")
 
 
-@xfail(
-    "measured WRONG SIGN: 14 victories in 51,460 war-weeks in the first year, 277 in "
-    "39,775 in the second: rate ratio 0.04 [0.02, 0.07]"
-)
 def test_fact5_victory_hazard_is_higher_early(checks):
     """Victories per war-week at risk are more frequent in the first half of the horizon."""
     _passes(checks, "fact5:hazard")
@@ -191,7 +167,12 @@ def test_lna_victories_do_not_fall_as_its_fighters_rise(checks):
     _passes(checks, "monotone:lna_fighters")
 
 
-@xfail("measured: no LNA victory at any Wagner size from 0 to 2,400 (5 × 400 runs)")
+@xfail(
+    "measured: P(victory:LNA) 0.045, 0.045, 0.045, 0.045, 0.050 from 0 to 2,400 fighters "
+    "(5 x 400 runs): every LNA victory comes in the first weeks, before Wagner arrives in "
+    "September 2019, so its size cannot move P(victory:LNA); the front at the horizon is "
+    "nearer Tripoli with Wagner (context row), not monotone in its size"
+)
 def test_lna_victories_do_not_fall_as_wagner_grows(checks):
     """P(victory:LNA) rises (Kendall τ > 0) with Wagner's size, no level drops > 2 s.e."""
     _passes(checks, "monotone:wagner_size")
@@ -200,7 +181,6 @@ def test_lna_victories_do_not_fall_as_wagner_grows(checks):
 # -- 4. a war can turn --------------------------------------------------------------------
 
 
-@xfail("measured: the front ends ≥ 80 km from Tripoli in 0.193 [0.170, 0.219] of runs")
 def test_a_war_can_turn(checks):
     """Every LNA backer gone in week 4: the GNA pushes the front back to ≥ 80 km in most runs."""
     _passes(checks, "turn:lna_backers_leave")
@@ -217,7 +197,11 @@ def test_calibration_suburbs_within_weeks(checks):
     _passes(checks, "calib:suburbs")
 
 
-@xfail("measured: the GNA retakes Gharyan by the end of August 2019 in 0 of 1,000 runs")
+@xfail(
+    "measured: the GNA retakes Gharyan by the end of August 2019 in 0.205 [0.181, 0.231] "
+    "of runs (target >= 0.30); the calibration that raised it also raised LNA victories "
+    "in 2019 past the Tripoli-not-fallen target (docs/calibration.md)"
+)
 def test_calibration_gnas_retakes_gharyan(checks):
     """The GNA retakes Gharyan by 31 August 2019 in ≥ 30 % of runs."""
     _passes(checks, "calib:gharyan")
@@ -252,7 +236,6 @@ def test_calibration_wagner_at_the_front(checks):
     _passes(checks, "calib:wagner")
 
 
-@xfail("measured: P(victory:LNA) 0.000 [0.000, 0.004] over the horizon (0 of 1,000 runs)")
 def test_calibration_the_lna_can_win(checks):
     """P(victory:LNA) over the horizon is at least 0.05."""
     _passes(checks, "calib:lna_can_win")
