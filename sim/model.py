@@ -177,7 +177,7 @@ def _iso_dates(start: dt.date, horizon: int) -> tuple[str, ...]:
 
 
 class ProxyWarModel(mesa.Model):
-    """A proxy war: two factions, their foreign backers and mercenary groups.
+    """A proxy war: local factions, their foreign backers and mercenary groups.
 
     Args:
         scenario: a scenario file path (or bare name in ``scenarios/``) or a
@@ -396,21 +396,22 @@ class ProxyWarModel(mesa.Model):
         self.merc_draws = self.streams.mercs.take(len(self.groups))
         self.group_set.do("step")
         self.stage += 1
-        # 5. factions run their economy and choose a posture (on this week's strengths)
+        # 5. this week's strengths, defences and assault plans
         fix_strengths(self)
         self.stage += 1
+        # 6. factions run their economy and decide whether to assault
         self.decision_draws = self.streams.decisions.take(len(self.factions))
         self.faction_set.shuffle_do("step")
         self.stage += 1
-        # 6. combat on the front line; places change hands
+        # 7. combat on the front line; places change hands
         before = [f.casualties for f in self.factions]
         for f in self.factions:
             f.captures_this_week = 0
         self.engagements = fight_week(self)
-        # 7. supply lines: cut places weaken, and are abandoned when cut too long
+        # 8. supply lines: cut places weaken, and are abandoned when cut too long
         self.supply.update()
         self.stage += 1
-        # 8. morale, stocks, the front line and its milestones are updated
+        # 9. morale, stocks, the front line and its milestones are updated
         for f, lost in zip(self.factions, before, strict=True):
             self._after_combat(f, f.casualties - lost)
             if f.captures_this_week >= 2:
@@ -422,9 +423,9 @@ class ProxyWarModel(mesa.Model):
         self.support.end_week()
         self.termination.update_stalemate()
         self.termination.milestones()
-        # 9. termination: victory, collapse, ceasefire (vetoes), horizon
+        # 10. termination: victory, collapse, ceasefire (vetoes), horizon
         outcome = self.termination.decide(u_talks, u_break, u_veto)
-        # 10. weekly data
+        # 11. weekly data
         if self.collect:
             self.datacollector.collect(self)
         if outcome is not None:

@@ -101,9 +101,7 @@ class ActiveIntervention:
             if s.group:
                 m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn", self.fired_week)
             else:
-                m.backers_by_id[s.backer].withdraw(
-                    s.channels, s.exit_weeks, week=self.fired_week
-                )
+                m.backers_by_id[s.backer].withdraw(s.channels, s.exit_weeks, week=self.fired_week)
         elif kind == "redeploy":
             self._lagged(self._redeploy)
         elif kind == "embargo":
