@@ -15,20 +15,13 @@ import mesa
 
 from sim.combat import AttackPlan, assault_odds
 from sim.scenario import CHANNELS
+from sim.smooth import logistic
 
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
     from sim.scenario import Backer as BackerSpec
     from sim.scenario import Faction as FactionSpec
     from sim.scenario import Group as GroupSpec
-
-
-def _logistic(x: float) -> float:
-    """The logistic function, safe for large ``|x|``."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
 
 
 class Faction(mesa.Agent):
@@ -232,21 +225,21 @@ class Faction(mesa.Agent):
             self.fatigue += 1.0
         else:
             self.fatigue = max(0.0, self.fatigue - self.patience_weeks / max(1, self.regroup_weeks))
-        intensity = _logistic((self.morale - self.attack_morale) / d.morale_width)
+        intensity = logistic((self.morale - self.attack_morale) / d.morale_width)
         if intensity > 1e-3:
             ratio = self.power_ratio()
             if ratio <= 0:
                 intensity = 0.0
             elif not math.isinf(ratio):
-                intensity *= _logistic(math.log(ratio / self.attack_ratio) / d.ratio_width)
+                intensity *= logistic(math.log(ratio / self.attack_ratio) / d.ratio_width)
         if intensity > 1e-3 and self.attack_odds > 0:
             odds = assault_odds(m, self)
             if odds <= 0:
                 intensity = 0.0
             elif not math.isinf(odds):
-                intensity *= _logistic(math.log(odds / self.attack_odds) / d.odds_width)
+                intensity *= logistic(math.log(odds / self.attack_odds) / d.odds_width)
         p = max(1, self.patience_weeks)
-        intensity *= _logistic(4.0 * (p - self.fatigue) / p)
+        intensity *= logistic(4.0 * (p - self.fatigue) / p)
         self.intensity = intensity if intensity >= d.min_intensity else 0.0
         # a truce imposed from outside: nobody assaults (the chance is kept for the record)
         self.attacking = m.decision_draws[self.slot] < self.intensity and not m.termination.truce_on
@@ -365,7 +358,7 @@ class Backer(mesa.Agent):
         elif ratio <= 0:
             need = 1.0
         else:
-            need = 1.0 - _logistic(math.log(ratio) / m.spec.termination.prospects_width)
+            need = 1.0 - logistic(math.log(ratio) / m.spec.termination.prospects_width)
         rival, _ = m.support.side_totals(client)
         drive = self.responsiveness * (2.0 * need - 1.0)
         if self.rival_ref is None:
@@ -452,10 +445,8 @@ class Backer(mesa.Agent):
         ratio = self.client.power_ratio()
         if ratio <= 0:
             return 0.0
-        hope = (
-            1.0 if math.isinf(ratio) else _logistic(math.log(ratio / t.veto_ratio) / t.veto_width)
-        )
-        return hope * _logistic((self.resolve - self.veto_resolve) / 0.05)
+        hope = 1.0 if math.isinf(ratio) else logistic(math.log(ratio / t.veto_ratio) / t.veto_width)
+        return hope * logistic((self.resolve - self.veto_resolve) / 0.05)
 
     def channels_changed(self) -> None:
         """Rebuild the order book next week (call after changing any channel)."""

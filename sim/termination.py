@@ -39,6 +39,8 @@ import math
 from collections import deque
 from typing import TYPE_CHECKING
 
+from sim.smooth import logistic
+
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
 
@@ -152,7 +154,7 @@ class Termination:
         elif math.isinf(ratio):
             hope = 1.0
         else:
-            hope = _logistic(math.log(ratio) / self.p.prospects_width)
+            hope = logistic(math.log(ratio) / self.p.prospects_width)
         return min(1.0, hurt * 2.0 * (1.0 - hope))
 
     def compute_ripeness(self) -> float:
@@ -165,7 +167,7 @@ class Termination:
                 mhs *= self.willingness(i)
         low = 1.0
         for f in m.factions:
-            low *= _logistic((self.p.ripe_morale - f.morale) / 0.05)
+            low *= logistic((self.p.ripe_morale - f.morale) / 0.05)
         return max(mhs, low)
 
     # -- mediation and ceasefire ----------------------------------------------------
@@ -291,11 +293,3 @@ class Termination:
             self.stalemate_spells.append(self.stalemate_run)
             self.stalemate_run = 0
         return outcome
-
-
-def _logistic(x: float) -> float:
-    """The logistic function, safe for large ``|x|``."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
