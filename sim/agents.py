@@ -88,6 +88,8 @@ class Faction(mesa.Agent):
         self.week_quality = self.quality()  # fixed each week before the factions decide
         self._power = 0.0
         self._power_stamp = -1  # the model stage at which _power was computed
+        self._ratio = 1.0
+        self._ratio_stamp = -1
 
     # -- state the others read ------------------------------------------------
 
@@ -127,9 +129,18 @@ class Faction(mesa.Agent):
         return self.available() * self.week_quality + merc
 
     def power_ratio(self) -> float:
-        """Own combat power over the enemies' (infinite when they have none)."""
-        enemy_power = sum([e.power() for e in self.model.enemies_of(self)])
-        return self.power() / enemy_power if enemy_power > 0 else float("inf")
+        """Own combat power over the enemies' (infinite when they have none).
+
+        Kept within a stage of the week, as :meth:`power` is.
+        """
+        m = self.model
+        stamp = m.stage
+        if m.cache and self._ratio_stamp == stamp:
+            return self._ratio
+        enemy_power = sum([e.power() for e in m.enemies_of(self)])
+        value = self.power() / enemy_power if enemy_power > 0 else float("inf")
+        self._ratio, self._ratio_stamp = value, stamp
+        return value
 
     def take_losses(self, casualties: float) -> None:
         """Killed and wounded: all count as casualties; the wounded who recover stay in the ranks.

@@ -259,17 +259,6 @@ class AttackPlan:
     odds: float
 
 
-def _defenders(model: ProxyWarModel, e: Faction, place: int) -> float:
-    """Quality-weighted defenders ``e`` can be expected to have at ``place`` this week."""
-    wd, wg = e.defence.get(place, (0.0, 0.0))
-    ready = e.available()
-    y = (ready * e.front_share * wd + ready * (1.0 - e.front_share) * wg) * e.week_quality
-    for g in model.groups_of(e):
-        if g.active and g.location == place:
-            y += g.fighters * g.quality
-    return y
-
-
 def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     """Choose targets where an assault is worth most and most likely to succeed.
 
@@ -295,21 +284,41 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
         return AttackPlan({}, None, 0.0)
     p = model.spec.combat
     th = model.theatre
-    fort, cover = th.fortification, model.cover
+    fort, cover, holder = th.fortification, model.cover, th.holder
     force = fac.available() * fac.front_share * fac.attack_share * fac.week_quality
     merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active and not g.guard])
     breaks = p.attacker_break / p.defender_break
     m_f = model.air[fac.fid]
     reach = model.supply.reach(fac)
+    strength = model.supply.strength
+    factions_by_id, air = model.factions_by_id, model.air
+    # each enemy's week: ready front and garrison forces (quality-weighted), and its
+    # mercenaries by place (what _defenders would add up target by target)
+    enemy_week: dict[str, tuple[float, float, dict[int, tuple[float, float]], dict]] = {}
     rate = []  # alpha / beta per target, before the force ratio
     ys = []
     for q in lay.targets:
-        e = model.factions_by_id[th.holder[q]]
-        ys.append(_defenders(model, e, q))
+        e = factions_by_id[holder[q]]
+        week = enemy_week.get(e.fid)
+        if week is None:
+            ready_q = e.available() * e.week_quality
+            mercs: dict[int, float] = {}
+            for g in model.groups_of(e):
+                if g.active and g.location is not None:
+                    mercs[g.location] = mercs.get(g.location, 0.0) + g.fighters * g.quality
+            week = enemy_week[e.fid] = (
+                ready_q * e.front_share,
+                ready_q * (1.0 - e.front_share),
+                e.defence,
+                mercs,
+            )
+        front_q, garrison_q, shares, mercs = week
+        wd, wg = shares.get(q, (0.0, 0.0))
+        ys.append(front_q * wd + garrison_q * wg + mercs.get(q, 0.0))
         rate.append(
             breaks
             * (m_f * reach[q] / (cover[q] * fort[q]))
-            / (model.air[e.fid] * max(model.supply.strength(e, q), 1e-6))
+            / (air[e.fid] * max(strength(e, q), 1e-6))
         )
     x_all = force + merc
     scores = []
