@@ -1596,18 +1596,23 @@ def nb04() -> list[nbformat.NotebookNode]:
 
             Each week every backer (`docs/ODD.md`, section 7.5):
 
-            - raises its **support level** (a multiplier on its channels' amounts, from
-              1 up to `max_level`) by `responsiveness` when its client lost a place in
-              the last four weeks or its client's morale is below 0.4;
-            - raises it by `escalation_response × resolve` when the support shipped to
-              its client's enemies over the last four weeks exceeds that of the four
-              weeks before by more than `escalation_threshold`: **competitive
-              escalation**;
-            - loses **resolve** to sanctions and to the reputational cost of a high
-              level, and **withdraws** when resolve falls below `withdraw_resolve`: its
-              channels stop and the mercenaries it pays are recalled;
-            - may **veto** a ceasefire (if it holds a veto) while its client is
-              attacking with morale of at least 0.5 and its own resolve is high enough.
+            - moves its **support level** (a multiplier on its channels' amounts, from
+              0 up to `max_level`) smoothly: up, at `responsiveness`, while its client
+              is losing (its power ratio below 1), down while it is winning;
+            - moves it toward the rival side's support in proportion: when the
+              support (contracted fighters' pay included) shipped to its client's
+              enemies has grown since it took stock, by more than
+              `escalation_threshold`, it aims at `rival_elasticity` times that growth,
+              at a speed `escalation_response × resolve`: **competitive escalation**
+              (and it eases when the rival's support falls);
+            - pays its mercenary groups out of its budget before it ships;
+            - loses **resolve** to what it spends, to sanctions and to the
+              reputational cost of a high level, and **withdraws** when resolve falls
+              below `withdraw_resolve`: its channels stop and the mercenaries it pays
+              are recalled;
+            - may **veto** a ceasefire (if it holds a veto) with a chance that rises
+              smoothly with its client's prospects, while its resolve lasts and no
+              binding mediation holds it.
 
             Watch the levels in one Libya run:
             """
@@ -1731,14 +1736,16 @@ def nb04() -> list[nbformat.NotebookNode]:
             `stalemate.max_move_km` over the last `stalemate.window_weeks` weeks. The
             war is **ripe** for talks (Zartman) when
 
-            - it has been in stalemate for at least `ripe_stalemate_weeks` and the
-              casualties over the stalemate window are at least `hurting_casualties`
-              (a *mutually hurting stalemate*), or
-            - both sides' morale is below `ripe_morale`, or both seek talks.
+            - the front has been static for a while (up to `ripe_stalemate_weeks`)
+              and both sides are hurting — losing a share of their *own* fighters
+              each week near `hurting_rate` — with poor prospects (a *mutually
+              hurting stalemate*), or
+            - both sides' morale is below `ripe_morale`.
 
-            In a ripe week a ceasefire is agreed with probability `base_hazard +
-            mediation_hazard × mediation` (a mediator or conference raises it), unless a
-            backer **vetoes** it. A ceasefire counts as the war's end once it has held
+            Ripeness is a number between 0 and 1, not a switch. Each week a ceasefire
+            is agreed with probability `ripeness × (base_hazard + mediation_hazard ×
+            mediation)` (a mediator or conference raises it), unless a backer
+            **vetoes** it. A ceasefire counts as the war's end once it has held
             `ceasefire_hold_weeks`; until then it may break down.
 
             To see this at work we use the small *teaching theatre*
