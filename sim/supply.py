@@ -95,8 +95,11 @@ class SupplyLines:
         m = self.model
         th = m.theatre
         weeks = m.spec.combat.abandon_weeks
+        cut_somewhere = any(self.unsupplied)
         for fac in m.factions:
             fed = self.supplied(fac)
+            if not cut_somewhere and len(fed) == th.count(fac.fid):
+                continue  # every place it holds is fed and none was cut: nothing to count
             for i in th.held_by(fac.fid):
                 if th.holder[i] != fac.fid:
                     continue  # abandoned earlier in this loop
