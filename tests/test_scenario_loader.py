@@ -171,3 +171,22 @@ def test_a_loaded_scenario_is_frozen_shared_and_reloaded_when_its_file_changes(t
     # a changed parent is a changed scenario too
     (tmp_path / "tiny.toml").write_text(Path(TINY).read_text("utf-8") + "\n# edited\n", "utf-8")
     assert load_scenario(f) is not second
+
+
+def test_plausible_ranges_are_valid_scenarios_and_cover_every_id(libya_path):
+    """Both ends of every plausible range load; wildcards expand to the scenario's ids."""
+    from sim.scenario import PLAUSIBLE_RANGES, plausible_ranges
+
+    spec = load_scenario(libya_path)
+    ranges = plausible_ranges(spec)
+    keys = [k for k, _, _ in ranges]
+    assert "factions.LNA.fighters" in keys and "factions.GNA.fighters" in keys
+    assert "groups.wagner.size" in keys and "backers.turkey.rival_elasticity" in keys
+    assert len(keys) == len(set(keys))
+    lna = dict((k, (lo, hi)) for k, lo, hi in ranges)["factions.LNA.fighters"]
+    assert lna == pytest.approx((0.8 * 25000, 1.2 * 25000))
+    for key, low, high in ranges:
+        assert low < high, key
+        for end in (low, high):
+            load_scenario(spec, {key: end})  # raises on a range the schema rejects
+    assert all(len(v) == 4 and v[3] for v in PLAUSIBLE_RANGES.values())  # each says why
