@@ -199,8 +199,7 @@ class Layout:
 def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     """A faction's :class:`Layout`, cached until a place changes hands."""
     th = model.theatre
-    key = ("layout_v2", fac.fid)
-    got = th.memo.get(key)
+    got = th.memo.layouts.get(fac.fid)
     if got is not None:
         return got
     c = model.spec.combat
@@ -218,7 +217,7 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     w_def = [w / s for w in w_def] if s > 0 else w_def
     total = sum(c.garrison_base + worth[i] for i in held) or 1.0
     garrison = [(c.garrison_base + worth[i]) / total for i in front]
-    got = th.memo[key] = Layout(targets, value, front, w_def, garrison)
+    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison)
     return got
 
 
@@ -461,7 +460,8 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
         fortification[i] = min(cap, fortification[i] + gain)
         if fortification[i] < cap:
             digging.append(i)
-    th.memo["digging"] = digging
+    if th.memo.enabled:
+        th.memo.digging = digging
     if not paused:
         _shelling(model, plans, attacked)
 
@@ -601,7 +601,7 @@ def _shelling_sums(
 def _digging(model: ProxyWarModel) -> list[int]:
     """Front places whose fortification is still below the cap (kept until a capture)."""
     th = model.theatre
-    got = th.memo.get("digging")
+    got = th.memo.digging
     if got is None:
         cap = model.spec.combat.fortify_max
         got = [i for i in th.front_nodes() if th.fortification[i] < cap]
@@ -614,7 +614,7 @@ def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
     Cached until a place changes hands.
     """
     th = model.theatre
-    got = th.memo.get("roads")
+    got = th.memo.roads
     if got is None:
         first, cover = model.factions[0].fid, model.cover
         got = []
@@ -622,7 +622,8 @@ def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
             if th.holder[u] != first:
                 u, v = v, u
             got.append((u, v, cover[u], cover[v]))
-        th.memo["roads"] = got
+        if th.memo.enabled:
+            th.memo.roads = got
     return got
 
 

@@ -44,8 +44,7 @@ class SupplyLines:
     def supplied(self, fac: Faction) -> frozenset[int]:
         """Places ``fac`` holds that a road through its own places links to one of its sources."""
         th = self.model.theatre
-        key = ("supplied", fac.fid)
-        got = th.memo.get(key)
+        got = th.memo.supplied.get(fac.fid)
         if got is None:
             holder, nb, fid = th.holder, th.neighbours, fac.fid
             stack = [s for s in self.sources[fid] if holder[s] == fid]
@@ -56,7 +55,7 @@ class SupplyLines:
                     if n not in seen and holder[n] == fid:
                         seen.add(n)
                         stack.append(n)
-            got = th.memo[key] = frozenset(seen)
+            got = th.memo.supplied[fac.fid] = frozenset(seen)
         return got
 
     def reach(self, fac: Faction) -> list[float]:
@@ -66,8 +65,7 @@ class SupplyLines:
         nearest source ``fac`` holds; 0 everywhere when it holds none.
         """
         th = self.model.theatre
-        key = ("reach", fac.fid)
-        got = th.memo.get(key)
+        got = th.memo.reach.get(fac.fid)
         if got is None:
             held = [s for s in self.sources[fac.fid] if th.holder[s] == fac.fid]
             if not held:
@@ -76,7 +74,7 @@ class SupplyLines:
                 r = self.range_km
                 rows = th.dist_rows
                 got = [1.0 / (1.0 + min(rows[q][s] for s in held) / r) for q in range(len(th.ids))]
-            th.memo[key] = got
+            th.memo.reach[fac.fid] = got
         return got
 
     def strength(self, fac: Faction, place: int) -> float:

@@ -18,6 +18,7 @@ from mesa.discrete_space import Network
 if TYPE_CHECKING:
     from random import Random
 
+    from sim.combat import Layout
     from sim.scenario import ScenarioSpec
 
 TERRAINS = ("urban", "open", "desert")
@@ -86,6 +87,64 @@ def _static(spec: ScenarioSpec) -> _Static:
     return got
 
 
+class _Forget(dict):
+    """A dict that keeps nothing: with caches off, every derived value is recomputed."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+class MapMemo:
+    """Values derived from who holds what, one typed field per kind, kept until a capture.
+
+    Why one object with named fields (not a shared dict of string keys): a
+    reader sees every cached value, its type and who fills it in one place,
+    and :meth:`clear` (called by :meth:`Theatre.set_holder`) empties all of
+    them at once. With ``enabled=False`` nothing is kept (the caches test).
+
+    Attributes:
+        sides: faction -> (targets, front places, held places) (theatre).
+        front_edges: roads whose ends are held by different factions (theatre).
+        front_nodes: places at either end of a front road (theatre).
+        distance: (place, faction) -> road km to the faction's nearest place (theatre).
+        roads: front roads with their covers, first faction's end first (combat).
+        digging: front places still below the fortification cap (combat).
+        layouts: faction -> its :class:`sim.combat.Layout` (combat).
+        supplied: faction -> places linked to its supply sources (supply).
+        reach: faction -> its supply factor at every place (supply).
+    """
+
+    __slots__ = (
+        "enabled",
+        "sides",
+        "front_edges",
+        "front_nodes",
+        "distance",
+        "roads",
+        "digging",
+        "layouts",
+        "supplied",
+        "reach",
+    )
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget everything (a place changed hands)."""
+        table = dict if self.enabled else _Forget
+        self.sides: dict[str, tuple[list[int], list[int], list[int]]] = table()
+        self.front_edges: list[tuple[int, int]] | None = None
+        self.front_nodes: list[int] | None = None
+        self.distance: dict[tuple[int, str], float] = table()
+        self.roads: list[tuple[int, int, float, float]] | None = None
+        self.digging: list[int] | None = None
+        self.layouts: dict[str, Layout] = table()
+        self.supplied: dict[str, frozenset[int]] = table()
+        self.reach: dict[str, list[float]] = table()
+
+
 class Theatre:
     """The map: places (as Mesa cells), roads, holders and road distances.
 
@@ -96,8 +155,7 @@ class Theatre:
         holder: current holder (faction id) of each place, by index.
         neighbours: indices of the places adjacent to each place.
         version: how many times a place has changed hands.
-        memo: values derived from who holds what (the front, each side's
-            layout, distances, and the combat allocation built on them), kept
+        memo: values derived from who holds what (:class:`MapMemo`), kept
             until a place changes hands, when :meth:`set_holder` empties it.
     """
 
@@ -117,7 +175,7 @@ class Theatre:
         self.terrain = [p.terrain for p in self.places]
         self.fortification = [1.0] * len(self.ids)
         self.version = 0
-        self.memo: dict[Any, Any] = {} if memo else _NoMemo()
+        self.memo = MapMemo(enabled=memo)
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -130,11 +188,10 @@ class Theatre:
 
     def layout(self, faction: str) -> tuple[list[int], list[int], list[int]]:
         """``(targets, front places, held places)`` of a faction, cached until a capture."""
-        key = ("layout", faction)
-        got = self.memo.get(key)
+        got = self.memo.sides.get(faction)
         if got is None:
             got = (self.targets(faction), self.front_places(faction), self.held_by(faction))
-            self.memo[key] = got
+            self.memo.sides[faction] = got
         return got
 
     def held_by(self, faction: str) -> list[int]:
@@ -143,17 +200,23 @@ class Theatre:
 
     def front_edges(self) -> list[tuple[int, int]]:
         """Roads whose two ends are held by different factions (cached until a capture)."""
-        got = self.memo.get("front_edges")
+        memo = self.memo
+        got = memo.front_edges
         if got is None:
             h = self.holder
-            got = self.memo["front_edges"] = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            got = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            if memo.enabled:
+                memo.front_edges = got
         return got
 
     def front_nodes(self) -> list[int]:
         """Places at either end of a front edge (cached until a capture)."""
-        got = self.memo.get("front_nodes")
+        memo = self.memo
+        got = memo.front_nodes
         if got is None:
-            got = self.memo["front_nodes"] = sorted({i for e in self.front_edges() for i in e})
+            got = sorted({i for e in self.front_edges() for i in e})
+            if memo.enabled:
+                memo.front_nodes = got
         return got
 
     def front_places(self, faction: str) -> list[int]:
@@ -179,24 +242,18 @@ class Theatre:
 
         Cached until a place changes hands (the front distance is read weekly).
         """
-        key = ("distance", target, faction)
-        got = self.memo.get(key)
+        key = (target, faction)
+        got = self.memo.distance.get(key)
         if got is None:
             row = self.dist_rows[target]
             best = float("inf")
             for i, h in enumerate(self.holder):
                 if h == faction and row[i] < best:
                     best = row[i]
-            got = self.memo[key] = float(best)
+            got = float(best)
+            self.memo.distance[key] = got
         return got
 
     def count(self, faction: str) -> int:
         """How many places a faction holds."""
         return self.counts.get(faction, 0)
-
-
-class _NoMemo(dict):
-    """A memo that keeps nothing: every derived value is recomputed (caches off)."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        pass
