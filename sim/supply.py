@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.combat import allocation_share
+
 if TYPE_CHECKING:
     from sim.agents import Faction
     from sim.model import ProxyWarModel
@@ -135,16 +137,9 @@ class SupplyLines:
         if not rivals:
             return  # nobody to hand it to: it holds on, cut off
         winner = max(rivals, key=lambda f: (f.fighters, f.fid))
-        alloc_share = _held_share(m, fac, place)
+        alloc_share = allocation_share(m, fac, place)
         lost = fac.available() * alloc_share * m.spec.combat.abandon_loss
         if lost > 0:
             fac.take_losses(lost)
         self.unsupplied[place] = 0
         m.transfer(place, winner, fac, kind="abandon")
-
-
-def _held_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
-    """The share of ``fac``'s ready fighters standing at ``place`` (front or garrison)."""
-    from sim.combat import allocation_share
-
-    return allocation_share(model, fac, place)

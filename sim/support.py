@@ -45,7 +45,6 @@ class SupportNetwork:
             for j, ch in enumerate(CHANNELS)
         }
         self._draws: list[float] = []
-        self.trend: dict[str, tuple[float, float]] = dict.fromkeys(model.spec.factions, (0.0, 0.0))
         # support value over the last 4 weeks, per faction and in all (kept by end_week)
         self.recent: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
         self.recent_total = 0.0
@@ -105,24 +104,15 @@ class SupportNetwork:
                 client.receive(channel, qty)
 
     def end_week(self, window: int = 4) -> None:
-        """Record this week's support value per faction, and each side's rival trend."""
-        recent = earlier = 0.0
-        sums = {}
+        """Record this week's support value per faction, and each one's last ``window`` weeks."""
+        total = 0.0
         for f, v in self._this_week.items():
             series = self.value_by_week[f]
             series.append(v)
-            r, e = sum(series[-window:]), sum(series[-2 * window : -window])
-            sums[f] = (r, e)
-            self.recent[f] = r
-            recent += r
-            earlier += e
-        self.recent_total = recent
-        if len(self.value_by_week[f]) < 2 * window:
-            # no trend before two full windows: a partial earlier window would make
-            # steady support look like a surge, and every backer would escalate in week 6
-            return
-        for f, (r, e) in sums.items():
-            self.trend[f] = (recent - r, earlier - e)
+            recent = sum(series[-window:])
+            self.recent[f] = recent
+            total += recent
+        self.recent_total = total
 
     def record(self, client: Faction, value: float) -> None:
         """Add support given outside the shipments (a group's pay) to this week's record."""
@@ -137,7 +127,3 @@ class SupportNetwork:
         """Foreign support over the last 4 weeks: to the client's enemies, and to its side."""
         own = self.recent.get(client.fid, 0.0)
         return self.recent_total - own, own
-
-    def rival_trend(self, client: Faction) -> tuple[float, float]:
-        """Support shipped to the client's enemies: last 4 weeks vs the 4 weeks before."""
-        return self.trend[client.fid]
