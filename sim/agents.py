@@ -84,7 +84,6 @@ class Faction(mesa.Agent):
         self.last_loss_week = -(1 << 30)  # the week it last lost a place (long ago: never)
         self.received = dict.fromkeys(CHANNELS, 0.0)
         self.received_total = dict.fromkeys(CHANNELS, 0.0)
-        self.enemy: Faction | None = None
         self.week_quality = self.quality()  # fixed each week before the factions decide
         self._power = 0.0
         self._power_stamp = -1  # the model stage at which _power was computed

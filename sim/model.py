@@ -242,8 +242,6 @@ class ProxyWarModel(mesa.Model):
         self.factions_by_id = {f.fid: f for f in self.factions}
         # every pair of factions is hostile (two sides); kept as a list per faction
         self._enemies = {f.fid: [g for g in self.factions if g is not f] for f in self.factions}
-        for f in self.factions:
-            f.enemy = self._enemies[f.fid][0] if len(self._enemies[f.fid]) == 1 else None
         self.supply = SupplyLines(self)
         self.backers: list[Backer] = [Backer(self, bid, b) for bid, b in spec.backers.items()]
         self.backers_by_id = {b.bid: b for b in self.backers}
