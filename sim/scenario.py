@@ -133,14 +133,14 @@ class Combat(_Strict):
     shelling_intensity: Prob = 0.1
     morale_capture: NonNeg = 0.05
     morale_loss: NonNeg = 0.07
-    # where forces go (docs/ODD.md 7.3): attackers concentrate, defenders reinforce
+    # where forces go (docs/ODD.md 7.1): attackers concentrate, defenders reinforce
     concentration: Annotated[float, Field(ge=1.0, le=10.0, allow_inf_nan=False)] = 2.0
     min_target_share: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = 0.2
     reinforce: NonNeg = 1.0
     defence_floor: NonNeg = 0.1
     garrison_base: NonNeg = 0.5
     ad_half: Pos = 10.0
-    # supply lines and manoeuvre (docs/ODD.md 7.6)
+    # manoeuvre and supply lines (docs/ODD.md 7.2, 7.9)
     supply_range_km: Pos = 400.0
     unsupplied_decay: NonNeg = 0.25
     abandon_weeks: PosInt = 4
@@ -185,11 +185,11 @@ class Decisions(_Strict):
     odds_width: Pos = 0.5  # in log-odds
     ratio_width: Pos = 0.25  # in log power ratio
     morale_width: Pos = 0.08
-    min_intensity: Prob = 0.05  # below this share of its attack force a faction holds
+    min_intensity: Prob = 0.05  # a weekly chance of assault below this is none
 
 
 class Economy(_Strict):
-    """Constants of faction economies, quality and morale (docs/ODD.md 7.2, 7.7)."""
+    """Constants of faction economies, quality and morale (docs/ODD.md 7.2, 7.4)."""
 
     equip_half: Pos = 200.0
     adviser_half: Pos = 100.0
