@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from browser.dashboard_harness import (
     CHROMIUM,
-    image_sources,
+    drawn_images,
     launch,
     shown_week,
     solara_server,
@@ -274,19 +274,18 @@ def test_dashboard_in_chromium_steps_and_draws(need_browser, dashboard_server, t
                     f"solara's log ends:\n{dashboard_server.tail()}"
                 )
             assert shown_week(page) == 0
-            page.locator("img").nth(4).wait_for(timeout=20_000)
-            before = image_sources(page)
+            before = drawn_images(page, 5, timeout_ms=20_000)
             step = page.get_by_role("button", name="Step")
             for week in (1, 2, 3):
                 step.click()
                 wait_for_week(page, week, timeout_ms=20_000)
             assert shown_week(page) == 3
             # the map and the four charts are matplotlib PNGs, on screen and redrawn
+            after = drawn_images(page, 5, timeout_ms=20_000)
             imgs = page.locator("img")
             boxes = [imgs.nth(i).bounding_box() for i in range(imgs.count())]
             drawn = [b for b in boxes if b and b["width"] > 200 and b["height"] > 150]
             assert len(drawn) >= 5, boxes
-            after = image_sources(page)
             assert len(after) == len(before) >= 5
             assert not set(after) & set(before), "the images were not redrawn after stepping"
             # the controls the issue asks for are on the page

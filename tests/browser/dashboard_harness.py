@@ -134,6 +134,26 @@ def image_sources(page: Any) -> list[str]:
     return [img.get_attribute("src") or "" for img in page.locator("img").all()]
 
 
+def drawn_images(page: Any, at_least: int, timeout_ms: float) -> list[str]:
+    """The image sources once ``at_least`` images are loaded and stay so.
+
+    Solara swaps a figure's ``<img>`` when it redraws, so a page read right after a
+    step can hold only some of its figures; this waits until the count has settled
+    (the same sources twice, 200 ms apart) instead of reading a page mid-render.
+    """
+    script = "n => [...document.images].filter(i => i.complete && i.naturalWidth > 0).length >= n"
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_function(script, arg=at_least, timeout=timeout_ms)
+        first = image_sources(page)
+        page.wait_for_timeout(200)
+        second = image_sources(page)
+        if first == second and len(second) >= at_least:
+            return second
+        if time.monotonic() > deadline:
+            return second
+
+
 def choose(page: Any, label: str, option: str) -> None:
     """Pick ``option`` in the drop-down list labelled ``label``."""
     page.locator(".v-select").filter(has_text=label).first.click()
