@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format .
 
 dashboard: $(STAMP) solara-assets
-	$(VENV)/bin/solara run sim/dashboard.py --host 127.0.0.1 --port 8765
+	$(VENV)/bin/solara run sim/viz/dashboard.py --host 127.0.0.1 --port 8765
 
 # sweep benchmark sizes (20,000 runs take several minutes on 2 cores)
 BENCH_SWEEP ?= --runs 400 --speedup-runs 1000 --memory-runs 1000 20000

@@ -93,12 +93,12 @@ import numpy as np
 import pandas as pd
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, ScenarioError, load_scenario
-from sim.sweep import run_sweep
+from sim.experiments.sweep import run_sweep
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 %matplotlib inline
 
@@ -220,7 +220,7 @@ def nb01() -> list[nbformat.NotebookNode]:
         code(
             """
             print(f"front distance at the start: {model.front_km:.0f} km")
-            sim.plots.plot_map(model);
+            sim.viz.plots.plot_map(model);
             """
         ),
         md(
@@ -437,7 +437,7 @@ def nb01() -> list[nbformat.NotebookNode]:
             ceasefire, red ticks captures.
             """
         ),
-        code("sim.plots.plot_front_timeline(model);"),
+        code("sim.viz.plots.plot_front_timeline(model);"),
         md(
             """
             The weekly record has one row per week (week 0 is the start) and a column
@@ -534,7 +534,7 @@ def nb01() -> list[nbformat.NotebookNode]:
             """
         ),
         md("## The map at the end"),
-        code("sim.plots.plot_map(model);"),
+        code("sim.viz.plots.plot_map(model);"),
         md(
             """
             ## What one run tells you, and what it does not
@@ -801,7 +801,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             model, not about Libya.
             """
         ),
-        code("sim.plots.plot_outcome_probabilities(res.summary);"),
+        code("sim.viz.plots.plot_outcome_probabilities(res.summary);"),
         md(
             """
             ### Never seen is not impossible
@@ -817,7 +817,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             """
             # ask for every faction's victory, observed or not
             labels = [f"victory:{fid}" for fid in spec.factions] + ["ceasefire", "stalemate"]
-            table = sim.analysis.outcome_summary(res.runs, outcomes=labels)
+            table = sim.analysis.summaries.outcome_summary(res.runs, outcomes=labels)
             p, n = table["probability"], table["total"]
             table["wald_low"] = (p - 1.96 * np.sqrt(p * (1 - p) / n)).clip(lower=0)
             table["wald_high"] = (p + 1.96 * np.sqrt(p * (1 - p) / n)).clip(upper=1)
@@ -844,7 +844,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             n = np.arange(1, len(hit) + 1)
             k = np.cumsum(hit)
             est = k / n
-            band = np.array([sim.analysis.wilson(int(kk), int(nn)) for kk, nn in zip(k, n)])
+            band = np.array([sim.analysis.summaries.wilson(int(kk), int(nn)) for kk, nn in zip(k, n)])
 
             fig, ax = plt.subplots(figsize=(9, 3.8))
             ax.fill_between(n, band[:, 0], band[:, 1], alpha=0.25, label="95 % Wilson interval")
@@ -873,7 +873,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             rows = []
             for m_ in sizes:
                 kk = int(hit[:m_].sum())
-                lo, hi = sim.analysis.wilson(kk, m_)
+                lo, hi = sim.analysis.summaries.wilson(kk, m_)
                 rows.append({"runs": m_, "estimate": kk / m_, "ci_low": lo, "ci_high": hi, "half_width": (hi - lo) / 2})
             widths = pd.DataFrame(rows)
             display(widths.round(3))
@@ -904,7 +904,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             def runs_needed(p, half_width):
                 \"\"\"Smallest n whose Wilson interval at estimate p is no wider than +-half_width.\"\"\"
                 def width(n):
-                    lo, hi = sim.analysis.wilson(round(p * n), n)
+                    lo, hi = sim.analysis.summaries.wilson(round(p * n), n)
                     return (hi - lo) / 2
                 lo_n, hi_n = 1, 2
                 while width(hi_n) > half_width:
@@ -941,7 +941,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             shrinks with more runs.
             """
         ),
-        code('sim.plots.plot_front_fan(res.front, objective="central Tripoli");'),
+        code('sim.viz.plots.plot_front_fan(res.front, objective="central Tripoli");'),
         md(
             """
             ## When do wars end?
@@ -953,7 +953,7 @@ def nb02() -> list[nbformat.NotebookNode]:
             often by settlement or fade than by victory.
             """
         ),
-        code("sim.plots.plot_survival(res.survival);"),
+        code("sim.viz.plots.plot_survival(res.survival);"),
     ]
     cells += exercises(
         [
@@ -975,7 +975,7 @@ def nb02() -> list[nbformat.NotebookNode]:
                 small = run_sweep([LIBYA], reps=10, seed=1, workers=1, progress=False)
                 row = small.summary.set_index("outcome").reindex([TARGET]).fillna({"runs": 0, "probability": 0.0})
                 k10 = int(row["runs"].iloc[0])
-                lo, hi = sim.analysis.wilson(k10, 10)
+                lo, hi = sim.analysis.summaries.wilson(k10, 10)
                 print(f"10 runs: {k10}/10 = {k10/10:.1f}, 95 % interval [{lo:.3f}, {hi:.3f}] (width {hi - lo:.3f})")
                 print(f"{REPS} runs: {est[-1]:.3f}; inside the 10-run interval: {lo <= est[-1] <= hi}")
                 """,
@@ -994,9 +994,9 @@ def nb02() -> list[nbformat.NotebookNode]:
                 you need of the order of 200 runs without a single fall.
                 """,
                 """
-                print("0/20:", sim.analysis.wilson(0, 20))
+                print("0/20:", sim.analysis.summaries.wilson(0, 20))
                 for n_ in (50, 100, 200, 400):
-                    print(f"0/{n_}: upper bound {sim.analysis.wilson(0, n_)[1]:.4f}")
+                    print(f"0/{n_}: upper bound {sim.analysis.summaries.wilson(0, n_)[1]:.4f}")
                 """,
             ),
             Exercise(
@@ -1042,7 +1042,7 @@ def nb02() -> list[nbformat.NotebookNode]:
                 interval of an outcome probability? Check with the runs you have:
                 compute the fan from the first 50 runs only
                 (`res.front_matrix("libya_2019")[:50]` is a runs × weeks array, and
-                `sim.analysis.front_quantiles(array, "first 50", date_of=spec.date_of)`
+                `sim.analysis.summaries.front_quantiles(array, "first 50", date_of=spec.date_of)`
                 turns it into quantiles) and compare its average band width with that
                 of all the runs; do the same for the width of the interval of
                 `TARGET`.
@@ -1058,8 +1058,8 @@ def nb02() -> list[nbformat.NotebookNode]:
                 """,
                 """
                 fronts = res.front_matrix("libya_2019")
-                few = sim.analysis.front_quantiles(fronts[:50], "first 50", date_of=spec.date_of)
-                allq = sim.analysis.front_quantiles(fronts, f"all {REPS}", date_of=spec.date_of)
+                few = sim.analysis.summaries.front_quantiles(fronts[:50], "first 50", date_of=spec.date_of)
+                allq = sim.analysis.summaries.front_quantiles(fronts, f"all {REPS}", date_of=spec.date_of)
                 for q in (few, allq):
                     print(q["scenario"].iloc[0], "runs - mean width of the 90 % band:", round(float((q["q95"] - q["q05"]).mean()), 1), "km")
                 w = widths.set_index("runs")
@@ -1100,7 +1100,7 @@ def nb03() -> list[nbformat.NotebookNode]:
               delay from the scenario's numbers;
             - explain *common random numbers* and see a pair of runs stay identical
               until the policy bites;
-            - run a paired comparison with `sim.compare.compare` and read its table:
+            - run a paired comparison with `sim.experiments.compare.compare` and read its table:
               the difference, its interval, the replicates that changed, the
               correlation;
             - show why pairing gives a narrower interval than two independent sweeps;
@@ -1248,7 +1248,7 @@ def nb03() -> list[nbformat.NotebookNode]:
         ),
         code(
             """
-            from sim.compare import compare, pair_runs, paired_outcomes
+            from sim.experiments.compare import compare, pair_runs, paired_outcomes
 
             REPS = 150
             cmp = compare(LIBYA, [SANCTIONS], reps=REPS, seed=3, workers=1, progress=False)
@@ -1280,7 +1280,7 @@ def nb03() -> list[nbformat.NotebookNode]:
         code(
             """
             display(cmp.differences[["metric", "mean_baseline", "mean_alternative", "difference", "ci_low", "ci_high"]].round(3))
-            sim.plots.plot_difference_forest(cmp.table, cmp.differences);
+            sim.viz.plots.plot_difference_forest(cmp.table, cmp.differences);
             """
         ),
         code(
@@ -1688,7 +1688,7 @@ def nb04() -> list[nbformat.NotebookNode]:
             table.loc[res.scenarios]
             """
         ),
-        code("sim.plots.plot_outcome_probabilities(res.summary);"),
+        code("sim.viz.plots.plot_outcome_probabilities(res.summary);"),
         md(
             """
             Each cell is a probability with its 95 % Wilson interval. When two arms'
@@ -1721,13 +1721,13 @@ def nb04() -> list[nbformat.NotebookNode]:
             """
             length = res.runs.groupby("scenario")["end_week"].mean().rename("mean end week")
             median = pd.Series(
-                {s: sim.analysis.median_time(res.survival, s) for s in res.scenarios}, name="median weeks to the end", dtype=object
+                {s: sim.analysis.summaries.median_time(res.survival, s) for s in res.scenarios}, name="median weeks to the end", dtype=object
             ).fillna(f"> {spec.horizon_weeks} (most wars outlast the horizon)")
             stuck = res.stalemate_stats.set_index("scenario")[["share_with_stalemate", "median_longest", "mean_stalemate_share"]]
             pd.concat([length.round(1), median, stuck.round(2)], axis=1).loc[res.scenarios]
             """
         ),
-        code("sim.plots.plot_survival(res.survival);"),
+        code("sim.viz.plots.plot_survival(res.survival);"),
         md(
             """
             ## Stalemate and ripeness
@@ -1811,7 +1811,7 @@ def nb04() -> list[nbformat.NotebookNode]:
         ),
         code(
             """
-            from sim.compare import compare
+            from sim.experiments.compare import compare
 
             no_veto = load_scenario(
                 TEACH,
@@ -1857,7 +1857,7 @@ def nb04() -> list[nbformat.NotebookNode]:
                 shows how many).
                 """,
                 """
-                from sim.compare import pair_runs, paired_outcomes
+                from sim.experiments.compare import pair_runs, paired_outcomes
 
                 labels = list(p.columns)
                 for arm in res.scenarios[1:3]:
@@ -2240,7 +2240,7 @@ def nb05() -> list[nbformat.NotebookNode]:
             |---|---|
             | top level | `name`, `description`, `start_date`, `horizon_weeks`, `roads` (`[from, to, km]`) |
             | `[front]` | the contested `objective` (a place) and the `attacker` (a faction): the front distance is measured between them |
-            | `[combat]`, `[stalemate]`, `[termination]` | mechanism parameters; anything left out takes the default in `sim/scenario.py` |
+            | `[combat]`, `[stalemate]`, `[termination]` | mechanism parameters; anything left out takes the default in `sim/scenario/schema.py` |
             | `[places.ID]` | `name`, `lon`, `lat`, `terrain` (urban, open, desert), `holder`, `value` (capital, airbase, oil, population) |
             | `[factions.ID]` | exactly two: fighters, quality, morale, cohesion, money, drones, `objective`, `home`, starting `posture`, ... |
             | `[backers.ID]` | `client`, `resolve`, `budget`, `veto`, and `channels` (funds, arms, drones, air_defence, advisers: amount, unit cost, lag, route) |
@@ -2276,12 +2276,12 @@ def nb05() -> list[nbformat.NotebookNode]:
         code(
             """
             model = ProxyWarModel(spec, rng=3)
-            sim.plots.plot_map(model);
+            sim.viz.plots.plot_map(model);
             model.run()
             print(model.summary()["outcome"], "in week", model.summary()["end_week"])
             for week, text in model.events_log[:15]:
                 print(f"week {week:3d}: {text}")
-            sim.plots.plot_front_timeline(model);
+            sim.viz.plots.plot_front_timeline(model);
             """
         ),
         md(
@@ -2296,7 +2296,7 @@ def nb05() -> list[nbformat.NotebookNode]:
             res = run_sweep([spec], reps=150, seed=1, workers=1, progress=False)
             print(f"{res.total} runs in {res.elapsed:.1f} s")
             display(res.summary.round(3))
-            sim.plots.plot_front_fan(res.front, objective=spec.places[spec.front.objective].name);
+            sim.viz.plots.plot_front_fan(res.front, objective=spec.places[spec.front.objective].name);
             """
         ),
         md(
@@ -2321,7 +2321,7 @@ def nb05() -> list[nbformat.NotebookNode]:
                 what_if.write_text(EMBARGO_WHAT_IF, encoding="utf-8")
                 both = run_sweep([path, what_if], reps=150, seed=1, workers=1, progress=False)
                 display(both.summary.round(3))
-                sim.plots.plot_outcome_probabilities(both.summary);
+                sim.viz.plots.plot_outcome_probabilities(both.summary);
                 print("intercepted (mean units per run):", both.runs.groupby("scenario")["intercepted"].mean().round(1).to_dict())
                 """
             ).strip()
@@ -2329,7 +2329,7 @@ def nb05() -> list[nbformat.NotebookNode]:
         md(
             """
             The arms share their seeds (replicate *i* of both uses the same seed), so
-            `sim.compare.compare(path, [what_if], ...)` would give the paired
+            `sim.experiments.compare.compare(path, [what_if], ...)` would give the paired
             difference and its interval (notebook 3).
 
             ## Break it on purpose

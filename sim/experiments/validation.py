@@ -8,10 +8,11 @@ runs those checks on the Libya 2019 scenario and writes ``docs/validation.md``.
 Design:
 
 * **Paired, seeded replications** (common random numbers). Replicate ``i`` of
-  every arm uses the seed :func:`sim.sweep.replicate_seed` gives it, so a
+  every arm uses the seed :func:`sim.experiments.sweep.replicate_seed` gives it, so a
   difference between two arms is the policy's, not the dice's. Paired
   differences of outcome shares and of numbers use
-  :func:`sim.compare.paired_outcomes` and :func:`sim.compare.paired_interval`
+  :func:`sim.experiments.compare.paired_outcomes` and
+  :func:`sim.experiments.compare.paired_interval`
   (Student's t on the per-pair differences); the p-value of a share is the
   exact McNemar test on the discordant pairs (``scipy.stats.binomtest``).
 * **One run, many measures.** Every run of an arm is recorded once
@@ -24,13 +25,13 @@ Design:
 
 Python use::
 
-    from sim.validation import run_validation, write_report
+    from sim.experiments.validation import run_validation, write_report
     report = run_validation(pairs=200, workers=2)
     for r in report.results:
         print(r.section, r.name, r.verdict)
     write_report(report, "docs/validation.md")
 
-Command line: ``python -m sim.validation [--pairs N] [--workers N] [--seed N]
+Command line: ``python -m sim.experiments.validation [--pairs N] [--workers N] [--seed N]
 [--out PATH]`` or ``python run.py validate-model ...``. A run depends only on
 its scenario, its seed and the code, so the report is the same for any number
 of workers.
@@ -55,13 +56,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.calibration import FRONT_BAND_KM, TARGET_DATE, WHO_CASUALTIES_13_WEEKS
-from sim.compare import paired_interval, paired_outcomes
-from sim.model import ProxyWarModel
+from sim.experiments.calibration import FRONT_BAND_KM, TARGET_DATE, WHO_CASUALTIES_13_WEEKS
+from sim.experiments.compare import paired_interval, paired_outcomes
+from sim.experiments.sweep import _git_revision, _mp_context, replicate_seed
+from sim.model.model import ProxyWarModel
 from sim.scenario import SCENARIO_DIR, ScenarioSpec, load_scenario
-from sim.sweep import _git_revision, _mp_context, replicate_seed
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: pairs (replicates per arm) per check
 PAIRS = 1000
@@ -125,7 +126,7 @@ def weeks_by(spec: ScenarioSpec, date: dt.date) -> int:
     """Weeks completed by ``date``: the last week whose end (``spec.date_of``) is on or before it.
 
     Why not ``spec.week_of(date)``: that is the week *in which* the date falls
-    (``week_of(date) - 1`` here, as in :mod:`sim.calibration`); a value "on 5
+    (``week_of(date) - 1`` here, as in :mod:`sim.experiments.calibration`); a value "on 5
     December" is the state at the end of the last week finished by then.
     """
     return max(0, spec.week_of(date) - 1)
@@ -722,7 +723,7 @@ def _p(p: float) -> str:
     return f"p = {p:.2g}" if p < 0.01 else f"p = {p:.3f}"
 
 
-# -- statistics (the paired machinery of sim.compare, exact tests from scipy) -------------
+# -- statistics (the paired machinery of sim.experiments.compare, exact tests from scipy) --
 
 
 def mcnemar_p(only_base: int, only_alt: int) -> float:
@@ -1498,7 +1499,7 @@ def render(report: ValidationReport) -> str:
         "# Validation: does the model give policy answers with the right sign?",
         "",
         f"Generated {report.started:%Y-%m-%d %H:%M} UTC from commit `{rev[:12]}`{dirty} by "
-        f"`python -m sim.validation --pairs {report.pairs} --seed {report.seed} "
+        f"`python -m sim.experiments.validation --pairs {report.pairs} --seed {report.seed} "
         f"--workers {report.workers}` in {mins:.1f} minutes "
         f"(Python {platform.python_version()}).",
         "",
@@ -1510,11 +1511,12 @@ def render(report: ValidationReport) -> str:
         "## How to read this",
         "",
         "* **Paired replications (common random numbers).** Replicate *i* of every arm runs "
-        "with the same seed (`sim.sweep.replicate_seed(seed, i)`), and each mechanism draws "
+        "with the same seed (`sim.experiments.sweep.replicate_seed(seed, i)`), and each "
+        "mechanism draws "
         "from its own random stream, so a difference between two arms is the policy's, not "
         "the dice's. Differences are *alternative minus baseline*.",
         "* **Intervals.** 95 %: paired Student's t on the per-pair differences for shares and "
-        "numbers (`sim.compare.paired_interval`); Wilson for a share of runs; exact "
+        "numbers (`sim.experiments.compare.paired_interval`); Wilson for a share of runs; exact "
         "(Clopper-Pearson) for the hazard ratio; order statistics for a median.",
         "* **p-values.** Exact McNemar test on the discordant pairs for a paired share "
         "(`only base/only alternative` pairs are shown); paired t for a number; exact binomial "
@@ -1561,7 +1563,7 @@ def render(report: ValidationReport) -> str:
         "## How to reproduce",
         "",
         "```sh",
-        f"python -m sim.validation --pairs {report.pairs} --seed {report.seed} "
+        f"python -m sim.experiments.validation --pairs {report.pairs} --seed {report.seed} "
         f"--workers {report.workers} --out docs/validation.md",
         f"python run.py validate-model --pairs {report.pairs} --seed {report.seed}   # the same",
         "pytest tests/test_validity.py   # the same checks as tests (VALIDATION_PAIRS pairs)",
@@ -1597,9 +1599,9 @@ def summary_lines(report: ValidationReport) -> Iterator[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """``python -m sim.validation`` arguments (the same as ``run.py validate-model``)."""
+    """``python -m sim.experiments.validation`` arguments (as ``run.py validate-model``)."""
     p = argparse.ArgumentParser(
-        prog="python -m sim.validation",
+        prog="python -m sim.experiments.validation",
         description="Paired checks that the model's policy answers have the right sign; "
         "writes a markdown report.",
     )
@@ -1636,7 +1638,7 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m sim.validation``."""
+    """Entry point of ``python -m sim.experiments.validation``."""
     return cmd_validate_model(build_parser().parse_args(argv))
 
 
