@@ -16,7 +16,7 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,dask,dashboard]'
+	$(PY) -m pip install --quiet -e '.[dev,dask,dashboard,ema]'
 	@touch $(STAMP)
 
 # the dashboard's browser files, from the npm registry into Solara's CDN cache

@@ -12,7 +12,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sim.scenario import ScenarioError, list_scenarios, load_scenario, parse_value
+from sim.scenario import (
+    SCENARIO_DIR,
+    ScenarioError,
+    list_scenarios,
+    load_scenario,
+    parse_value,
+)
 
 
 class UsageError(Exception):
@@ -73,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check scenario files and say what is wrong")
     v.add_argument("scenario", nargs="+")
 
-    sub.add_parser("list", help="the scenarios in scenarios/ with their descriptions")
+    sub.add_parser(
+        "list", help="the scenario library (and ./scenarios/, if any) with their descriptions"
+    )
 
     s = sub.add_parser("sweep", help="Monte Carlo replications of each scenario")
     s.add_argument("scenario", nargs="+")
@@ -149,11 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the scenarios in scenarios/, one line each."""
-    rows = list_scenarios()
-    width = max((len(n) for n, _ in rows), default=0)
-    for name, desc in rows:
-        print(f"{name:<{width}}  {desc}")
+    """Print the scenarios a bare name can load, one line each.
+
+    The library (the checkout's ``scenarios/``, or the copy an installed
+    package ships); a working folder's own ``scenarios/``, which a bare name
+    finds first, is listed before it under its name.
+    """
+    folders = [SCENARIO_DIR]
+    local = Path("scenarios")
+    if local.is_dir() and local.resolve() != SCENARIO_DIR.resolve():
+        folders.insert(0, local)
+    for i, folder in enumerate(folders):
+        rows = list_scenarios(folder)
+        if len(folders) > 1:
+            print(f"\n{folder}:" if i else f"{folder}:")
+        width = max((len(n) for n, _ in rows), default=0)
+        for name, desc in rows:
+            print(f"{name:<{width}}  {desc}")
     return 0
 
 

@@ -153,7 +153,8 @@ class WeeklyCollector(DataCollector):
                 (self.model_vars[name].append, _getter(model, rep))
                 for name, rep in self.model_reporters.items()
             ]
-        self._collection_steps.append(model.time)
+        # the week as a whole number (Mesa records its float clock): batch_run's ``Step``
+        self._collection_steps.append(model.steps)
         for append, get in plan:
             value = get()
             append(value if type(value) in _PLAIN else deepcopy(value))
@@ -313,6 +314,20 @@ class ProxyWarModel(mesa.Model):
         groups = self.groups if faction is None else self._groups_of[faction.fid]
         return sum([g.fighters for g in groups if g.active])
 
+    def stalemate_flag(self) -> bool:
+        """This week's stalemate flag as reported: never in the week a war is won.
+
+        Why: the flag looks back over the window (the front barely moved), so a
+        sudden collapse can end a war in a "static" week; a row saying both
+        stalemate and victory would read as a contradiction.
+        """
+        outcome = self.outcome
+        return self.termination.stalemate and not (outcome and outcome.startswith("victory"))
+
+    def outcome_so_far(self) -> str:
+        """How the war ended (``victory:X``, ``ceasefire``, ``stalemate``), or ``running``."""
+        return self.outcome or "running"
+
     def date_iso(self) -> str:
         """The current week's date as ISO text (cached per scenario: the timeline's date column)."""
         dates = _iso_dates(self.spec.start_date, self.horizon)
@@ -423,13 +438,13 @@ class ProxyWarModel(mesa.Model):
         self.termination.milestones()
         # 10. termination: victory, collapse, ceasefire (vetoes), horizon
         outcome = self.termination.decide(u_talks, u_break, u_veto)
-        # 11. weekly data
-        if self.collect:
-            self.datacollector.collect(self)
         if outcome is not None:
             self.outcome = outcome
             self.end_week = self.week
             self.running = False
+        # 11. weekly data (after the ending, so the last row carries the outcome)
+        if self.collect:
+            self.datacollector.collect(self)
 
     def _after_combat(self, f: Faction, lost: float) -> None:
         """Morale drifts to its base, falls with losses and enemy air power; stocks wear out."""
@@ -469,7 +484,8 @@ class ProxyWarModel(mesa.Model):
             "week": "week",
             "date": [self.date_iso, []],
             "front_km": "front_km",
-            "stalemate": [attrgetter("stalemate"), [self.termination]],
+            "stalemate": [self.stalemate_flag, []],
+            "outcome": [self.outcome_so_far, []],
             "ceasefire": "ceasefire_on",
             "mercenaries": [self.mercenaries_deployed, []],
             "casualties": [self.total_casualties, []],

@@ -8,10 +8,13 @@ reported on one line as ``FILE: key.path: expected ..., found ...``.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
 import datetime as dt
 import difflib
 import hashlib
+import importlib.resources
 import math
 import os
 import re
@@ -29,7 +32,31 @@ from pydantic import (
     model_validator,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+def _library_dir() -> Path:
+    """The scenario library: the checkout's ``scenarios/``, else the copy shipped in the package.
+
+    Why two places: the top-level ``scenarios/`` folder is the one source of the
+    library (edited, reviewed, extended by what-if files), and a checkout or an
+    editable install reads it directly; ``pip install .`` copies it into the
+    package as ``sim/_scenarios`` (see ``setup.py``), found here through
+    ``importlib.resources`` so an installed ``proxywar`` works outside the repo.
+    """
+    tree = Path(__file__).resolve().parents[2] / "scenarios"
+    if tree.is_dir() and (tree.parent / "pyproject.toml").is_file():
+        return tree
+    shipped = importlib.resources.files("sim") / "_scenarios"
+    if isinstance(shipped, Path):
+        return shipped
+    if not shipped.is_dir():
+        return tree
+    # a zipped install: extract once for the life of the process (`extends` needs real files)
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)
+    return Path(stack.enter_context(importlib.resources.as_file(shipped)))
+
+
+SCENARIO_DIR = _library_dir()
 
 #: the longest horizon a scenario may ask for (a century): keeps date arithmetic finite
 MAX_WEEKS = 5200
@@ -368,13 +395,51 @@ _REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "resize": ("group", "size"),
     "truce": ("duration_weeks",),
 }
-_TIMING_KEYS = ("type", "description", "at", "week", "when")
+_TIMING_KEYS = ("type", "name", "description", "at", "week", "when")
+#: intervention types as the nouns of default names (others are nouns already)
+_NOUNS = {"sanction": "sanctions", "withdraw": "withdrawal", "redeploy": "redeployment"}
+#: what an intervention's name may be (a part of a dotted key path)
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def intervention_names(items: Sequence[Intervention | Mapping[str, Any]]) -> list[str]:
+    """The name each intervention is addressed by in overrides (``interventions.NAME.key``).
+
+    Its ``name`` if it has one, else ``TARGET_KIND`` (``wagner_sanctions``,
+    ``uae_withdrawal``, ``turkey_surge``) from the backer, group or place it
+    acts on and the type as a noun, or the bare kind (``embargo``,
+    ``mediation``); a repeat gets ``_2``, ``_3``, ... in file order. Works on
+    validated interventions and on the raw tables of a file (which overrides
+    edit before validation).
+    """
+
+    def get(iv: Any, key: str) -> Any:
+        return iv.get(key) if isinstance(iv, Mapping) else getattr(iv, key, None)
+
+    used = {n for iv in items if isinstance(n := get(iv, "name"), str)}
+    out: list[str] = []
+    for iv in items:
+        given = get(iv, "name")
+        if isinstance(given, str):
+            out.append(given)
+            continue
+        target = get(iv, "backer") or get(iv, "group") or get(iv, "place")
+        kind = _NOUNS.get(str(get(iv, "type")), str(get(iv, "type")))
+        base = f"{target}_{kind}" if isinstance(target, str) else kind
+        name, k = base, 2
+        while name in used:
+            name, k = f"{base}_{k}", k + 1
+        used.add(name)
+        out.append(name)
+    return out
 
 
 class Intervention(_Strict):
     """A policy or event: when it happens and what it does (docs/ODD.md, "Interventions")."""
 
     type: InterventionType
+    # how overrides address it (`interventions.NAME.key`); default: see intervention_names()
+    name: str | None = None
     description: str = ""
     at: dt.date | None = None
     week: PosInt | None = None
@@ -414,6 +479,16 @@ class Intervention(_Strict):
     binds: list[str] | None = None
     # ceasefire breakdown
     hazard: Prob | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        """A name is a key path part: no dots, and not a number (numbers are list indices)."""
+        if v is not None and not _NAME.fullmatch(v):
+            raise ValueError(
+                f"expected a name of letters, digits, _ and - starting with a letter, found {v!r}"
+            )
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> Intervention:
@@ -923,8 +998,15 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
             out += _date_in_span(spec, g.arrival, f"groups.{gid}.arrival", path)
         elif isinstance(g.arrival, int):
             week_in_span(f"groups.{gid}.arrival", g.arrival)
+    first_named: dict[str, int] = {}
     for i, iv in enumerate(spec.interventions):
         out += _check_intervention(spec, iv, f"interventions.{i}", path, ref)
+        if iv.name is not None and iv.name in first_named:
+            out.append(
+                f"{path}: interventions.{i}.name: expected a name no other intervention has, "
+                f"found {iv.name!r} again (first is interventions.{first_named[iv.name]})"
+            )
+        first_named.setdefault(iv.name or "", i)
     # the map must be connected so that the front distance is defined
     if not out and places:
         adj: dict[str, set[str]] = {p: set() for p in places}
@@ -1064,11 +1146,16 @@ def load_scenario(
     """Load, merge and validate a scenario file.
 
     Args:
-        path: a TOML file (absolute, relative, or a bare name found in
-            ``scenarios/``), or an already-loaded scenario (returned as is,
-            or re-validated with ``overrides``).
+        path: a TOML file (absolute, relative, or a bare name found in the
+            working folder's ``scenarios/`` or else in the scenario library,
+            :data:`SCENARIO_DIR`), or an already-loaded scenario (returned as
+            is, or re-validated with ``overrides``).
         overrides: dotted key paths to values, applied after ``extends``
-            (what ``--set KEY=VALUE`` does), validated like the file.
+            (what ``--set KEY=VALUE`` does), validated like the file. An
+            intervention is addressed by index or by name
+            (``interventions.wagner_sanction.at``, see
+            :func:`intervention_names`); setting its ``at``, ``week`` or
+            ``when`` replaces the timing it had.
 
     Raises:
         ScenarioError: with one line per problem.
@@ -1086,8 +1173,12 @@ def load_scenario(
         return _validate(data, src, path.files, path.sha256 + repr(sorted(overrides.items())))
     p = Path(path)
     try:
-        if not p.exists() and not p.is_absolute() and (SCENARIO_DIR / p).exists():
-            p = SCENARIO_DIR / p
+        if not p.exists() and not p.is_absolute():
+            # a bare name: the working folder's scenarios/ first, then the library
+            for folder in (Path("scenarios"), SCENARIO_DIR):
+                if (folder / p).exists():
+                    p = folder / p
+                    break
     except (OSError, ValueError):  # a name the file system cannot even look up
         raise ScenarioError([f"{p}: expected a scenario file name, found {str(path)!r}"]) from None
     if not overrides:
@@ -1166,10 +1257,47 @@ def _load_file(p: Path, overrides: Mapping[str, Any] | None) -> ScenarioSpec:
 def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], p: Path) -> None:
     """Apply ``--set`` overrides; a path that cannot exist is a ScenarioError."""
     for key, val in overrides.items():
+        dotted = _by_index(data, str(key), p)
         try:
-            set_key(data, str(key), val)
+            set_key(data, dotted, val)
         except (ValueError, IndexError, TypeError, AttributeError, KeyError):
             raise ScenarioError([f"{p}: {key}: expected an existing key path"]) from None
+        _one_timing(data, dotted)
+
+
+def _by_index(data: dict[str, Any], key: str, p: Path) -> str:
+    """``interventions.NAME.rest`` as ``interventions.INDEX.rest`` (other keys as they are)."""
+    parts = key.split(".")
+    if len(parts) < 2 or parts[0] != "interventions" or re.fullmatch(r"-?\d+", parts[1]):
+        return key
+    items = data.get("interventions")
+    names = intervention_names(items) if isinstance(items, list) else []
+    if parts[1] not in names:
+        guess = difflib.get_close_matches(parts[1], names, n=1)
+        hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+        known = ", ".join(names) or "none in this scenario"
+        raise ScenarioError(
+            [f"{p}: {key}: expected an intervention name ({known}), found {parts[1]!r}{hint}"]
+        )
+    parts[1] = str(names.index(parts[1]))
+    return ".".join(parts)
+
+
+def _one_timing(data: dict[str, Any], dotted: str) -> None:
+    """Setting an intervention's ``at``, ``week`` or ``when`` replaces its other timing.
+
+    Why: an intervention has exactly one timing; moving a dated sanction to a
+    week (what a lever of an exploratory study does) should not first require
+    deleting its date.
+    """
+    parts = dotted.split(".")
+    if len(parts) < 3 or parts[0] != "interventions" or parts[2] not in ("at", "week", "when"):
+        return
+    iv = data["interventions"][int(parts[1])]
+    if isinstance(iv, dict):
+        for other in ("at", "week", "when"):
+            if other != parts[2]:
+                iv.pop(other, None)
 
 
 def _validate(data: dict[str, Any], p: Path, files: list[str], sha: str) -> ScenarioSpec:
