@@ -66,13 +66,15 @@ def installed(tmp_path_factory):
     purelib = _run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp, env
     )
-    deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-    Path(purelib.strip(), "_proxywar_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
     _run(
         [*pip, "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
         tmp,
         env,
     )
+    # only now this environment's packages become reachable: had pip seen this checkout's
+    # (editable) proxywar there, it would have tried to uninstall it
+    deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    Path(purelib.strip(), "_proxywar_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
     work = tmp / "elsewhere"
     work.mkdir()
     return venv / "bin", work, env
