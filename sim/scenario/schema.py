@@ -1174,8 +1174,9 @@ def load_scenario(
     p = Path(path)
     try:
         if not p.exists() and not p.is_absolute():
-            # a bare name: the working folder's scenarios/ first, then the library
-            for folder in (Path("scenarios"), SCENARIO_DIR):
+            # a bare name: the working folder's scenarios/ first, then the library (both
+            # absolute, as the library always was: the same file, the same `source`)
+            for folder in (Path.cwd() / "scenarios", SCENARIO_DIR):
                 if (folder / p).exists():
                     p = folder / p
                     break
