@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--workers", type=_positive_int, default=None, help="processes (2)")
     m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
     m.add_argument("--out", default=None, help="report path (docs/validation.md)")
+
+    from sim.history_matching import add_parser as add_calibrate
+
+    add_calibrate(sub, _positive_int, _seed)
     return p
 
 
@@ -237,6 +241,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.experiments.validation import cmd_validate_model
 
         return cmd_validate_model(args)
+    if cmd == "calibrate":
+        from sim.history_matching import cmd_calibrate
+
+        return cmd_calibrate(args)
     raise UsageError(f"unknown command {cmd!r}")
 
 
