@@ -67,7 +67,7 @@ def write_figures(cal: Calibration) -> dict[str, Path]:
         if len(cal.ensemble_sims):
             data.append(cal.ensemble_sims[:, k])
             labels.append("ensemble")
-        ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False)
+        ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False)
         ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
         lo = row.observed - 2 * row.obs_sd
         hi = row.observed + 2 * row.obs_sd
