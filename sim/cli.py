@@ -58,6 +58,12 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, object]:
     return out
 
 
+_ENSEMBLE_HELP = (
+    "parameter sets (a calibration's ensemble.csv): replicate i runs set i mod M, so "
+    "probabilities include parameter uncertainty"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="proxywar", description="Agent-based simulation of proxy wars (Mesa).")
@@ -87,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     s.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     s.add_argument("--no-progress", action="store_true")
+    s.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     c = sub.add_parser("compare", help="policy what-if: alternatives against a baseline")
     c.add_argument("baseline")
@@ -119,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--resume", action="store_true")
     c.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     c.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
+    c.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     t = sub.add_parser("sensitivity", help="how outcomes depend on chosen parameters")
     t.add_argument("scenario")
@@ -135,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true")
     t.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     m = sub.add_parser(
         "validate-model",

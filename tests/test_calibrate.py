@@ -152,3 +152,38 @@ def test_calibrate_command_line_help_lists_it():
         [sys.executable, "run.py", "calibrate", "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "--targets" in out.stdout
+
+
+def test_sweep_with_an_ensemble_runs_member_i_mod_m_for_replicate_i(tmp_path):
+    from sim.sweep import run_replication, run_sweep
+
+    members = [{"combat.lethality": 0.03}, {"combat.lethality": 0.12}]
+    res = run_sweep(
+        ["teaching_line.toml"], reps=4, seed=5, out=tmp_path / "s", workers=1,
+        progress=False, report=False, ensemble=members, weeks=20,
+    )  # fmt: skip
+    runs = res.runs.sort_values("replicate")
+    spec = load_scenario("teaching_line.toml")
+    for _, row in runs.iterrows():
+        i = int(row["replicate"])
+        expect, _ = run_replication(load_scenario(spec, members[i % 2]), i, int(row["seed"]), 20)
+        assert row["casualties"] == pytest.approx(expect["casualties"]), i
+    # the deadlier member kills more in the same replicate luck
+    assert runs["casualties"].iloc[1] > runs["casualties"].iloc[0]
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert manifest["ensemble"]["members"] == 2
+
+
+def test_sweep_command_with_ensemble_reports_both_runs(tmp_path, capsys):
+    ens = tmp_path / "ens.csv"
+    ens.write_text("combat.lethality\n0.04\n0.08\n0.1\n")
+    out = tmp_path / "sw"
+    code = main(["sweep", "teaching_line.toml", "--reps", "6", "--workers", "1", "--weeks", "30",
+                 "--ensemble", str(ens), "--out", str(out), "--no-progress"])  # fmt: skip
+    assert code == 0
+    assert "include parameter uncertainty" in capsys.readouterr().out
+    report = (out / "report.md").read_text()
+    assert "include parameter uncertainty" in report and "point estimate" in report
+    assert (out / "point_estimate" / "summary.csv").exists()
+    ens.write_text("combat.lethality\nabc\n")
+    assert main(["sweep", "teaching_line.toml", "--ensemble", str(ens), "--out", str(out)]) == 2
