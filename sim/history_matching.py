@@ -253,7 +253,8 @@ def next_design(
     """``n`` unit-cube points in the non-implausible region, and its volume share.
 
     Uniform Sobol candidates over the box estimate the volume; when too few
-    pass, more are drawn around those that did (Gaussian steps, screened again).
+    pass, more are drawn around those that did (Gaussian steps, screened
+    again). The wave's points are a uniform random pick from those that pass.
     """
     sob = qmc.Sobol(d, seed=rng)
     cand = sob.random(CANDIDATES)
@@ -271,14 +272,9 @@ def next_design(
         return np.empty((0, d)), volume
     if len(pool) <= n:
         return pool, volume
-    # space-filling pick: greedy maximin from a random start
-    pick = [int(rng.integers(len(pool)))]
-    dist = np.linalg.norm(pool - pool[pick[0]], axis=1)
-    for _ in range(n - 1):
-        k = int(np.argmax(dist))
-        pick.append(k)
-        dist = np.minimum(dist, np.linalg.norm(pool - pool[k], axis=1))
-    return pool[pick], volume
+    # a uniform draw from the region (what the accepted sets' spread should reflect);
+    # a maximin pick would push the design to the region's edges
+    return pool[np.sort(rng.choice(len(pool), size=n, replace=False))], volume
 
 
 # -- the calibration ----------------------------------------------------------------------
