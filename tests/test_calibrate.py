@@ -187,3 +187,27 @@ def test_sweep_command_with_ensemble_reports_both_runs(tmp_path, capsys):
     assert (out / "point_estimate" / "summary.csv").exists()
     ens.write_text("combat.lethality\nabc\n")
     assert main(["sweep", "teaching_line.toml", "--ensemble", str(ens), "--out", str(out)]) == 2
+
+
+def test_compare_and_sensitivity_take_an_ensemble(tmp_path):
+    from sim.compare import ARMS_DIR, compare
+    from sim.sensitivity import sensitivity
+
+    members = [{"combat.lethality": 0.03}, {"combat.lethality": 0.12}]
+    res = compare(
+        "teaching_line.toml", "teaching_line_sanctions.toml", reps=4, seed=2, weeks=20,
+        out=tmp_path / "c", workers=1, progress=False, report=False, ensemble=members,
+    )  # fmt: skip
+    manifest = json.loads((tmp_path / "c" / ARMS_DIR / "manifest.json").read_text())
+    assert manifest["ensemble"]["members"] == 2
+    runs = pd.read_csv(tmp_path / "c" / ARMS_DIR / "runs.csv")
+    # pairing holds: both arms ran replicate i with the same seed (and member i mod 2)
+    seeds = runs.pivot(index="replicate", columns="scenario", values="seed")
+    assert (seeds.nunique(axis=1) == 1).all()
+    assert res.runs == 8  # 4 replicates x 2 arms
+    sens = sensitivity(
+        "teaching_line.toml", ["combat.cover_urban=1.5:3.0", "combat.noise_sigma=0.3:0.6"],
+        samples=2, reps=2, seed=1,
+        weeks=10, workers=1, progress=False, report=False, ensemble=members,
+    )  # fmt: skip
+    assert len(sens.design) > 0
