@@ -301,6 +301,15 @@ def default_params(spec: ScenarioSpec) -> list[tuple[str, float, float]]:
     return plausible_ranges(spec, [k for k in DEFAULT_KEYS if k in PLAUSIBLE_RANGES])
 
 
+def _rel(path: str | Path | None) -> str:
+    """A path relative to the working directory when inside it (manifests travel)."""
+    p = Path(path or "")
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -387,8 +396,8 @@ def calibrate(
     seeds = [replicate_seed(seed, r) for r in range(reps)]
     design = {
         "command": "calibrate",
-        "scenario": {"name": spec.name, "source": spec.source, "sha256": spec.sha256},
-        "targets": {"file": str(tg.path), "sha256": _sha(tg.path), "ids": ids},
+        "scenario": {"name": spec.name, "source": _rel(spec.source), "sha256": spec.sha256},
+        "targets": {"file": _rel(tg.path), "sha256": _sha(tg.path), "ids": ids},
         "params": [{"key": p.key, "low": p.low, "high": p.high} for p in plist],
         "waves": waves,
         "samples": samples,
