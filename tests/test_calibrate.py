@@ -185,6 +185,9 @@ def test_sweep_command_with_ensemble_reports_both_runs(tmp_path, capsys):
     report = (out / "report.md").read_text()
     assert "include parameter uncertainty" in report and "point estimate" in report
     assert (out / "point_estimate" / "summary.csv").exists()
+    libya = "scenarios/ensembles/libya_2019.csv"  # made for another scenario: one line, exit 2
+    assert main(["sweep", "teaching_line.toml", "--ensemble", libya, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
     ens.write_text("combat.lethality\nabc\n")
     assert main(["sweep", "teaching_line.toml", "--ensemble", str(ens), "--out", str(out)]) == 2
 

@@ -70,7 +70,7 @@ import pandas as pd
 from sim.analysis import summaries as analysis
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
-from sim.scenario import ScenarioSpec, load_scenario
+from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
 
@@ -751,6 +751,7 @@ def run_sweep(
     run_specs: dict[str, Any] = dict(specs)
     if ensemble:
         members = [dict(m) for m in ensemble]
+        _check_ensemble_keys(specs, members[0])
         run_specs = {k: tuple(load_scenario(s, m) for m in members) for k, s in specs.items()}
         design["ensemble"] = {
             "members": len(members),
@@ -832,6 +833,20 @@ def run_sweep(
         write_report(result)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def _check_ensemble_keys(specs: Mapping[str, ScenarioSpec], member: Mapping[str, Any]) -> None:
+    """An ensemble made for another scenario fails in one line naming the key."""
+    from sim.experiments.sensitivity import _lookup
+
+    for spec in specs.values():
+        for key in member:
+            try:
+                _lookup(spec, key)
+            except (KeyError, IndexError, ValueError):
+                raise ScenarioError(
+                    [f"--ensemble: {key}: expected a key of {spec.name}, found none there"]
+                ) from None
 
 
 @contextlib.contextmanager
@@ -1036,6 +1051,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     ensemble = _ensemble_arg(args)
     try:
         if ensemble:  # the point-estimate run too, for the report's side-by-side table
+            _check_ensemble_keys(load_specs(args.scenario, overrides), ensemble[0])
             run_sweep(
                 args.scenario, reps=args.reps, seed=args.seed,
                 out=Path(args.out) / POINT_ESTIMATE_DIR, workers=args.workers,
