@@ -21,10 +21,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.history_matching import _run_point, calibrate  # noqa: E402
+from sim.experiments.history_matching import _run_point, calibrate  # noqa: E402
+from sim.experiments.sweep import replicate_seed  # noqa: E402
+from sim.experiments.targets import horizon_for, load_targets  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
-from sim.sweep import replicate_seed  # noqa: E402
-from sim.targets import horizon_for, load_targets  # noqa: E402
 
 BUDGET_S = 15 * 60
 

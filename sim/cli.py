@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
     m.add_argument("--out", default=None, help="report path (docs/validation.md)")
 
-    from sim.history_matching import add_parser as add_calibrate
+    from sim.experiments.history_matching import add_parser as add_calibrate
 
     add_calibrate(sub, _positive_int, _seed)
     return p
@@ -251,7 +251,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return cmd_validate_model(args)
     if cmd == "calibrate":
-        from sim.history_matching import cmd_calibrate
+        from sim.experiments.history_matching import cmd_calibrate
 
         return cmd_calibrate(args)
     raise UsageError(f"unknown command {cmd!r}")

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.history_matching import _run_point, calibrate, read_ensemble
+from sim.experiments.history_matching import _run_point, calibrate, read_ensemble
+from sim.experiments.sweep import replicate_seed
+from sim.experiments.targets import horizon_for, load_targets
 from sim.scenario import ScenarioError, load_scenario
-from sim.sweep import replicate_seed
-from sim.targets import horizon_for, load_targets
 
 TRUTH = {"combat.lethality": 0.06, "combat.cover_urban": 2.2}
 RANGES = [("combat.lethality", 0.02, 0.14), ("combat.cover_urban", 1.2, 3.5)]
@@ -155,7 +155,7 @@ def test_calibrate_command_line_help_lists_it():
 
 
 def test_sweep_with_an_ensemble_runs_member_i_mod_m_for_replicate_i(tmp_path):
-    from sim.sweep import run_replication, run_sweep
+    from sim.experiments.sweep import run_replication, run_sweep
 
     members = [{"combat.lethality": 0.03}, {"combat.lethality": 0.12}]
     res = run_sweep(
@@ -193,8 +193,8 @@ def test_sweep_command_with_ensemble_reports_both_runs(tmp_path, capsys):
 
 
 def test_compare_and_sensitivity_take_an_ensemble(tmp_path):
-    from sim.compare import ARMS_DIR, compare
-    from sim.sensitivity import sensitivity
+    from sim.experiments.compare import ARMS_DIR, compare
+    from sim.experiments.sensitivity import sensitivity
 
     members = [{"combat.lethality": 0.03}, {"combat.lethality": 0.12}]
     res = compare(

@@ -1131,7 +1131,7 @@ def _ensemble_arg(args: argparse.Namespace) -> list[dict[str, Any]] | None:
     if not path:
         return None
     from sim.cli import UsageError
-    from sim.history_matching import read_ensemble
+    from sim.experiments.history_matching import read_ensemble
 
     try:
         return read_ensemble(path)

@@ -1043,9 +1043,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     (they are recorded in runs.csv), 2 on bad input, 130 on Ctrl-C (with the
     command that resumes).
     """
+    from sim.analysis.report import POINT_ESTIMATE_DIR
     from sim.cli import UsageError, parse_sets
     from sim.experiments.compare import _ensemble_arg
-    from sim.analysis.report import POINT_ESTIMATE_DIR
 
     overrides = parse_sets(args.set)
     ensemble = _ensemble_arg(args)

@@ -1,4 +1,4 @@
-"""Figures and ``calibration.md`` of a history-matching calibration (:mod:`sim.history_matching`).
+"""Figures and ``calibration.md`` of a history-matching calibration (``calibrate``).
 
 Why separate: the method module stays free of matplotlib and prose.
 """
@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 from sim.scenario import ScenarioSpec  # noqa: E402
 
 if TYPE_CHECKING:
-    from sim.history_matching import Calibration
+    from sim.experiments.history_matching import Calibration
 
 
 def write_figures(cal: Calibration) -> dict[str, Path]:

@@ -42,11 +42,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from sim.experiments.sensitivity import Param, resolve_params
+from sim.experiments.sweep import _mp_context, _versions, replicate_seed
+from sim.experiments.targets import Targets, horizon_for, load_targets, measure
 from sim.model import ProxyWarModel
 from sim.scenario import PLAUSIBLE_RANGES, ScenarioSpec, load_scenario, plausible_ranges
-from sim.sensitivity import Param, resolve_params
-from sim.sweep import _mp_context, _versions, replicate_seed
-from sim.targets import Targets, horizon_for, load_targets, measure
 
 #: what calibrate varies when no --param is given (PLAUSIBLE_RANGES keys): the
 #: combat constants that set how fast and how far the front moves, each side's
@@ -364,7 +364,7 @@ def calibrate(
 
     Args:
         scenario: the scenario file (or a loaded spec).
-        targets: a targets TOML file (:mod:`sim.targets`).
+        targets: a targets TOML file (:mod:`sim.experiments.targets`).
         params: ``KEY=LOW:HIGH`` strings or tuples; default :func:`default_params`.
         waves: waves of runs (each refocuses on what the last left).
         samples: design points per wave.
@@ -527,7 +527,7 @@ def calibrate(
         },
     )
     if report:
-        from sim.calibration_report import write_figures, write_report
+        from sim.experiments.calibration_report import write_figures, write_report
 
         cal.figures = write_figures(cal)
         write_report(cal, spec)
@@ -666,8 +666,8 @@ def add_parser(sub: Any, positive_int: Any, seed_type: Any) -> None:
 
 def cmd_calibrate(args: Any) -> int:
     """``calibrate SCENARIO --targets FILE ...``: run the waves, print the tables."""
-    from sim.calibration_report import targets_markdown, waves_markdown
     from sim.cli import UsageError
+    from sim.experiments.calibration_report import targets_markdown, waves_markdown
 
     if args.reps < 2:
         raise UsageError("--reps: expected at least 2 replicates (the run variance needs two)")

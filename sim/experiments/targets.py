@@ -1,6 +1,6 @@
 """Calibration targets: what was observed, and how to measure a run against it.
 
-Why a module of its own: history matching (:mod:`sim.history_matching`) needs
+Why a module of its own: history matching (:mod:`sim.experiments.history_matching`) needs
 observations it can compare a run with, one number per target and run, and
 modellers need to write those observations down with their date, uncertainty
 and source. A targets file is TOML, validated like a scenario (one line per
