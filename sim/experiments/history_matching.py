@@ -105,29 +105,36 @@ def run_design(
 
     results = dict(done)
     todo = [i for i in range(len(points)) if i not in results]
+    # the pool before the bar: tqdm's monitor thread would make the pool fork a threaded process
+    pool = (
+        cf.ProcessPoolExecutor(workers, mp_context=_mp_context())
+        if workers > 1 and len(todo) > 1
+        else None
+    )
     bar = tqdm(total=len(points), initial=len(points) - len(todo), desc=desc, unit="pt",
                file=sys.stderr, disable=not progress, dynamic_ncols=True)  # fmt: skip
     try:
-        if workers <= 1 or len(todo) <= 1:
+        if pool is None:
             for i in todo:
                 results[i] = _run_point(spec, _overrides(params, points[i]), seeds, targets, weeks)
                 save(i, results[i])
                 bar.update()
         else:
-            with cf.ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
-                futs = {
-                    pool.submit(
-                        _run_point, spec, _overrides(params, points[i]), seeds, targets, weeks
-                    ): i
-                    for i in todo
-                }
-                for fut in cf.as_completed(futs):
-                    i = futs[fut]
-                    results[i] = fut.result()
-                    save(i, results[i])
-                    bar.update()
+            futs = {
+                pool.submit(
+                    _run_point, spec, _overrides(params, points[i]), seeds, targets, weeks
+                ): i
+                for i in todo
+            }
+            for fut in cf.as_completed(futs):
+                i = futs[fut]
+                results[i] = fut.result()
+                save(i, results[i])
+                bar.update()
     finally:
         bar.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 
