@@ -417,8 +417,17 @@ def calibrate(
     mpath = out_dir / "manifest.json"
     if resume and mpath.exists():
         old = json.loads(mpath.read_text())
+
+        def same(a: Any) -> Any:  # a file named another way is the same file: by content
+            a = json.loads(json.dumps(a))
+            return (
+                {x: y for x, y in a.items() if x not in ("file", "source")}
+                if isinstance(a, dict)
+                else a
+            )
+
         for k, v in design.items():
-            if json.loads(json.dumps(old.get(k))) != json.loads(json.dumps(v)):
+            if same(old.get(k)) != same(v):
                 raise ValueError(
                     f"{mpath}: {k}: the calibration there used {old.get(k)!r}; resume with "
                     "the same arguments or use another --out"
