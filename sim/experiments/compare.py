@@ -94,7 +94,7 @@ from sim.experiments.sweep import (
     report_interrupted,
     run_sweep,
 )
-from sim.scenario import ScenarioSpec
+from sim.scenario import ScenarioError, ScenarioSpec
 
 ARMS_DIR = "arms"
 COMPARISON_FILE = "comparison.csv"
@@ -1130,13 +1130,12 @@ def _ensemble_arg(args: argparse.Namespace) -> list[dict[str, Any]] | None:
     path = getattr(args, "ensemble", None)
     if not path:
         return None
-    from sim.cli import UsageError
     from sim.experiments.history_matching import read_ensemble
 
     try:
         return read_ensemble(path)
-    except ValueError as exc:
-        raise UsageError(f"--ensemble: {exc}") from None
+    except ValueError as exc:  # one line, exit 2 (the layers keep sim.cli out of here)
+        raise ScenarioError([f"--ensemble: {exc}"]) from None
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -46,7 +46,13 @@ from sim.experiments.sensitivity import Param, resolve_params
 from sim.experiments.sweep import _mp_context, _versions, replicate_seed
 from sim.experiments.targets import Targets, horizon_for, load_targets, measure
 from sim.model import ProxyWarModel
-from sim.scenario import PLAUSIBLE_RANGES, ScenarioSpec, load_scenario, plausible_ranges
+from sim.scenario import (
+    PLAUSIBLE_RANGES,
+    ScenarioError,
+    ScenarioSpec,
+    load_scenario,
+    plausible_ranges,
+)
 
 #: what calibrate varies when no --param is given (PLAUSIBLE_RANGES keys): the
 #: combat constants that set how fast and how far the front moves, each side's
@@ -682,11 +688,11 @@ def add_parser(sub: Any, positive_int: Any, seed_type: Any) -> None:
 
 def cmd_calibrate(args: Any) -> int:
     """``calibrate SCENARIO --targets FILE ...``: run the waves, print the tables."""
-    from sim.cli import UsageError
     from sim.experiments.calibration_report import targets_markdown, waves_markdown
 
+    # bad input is a ScenarioError: one line, exit 2 (the layers keep sim.cli out of here)
     if args.reps < 2:
-        raise UsageError("--reps: expected at least 2 replicates (the run variance needs two)")
+        raise ScenarioError(["--reps: expected at least 2 replicates (the run variance needs two)"])
     try:
         cal = calibrate(
             args.scenario,
@@ -704,7 +710,7 @@ def cmd_calibrate(args: Any) -> int:
             progress=not args.no_progress,
         )
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise ScenarioError([str(exc)]) from None
     print(waves_markdown(cal))
     print()
     print(targets_markdown(cal))
