@@ -24,10 +24,16 @@ $(STAMP): $(PY) pyproject.toml
 solara-assets: $(STAMP)
 	@sh tools/solara-assets.sh $(VENV)
 
+# the sweep carries parameter uncertainty: replicate i runs set i mod M of the
+# calibrated Libya ensemble (docs/calibration.md); results/point_estimate/ has
+# the scenario files' own values, and results/report.md shows both
+ENSEMBLE ?= scenarios/ensembles/libya_2019.csv
+
 run: $(STAMP)
+	@echo "make run: using the calibrated Libya ensemble $(ENSEMBLE) (probabilities include parameter uncertainty)"
 	$(PY) run.py sweep scenarios/libya_2019.toml scenarios/libya_wagner_sanctions.toml \
 		scenarios/libya_wagner_withdrawal.toml scenarios/libya_uae_drones_halt.toml \
-		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results
+		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results --ensemble $(ENSEMBLE)
 
 test: $(STAMP) solara-assets
 	$(PY) -m ruff check .

@@ -64,6 +64,12 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, object]:
     return out
 
 
+_ENSEMBLE_HELP = (
+    "parameter sets (a calibration's ensemble.csv): replicate i runs set i mod M, so "
+    "probabilities include parameter uncertainty"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="proxywar", description="Agent-based simulation of proxy wars (Mesa).")
@@ -95,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     s.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     s.add_argument("--no-progress", action="store_true")
+    s.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     c = sub.add_parser("compare", help="policy what-if: alternatives against a baseline")
     c.add_argument("baseline")
@@ -127,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--resume", action="store_true")
     c.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     c.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
+    c.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     t = sub.add_parser("sensitivity", help="how outcomes depend on chosen parameters")
     t.add_argument("scenario")
@@ -143,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true")
     t.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
 
     m = sub.add_parser(
         "validate-model",
@@ -153,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--workers", type=_positive_int, default=None, help="processes (2)")
     m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
     m.add_argument("--out", default=None, help="report path (docs/validation.md)")
+
+    from sim.experiments.history_matching import add_parser as add_calibrate
+
+    add_calibrate(sub, _positive_int, _seed)
     return p
 
 
@@ -257,6 +270,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.experiments.validation import cmd_validate_model
 
         return cmd_validate_model(args)
+    if cmd == "calibrate":
+        from sim.experiments.history_matching import cmd_calibrate
+
+        return cmd_calibrate(args)
     raise UsageError(f"unknown command {cmd!r}")
 
 

@@ -57,6 +57,56 @@ def _fmt_p(x: float) -> str:
     return "n/a" if pd.isna(x) else f"{x:.3f}"
 
 
+#: where ``sweep --ensemble`` puts the point-estimate sweep it runs beside the ensemble
+POINT_ESTIMATE_DIR = "point_estimate"
+
+
+def _ensemble_lines(res: SweepResult, manifest: dict) -> list[str]:
+    """Say that the probabilities carry parameter uncertainty; show the point estimate beside."""
+    ens = manifest.get("ensemble")
+    if not ens:
+        return []
+    lines = [
+        "## Parameter uncertainty",
+        "",
+        f"These probabilities **include parameter uncertainty**: replicate *i* ran with "
+        f"parameter set *i* mod {ens['members']} of a calibrated ensemble (`manifest.json`: "
+        "ensemble), the same set in every scenario, so the runs still pair. Their intervals "
+        "cover the dice and what the calibration left uncertain.",
+        "",
+    ]
+    point = res.out / POINT_ESTIMATE_DIR / "summary.csv"
+    if point.exists():
+        p = pd.read_csv(point)
+        both = res.summary.merge(p, on=["scenario", "outcome"], how="outer", suffixes=("", "_pt"))
+        t = pd.DataFrame(
+            {
+                "scenario": both["scenario"],
+                "outcome": both["outcome"],
+                "point estimate": [
+                    "–" if pd.isna(v) else f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                    for v, lo, hi in zip(
+                        both["probability_pt"], both["ci_low_pt"], both["ci_high_pt"], strict=True
+                    )
+                ],
+                "ensemble": [
+                    "–" if pd.isna(v) else f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                    for v, lo, hi in zip(
+                        both["probability"], both["ci_low"], both["ci_high"], strict=True
+                    )
+                ],
+            }
+        )
+        lines += [
+            "Beside the point-estimate run (the scenario files' own values, same seeds, "
+            f"`{POINT_ESTIMATE_DIR}/`):",
+            "",
+            _md_table(t),
+            "",
+        ]
+    return lines
+
+
 def outcome_markdown(summary: pd.DataFrame) -> str:
     """The outcome table with probabilities and intervals, as markdown."""
     t = pd.DataFrame(
@@ -167,6 +217,7 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     if overrides:
         sets = ", ".join(f"`{k} = {v}`" for k, v in overrides.items())
         lines += [f"Overrides applied to every scenario: {sets}.", ""]
+    lines += _ensemble_lines(res, manifest)
     lines += ["## Scenarios", ""]
     for s in res.scenarios:
         spec = res.specs[s]

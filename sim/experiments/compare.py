@@ -94,7 +94,7 @@ from sim.experiments.sweep import (
     report_interrupted,
     run_sweep,
 )
-from sim.scenario import ScenarioSpec
+from sim.scenario import ScenarioError, ScenarioSpec
 
 ARMS_DIR = "arms"
 COMPARISON_FILE = "comparison.csv"
@@ -647,6 +647,7 @@ def compare(
     scheduler: str | None = None,
     resume: bool = False,
     report: bool = True,
+    ensemble: Sequence[Mapping[str, Any]] | None = None,
 ) -> ComparisonResult:
     """Compare each alternative with the baseline, paired replicate by replicate.
 
@@ -671,6 +672,8 @@ def compare(
         scheduler: a Dask scheduler address.
         resume: keep the arms' runs already in ``out/arms`` (same design).
         report: write the figures and ``comparison.md`` (when ``out`` is given).
+        ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``
+            (the same set in every arm or design point, so pairing holds).
 
     Raises:
         ScenarioError: a scenario or override is invalid.
@@ -722,6 +725,7 @@ def compare(
             progress=progress,
             scheduler=scheduler,
             report=False,
+            ensemble=ensemble,
         )
         table, differences, front_mean = analyse_pairs(
             sweep, base, alts, at_weeks, confidence, method
@@ -1112,11 +1116,26 @@ def resume_command(args: argparse.Namespace) -> str:
         cmd += ["--max-reps", str(args.max_reps)]
     for item in getattr(args, "set", None) or []:
         cmd += ["--set", item]
+    if getattr(args, "ensemble", None):
+        cmd += ["--ensemble", str(args.ensemble)]
     for item in getattr(args, "at_date", None) or []:
         cmd += ["--at-date", item]
     if getattr(args, "interval", "t") != "t":
         cmd += ["--interval", args.interval]
     return shlex.join([*cmd, "--resume"])
+
+
+def _ensemble_arg(args: argparse.Namespace) -> list[dict[str, Any]] | None:
+    """``--ensemble FILE`` as parameter sets (None without it); a bad file is a usage error."""
+    path = getattr(args, "ensemble", None)
+    if not path:
+        return None
+    from sim.experiments.history_matching import read_ensemble
+
+    try:
+        return read_ensemble(path)
+    except ValueError as exc:  # one line, exit 2 (the layers keep sim.cli out of here)
+        raise ScenarioError([f"--ensemble: {exc}"]) from None
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -1152,6 +1171,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             executor=getattr(args, "executor", "auto"),
             scheduler=getattr(args, "scheduler", None),
             resume=getattr(args, "resume", False),
+            ensemble=_ensemble_arg(args),
         )
     except SweepInterrupted as exc:
         how = f"to finish the comparison run:\n  {resume_command(args)}"

@@ -348,6 +348,7 @@ def sensitivity(
     executor: str = "auto",
     resume: bool = False,
     report: bool = True,
+    ensemble: Sequence[Mapping[str, Any]] | None = None,
 ) -> SensitivityResult:
     """Sobol sensitivity of outcome probabilities, front distance and war duration.
 
@@ -366,6 +367,8 @@ def sensitivity(
         executor: see :func:`sim.experiments.sweep.open_backend`.
         resume: keep design points already run in ``out/runs``.
         report: write ``sensitivity.png`` and ``sensitivity.md`` (when ``out`` is given).
+        ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``
+            (the same set in every arm or design point, so pairing holds).
 
     Raises:
         ScenarioError: the scenario, an override or a parameter is invalid.
@@ -398,6 +401,7 @@ def sensitivity(
         weeks=weeks,
         progress=progress,
         report=False,
+        ensemble=ensemble,
     )
     runs = sweep.runs
     labels = analysis.outcome_order(analysis.ok_runs(runs)["outcome"].dropna().unique())
@@ -610,6 +614,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario); 1 when replications failed; 130 on Ctrl-C.
     """
     from sim.cli import UsageError, parse_sets
+    from sim.experiments.compare import _ensemble_arg
     from sim.experiments.store import StoreError
 
     try:  # before the runs: a bad --out is a bad argument, found at once
@@ -632,6 +637,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             overrides=parse_sets(getattr(args, "set", None)),
             executor=getattr(args, "executor", "auto"),
             resume=getattr(args, "resume", False),
+            ensemble=_ensemble_arg(args),
         )
     except SweepInterrupted as exc:
         return report_interrupted(exc, "run the same command with --resume to finish")

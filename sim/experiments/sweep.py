@@ -43,6 +43,7 @@ import argparse
 import concurrent.futures as cf
 import contextlib
 import gc
+import hashlib
 import json
 import logging
 import math
@@ -69,7 +70,7 @@ import pandas as pd
 from sim.analysis import summaries as analysis
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
-from sim.scenario import ScenarioSpec, load_scenario
+from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +271,10 @@ def run_chunk(
     try:
         for label, rep, seed in jobs:
             try:
-                out.append(run_replication(table[label], rep, seed, weeks))
+                spec = table[label]
+                if isinstance(spec, tuple):  # an ensemble: replicate i runs member i mod M
+                    spec = spec[rep % len(spec)]
+                out.append(run_replication(spec, rep, seed, weeks))
             except Exception as exc:  # noqa: BLE001 - recorded in runs.csv, the sweep goes on
                 out.append((failed_row(label, rep, seed, exc), None))
     except KeyboardInterrupt:
@@ -553,6 +557,7 @@ class SweepResult:
     failures: int
     figures: dict[str, Path] = field(default_factory=dict)
     _tmp: Any = field(default=None, repr=False)
+    ensemble_members: int = 0  # parameter sets the replicates cycled through (0: point values)
 
     @property
     def total(self) -> int:
@@ -699,6 +704,7 @@ def run_sweep(
     scheduler: str | None = None,
     report: bool = True,
     chunk: int | None = None,
+    ensemble: Sequence[Mapping[str, Any]] | None = None,
 ) -> SweepResult:
     """Run ``reps`` replications of every scenario and analyse them.
 
@@ -718,6 +724,10 @@ def run_sweep(
         scheduler: address of a Dask scheduler (implies the Dask executor).
         report: write the figures and ``report.md`` (when ``out`` is given).
         chunk: replications per task (default: :func:`chunk_size`).
+        ensemble: parameter sets (``--set`` override dicts, e.g. a calibration's
+            ``ensemble.csv``); replicate ``i`` runs member ``i mod M`` in every
+            scenario, so the probabilities carry parameter uncertainty and runs
+            still pair across scenarios.
 
     Returns:
         A :class:`SweepResult`; ``failures`` counts replications that raised.
@@ -738,9 +748,26 @@ def run_sweep(
     out_dir, tmp, report = output_dir(out, "proxywar-sweep-", report)
 
     design = _design(specs, seed, weeks, overrides)
+    run_specs: dict[str, Any] = dict(specs)
+    if ensemble:
+        members = [dict(m) for m in ensemble]
+        _check_ensemble_keys(specs, members[0])
+        run_specs = {k: tuple(load_scenario(s, m) for m in members) for k, s in specs.items()}
+        design["ensemble"] = {
+            "members": len(members),
+            "rule": "replicate i runs member i mod members",
+            "sha256": hashlib.sha256(json.dumps(members, sort_keys=True).encode()).hexdigest(),
+        }
     manifest_path = out_dir / MANIFEST_FILE
     if resume:
         _check_resume(manifest_path, design, reps)
+        if manifest_path.exists():
+            was = json.loads(manifest_path.read_text("utf-8")).get("ensemble")
+            if was != design.get("ensemble"):
+                raise StoreError(
+                    f"{manifest_path}: ensemble: the sweep there ran with another ensemble "
+                    "(or none); resume with the same --ensemble or use another --out"
+                )
     else:
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
@@ -778,7 +805,7 @@ def run_sweep(
     if todo:
         executed = _execute(
             _Plan(labels, reps, seed, done, todo),
-            specs, store, executor, workers, scheduler, weeks, progress, chunk,
+            run_specs, store, executor, workers, scheduler, weeks, progress, chunk,
         )  # fmt: skip
     store.finalize(labels)
 
@@ -798,6 +825,7 @@ def run_sweep(
         _tmp=tmp,
         **tables,
     )
+    result.ensemble_members = len(ensemble) if ensemble else 0
     if report:
         from sim.analysis.report import write_figures, write_report
 
@@ -805,6 +833,20 @@ def run_sweep(
         write_report(result)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def _check_ensemble_keys(specs: Mapping[str, ScenarioSpec], member: Mapping[str, Any]) -> None:
+    """An ensemble made for another scenario fails in one line naming the key."""
+    from sim.experiments.sensitivity import _lookup
+
+    for spec in specs.values():
+        for key in member:
+            try:
+                _lookup(spec, key)
+            except (KeyError, IndexError, ValueError):
+                raise ScenarioError(
+                    [f"--ensemble: {key}: expected a key of {spec.name}, found none there"]
+                ) from None
 
 
 @contextlib.contextmanager
@@ -983,6 +1025,8 @@ def resume_command(args: argparse.Namespace) -> str:
         cmd += ["--weeks", str(args.weeks)]
     for item in args.set or []:
         cmd += ["--set", item]
+    if getattr(args, "ensemble", None):
+        cmd += ["--ensemble", str(args.ensemble)]
     if args.workers is not None:
         cmd += ["--workers", str(args.workers)]
     if getattr(args, "executor", "auto") != "auto":
@@ -999,10 +1043,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     (they are recorded in runs.csv), 2 on bad input, 130 on Ctrl-C (with the
     command that resumes).
     """
+    from sim.analysis.report import POINT_ESTIMATE_DIR
     from sim.cli import UsageError, parse_sets
+    from sim.experiments.compare import _ensemble_arg
 
     overrides = parse_sets(args.set)
+    ensemble = _ensemble_arg(args)
     try:
+        if ensemble:  # the point-estimate run too, for the report's side-by-side table
+            _check_ensemble_keys(load_specs(args.scenario, overrides), ensemble[0])
+            run_sweep(
+                args.scenario, reps=args.reps, seed=args.seed,
+                out=Path(args.out) / POINT_ESTIMATE_DIR, workers=args.workers,
+                executor=getattr(args, "executor", "auto"), resume=args.resume,
+                overrides=overrides, weeks=args.weeks,
+                progress=not getattr(args, "no_progress", False),
+                scheduler=getattr(args, "scheduler", None), report=False,
+            )  # fmt: skip
         res = run_sweep(
             args.scenario,
             reps=args.reps,
@@ -1015,6 +1072,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             weeks=args.weeks,
             progress=not getattr(args, "no_progress", False),
             scheduler=getattr(args, "scheduler", None),
+            ensemble=ensemble,
         )
     except SweepInterrupted as exc:
         return report_interrupted(exc, f"to finish the sweep run:\n  {resume_command(args)}")
@@ -1022,6 +1080,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
     print(analysis.format_outcome_table(res.summary))
+    if ensemble:
+        print(
+            f"\nthese probabilities include parameter uncertainty: replicate i ran with "
+            f"parameter set i mod {len(ensemble)} of {args.ensemble}; the point-estimate "
+            f"run is in {Path(args.out) / POINT_ESTIMATE_DIR} (report.md shows both)"
+        )
     resumed = res.total - res.executed
     note = f" ({resumed} resumed)" if args.resume and resumed else ""
     print(
