@@ -28,7 +28,7 @@ from sim.scenario import SCENARIO_DIR
 
 ROOT = SCENARIO_DIR.parent
 FILES = sorted(SCENARIO_DIR.glob("*.toml"))
-BASELINES = {"libya_2019.toml", "teaching_line.toml"}
+BASELINES = {"libya_2019.toml", "teaching_line.toml", "yemen_2015.toml"}
 WHAT_IFS = [f for f in FILES if f.name not in BASELINES]
 REQUIRED = [
     "libya_2019.toml",

@@ -1,8 +1,10 @@
-"""The stylised facts of BRIEF.md, as paired tests significant at 95 %.
+"""The stylised facts of the model's purpose (docs/ODD.md 1), as paired tests significant at 95 %.
 
-Each fact is checked on the teaching theatre (scenarios/teaching_line.toml: a
-replication takes milliseconds) by comparing what-ifs built here against the
-baseline, replicate by replicate with common random numbers
+Each fact is checked on the two-sided teaching theatre (scenarios/teaching_line.toml:
+a replication takes milliseconds) and on the three-sided one
+(scenarios/teaching_three_sides.toml: the same line and a southern faction hostile
+to both; the figures quoted in the docstrings are the two-sided ones) by comparing
+what-ifs built here against the baseline, replicate by replicate with common random numbers
 (:func:`sim.experiments.compare.compare`, or paired model runs where the fact is about a
 mechanism inside the run). "Significant" means the paired 95 % interval
 (:func:`sim.experiments.compare.paired_interval`) excludes zero in the direction the fact
@@ -25,11 +27,23 @@ ROOT = Path(__file__).resolve().parent.parent
 TEACH = ROOT / "scenarios" / "teaching_line.toml"
 REPS = 60
 SEED = 2024
+#: the theatres the facts must hold in, and each one's backers other than RED's and BLUE's
+THEATRES = {
+    "two_sides": (TEACH, []),
+    "three_sides": (ROOT / "scenarios" / "teaching_three_sides.toml", ["midland"]),
+}
+
+
+@pytest.fixture(scope="module", params=list(THEATRES))
+def theatre(request):
+    """(scenario, backers of the other sides) of one teaching theatre."""
+    path, others = THEATRES[request.param]
+    return load_scenario(path), others
 
 
 @pytest.fixture(scope="module")
-def base():
-    return load_scenario(TEACH)
+def base(theatre):
+    return theatre[0]
 
 
 def _arm(base, name: str, interventions: list[dict] | None = None, **overrides):
@@ -37,8 +51,9 @@ def _arm(base, name: str, interventions: list[dict] | None = None, **overrides):
     return load_scenario(base, {"name": name, **extra, **overrides})
 
 
-def _withdraw(backer: str, week: int) -> list[dict]:
-    return [{"type": "withdraw", "backer": backer, "week": week}]
+def _withdraw(backer: str | list[str], week: int) -> list[dict]:
+    names = [backer] if isinstance(backer, str) else backer
+    return [{"type": "withdraw", "backer": b, "week": week} for b in names]
 
 
 def _row(table, alternative: str, outcome: str):
@@ -58,18 +73,25 @@ def _metric(differences, alternative: str, metric: str):
 DURATION = "war duration (weeks, capped at the horizon)"
 
 
+def _three_sided_xfail(spec, request, measured: str) -> None:
+    """Mark a fact the three-sided theatre does not reproduce (strict: a pass is news)."""
+    if len(spec.factions) > 2:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=measured))
+
+
 # -- 1. support to both sides lengthens wars and raises the share of stalemates -----------
 
 
 @pytest.fixture(scope="module")
-def one_sided(base):
-    """Baseline = one side supported; alternative = the teaching theatre (both supported)."""
-    only_red = _arm(base, "only_RED_supported", _withdraw("southland", 1))
-    only_blue = _arm(base, "only_BLUE_supported", _withdraw("northland", 1))
+def one_sided(theatre):
+    """Baseline = one side supported; alternative = the teaching theatre (every side supported)."""
+    base, others = theatre
+    only_red = _arm(base, "only_RED_supported", _withdraw(["southland", *others], 1))
+    only_blue = _arm(base, "only_BLUE_supported", _withdraw(["northland", *others], 1))
     both = _arm(base, "both_supported")
     res_red = compare(only_red, both, reps=REPS, seed=SEED, workers=1, progress=False)
     res_blue = compare(only_blue, both, reps=REPS, seed=SEED, workers=1, progress=False)
-    return res_red, res_blue
+    return res_red, res_blue, len(base.factions) == 2
 
 
 def _assert_fact_1(res):
@@ -98,21 +120,30 @@ def test_fact_1_support_to_both_sides_vs_the_defender_only(one_sided):
     """
     res = one_sided[1]
     _assert_fact_1(res)
-    # one-sided support is decisive for the supported side: BLUE wins most of these wars
+    # one-sided support is decisive for the supported side: BLUE wins more of these wars
+    # (most of them when there are two sides; with three it must outlast both others)
     blue = _row(res.table, "both_supported", "victory:BLUE")
-    assert blue["p_baseline"] > 0.5 and blue["ci_high"] < 0, blue.to_dict()
+    assert blue["ci_high"] < 0, blue.to_dict()
+    if one_sided[2]:
+        assert blue["p_baseline"] > 0.5, blue.to_dict()
 
 
 # -- 2. withdrawal of a major backer shifts outcomes toward the other side -----------------
 
 
-def test_fact_2_withdrawal_of_a_backer_shifts_outcomes_to_the_other_side(base):
+def test_fact_2_withdrawal_of_a_backer_shifts_outcomes_to_the_other_side(base, request):
     """Northland (RED's backer) leaving lowers RED's chance of victory; Southland leaving raises it.
 
     Measured (teaching_line, 200 paired reps, seed 11, withdrawal in week 12):
     P(victory:RED) -0.53 [-0.59, -0.46] and +0.39 [+0.32, +0.46]; without Northland's
     money RED's coalition collapses, P(victory:BLUE) +0.85 [+0.80, +0.90].
     """
+    _three_sided_xfail(
+        base,
+        request,
+        "three sides (60 reps): RED's lost victories go to stalemates, not to BLUE, which "
+        "must also defeat GREEN: P(victory:BLUE) 0.00 in both arms",
+    )
     res = compare(
         base,
         [
@@ -180,13 +211,19 @@ def test_fact_3_mercenaries_multiply_combat_power_where_they_fight(base):
     assert low > 0 and (bled > 0).mean() > 0.9
 
 
-def test_fact_3_the_multiplier_acts_only_where_the_group_is_deployed(base):
+def test_fact_3_the_multiplier_acts_only_where_the_group_is_deployed(base, request):
     """At the main effort the Contractors move the war; garrisoned in the rear, they do not.
 
     Measured (100 paired reps): at the front, P(victory:RED) +0.30 [+0.20, +0.40] and the
     front 3.9 km [1.4, 6.4] nearer the capital in week 16; at West Capital, 180 km behind
     the front, no replicate's front line or outcome changes.
     """
+    _three_sided_xfail(
+        base,
+        request,
+        "three sides (60 reps): at the front the Contractors do not raise P(victory:RED) "
+        "significantly (interval from -0.13): RED's victory needs two enemies to fall",
+    )
     none = _arm(base, "no_contractors", **{"groups.contractors.size": 0.0})
     front = _arm(base, "contractors_at_front")
     rear = _arm(base, "contractors_in_rear", **{"groups.contractors.deployed": "west_capital"})
@@ -296,7 +333,7 @@ def test_fact_4_sanctions_bite_through_the_groups_money(sanctions):
     assert high < -300  # most of the 600 contracted fighters are gone six weeks after the bite
 
 
-def test_fact_4_the_war_feels_sanctions_later_and_indirectly(sanctions):
+def test_fact_4_the_war_feels_sanctions_later_and_indirectly(sanctions, base, request):
     """The group's strength falls at the bite; the front and the outcome follow weeks later.
 
     Measured (60 paired reps): mercenaries significantly fewer from week 14 (the bite),
@@ -304,6 +341,12 @@ def test_fact_4_the_war_feels_sanctions_later_and_indirectly(sanctions):
     chance of having won by week w significantly lower from week 37, and -0.18
     [-0.28, -0.08] by the horizon.
     """
+    _three_sided_xfail(
+        base,
+        request,
+        "three sides (60 reps): the group is gone from week 14, but RED's chance of having "
+        "won by week w is never significantly lower within 52 weeks",
+    )
     _, merc, front, victory = sanctions
     w_merc = _first_significant(merc, -1.0)
     w_war = _first_significant(victory, -1.0)

@@ -130,13 +130,20 @@ class Faction(mesa.Agent):
     def power_ratio(self) -> float:
         """Own combat power over the enemies' (infinite when they have none).
 
+        With more than two factions, each enemy's power counts with the share
+        of its front that faces this faction (:meth:`sim.model.sides.Sides.exposure`).
+
         Kept within a stage of the week, as :meth:`power` is.
         """
         m = self.model
         stamp = m.stage
         if m.cache and self._ratio_stamp == stamp:
             return self._ratio
-        enemy_power = sum([e.power() for e in m.enemies_of(self)])
+        if m.sides is None:
+            enemy_power = sum([e.power() for e in m.enemies_of(self)])
+        else:  # many sides: each enemy counts with the share of its front that faces it
+            share = m.sides.exposure(self)
+            enemy_power = sum([e.power() * share.get(e.fid, 0.0) for e in m.enemies_of(self)])
         value = self.power() / enemy_power if enemy_power > 0 else float("inf")
         self._ratio, self._ratio_stamp = value, stamp
         return value

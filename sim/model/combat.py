@@ -320,8 +320,17 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
             / (air[e.fid] * max(strength(e, q), 1e-6))
         )
     x_all = force + merc
+    values = lay.target_value
+    if p.coordination > 0 and model.sides is not None:
+        hit = model.sides.ally_targets(fac)
+        if hit:  # strike the enemy an ally is striking
+            boost = 1.0 + p.coordination
+            values = [
+                v * boost if holder[q] in hit else v
+                for q, v in zip(lay.targets, values, strict=True)
+            ]
     scores = []
-    for v, r, y in zip(lay.target_value, rate, ys, strict=True):
+    for v, r, y in zip(values, rate, ys, strict=True):
         odds = r * (x_all / y) ** 2 if y > 0 else 1e6
         scores.append((v * min(odds, 1e6)) ** p.concentration)
     total = sum(scores)
@@ -532,6 +541,9 @@ def _assault(
         def_f = model.factions_by_id[th.holder[q]]
         if def_f is att_f:  # taken earlier this week by an ally's move: nothing to fight
             continue
+        if model.sides is not None and not model.hostile(att_f, def_f):
+            continue  # taken this week by a faction it does not fight
+
         defence = plans[def_f.fid]
         def_groups = [g for g in model.groups_of(def_f) if g.active]
         dm, qd = model.air[def_f.fid], def_f.week_quality

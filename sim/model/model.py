@@ -25,6 +25,7 @@ from sim.model.agents import Backer, Faction, MercenaryGroup
 from sim.model.combat import Engagement, fight_week, fix_strengths
 from sim.model.events import Event
 from sim.model.pressure import ActiveIntervention
+from sim.model.sides import Sides
 from sim.model.supply import SupplyLines
 from sim.model.support import SupportNetwork
 from sim.model.termination import Termination
@@ -204,14 +205,19 @@ class ProxyWarModel(mesa.Model):
         self.cache = cache
         self.stage = 0  # moves on whenever faction power can change (see step)
         spec = load_scenario(scenario)
-        if len(spec.factions) != 2:
+        if len(spec.factions) < 2:
             raise ScenarioError(
-                [f"{spec.source}: factions: expected two factions, found {len(spec.factions)}"]
+                [
+                    f"{spec.source}: factions: expected two factions or more, "
+                    f"found {len(spec.factions)}"
+                ]
             )
         self.spec = spec
+        multi = spec.multi_side
         self.horizon = int(weeks) if weeks is not None else spec.horizon_weeks
         self.week = 0
-        gens = self.rng.spawn(len(STREAM_NAMES))
+        # a many-sided war has a sixth stream (sim.model.sides); two factions keep their five
+        gens = self.rng.spawn(len(STREAM_NAMES) + (1 if multi else 0))
         self.streams = Streams(
             combat=DrawStream(gens[0], 2 * len(spec.places), spec.combat.noise_sigma),
             support=DrawStream(gens[1], len(spec.backers) * len(CHANNELS)),
@@ -258,6 +264,12 @@ class ProxyWarModel(mesa.Model):
         self.backer_set = self.agents_by_type.get(Backer, AgentSet([], random=self.random))
         self.group_set = self.agents_by_type.get(MercenaryGroup, AgentSet([], random=self.random))
 
+        self.sides: Sides | None = None
+        if multi:
+            n_pairs = len(self.factions) * (len(self.factions) - 1) // 2
+            self.sides = Sides(self, DrawStream(gens[5], len(self.factions) + 3 * n_pairs))
+            self.sides.refresh()
+            self.sides.update_fronts()
         self.support = SupportNetwork(self)
         self.front_km = self._front_distance()
         self.termination = Termination(self)
@@ -380,6 +392,8 @@ class ProxyWarModel(mesa.Model):
         winner.places_taken += 1
         winner.last_capture_week = self.week
         winner.captures_this_week += 1
+        if self.sides is not None:
+            self.sides.note_transfer(winner.fid, loser.fid)
         name = th.places[place].name
         if kind == "abandon":
             actor, detail = loser.fid, f"{loser.fid} abandons {name} to {winner.fid}"
@@ -397,6 +411,8 @@ class ProxyWarModel(mesa.Model):
         self.week = self.steps
         self.stage += 1
         u_talks, u_break, u_veto = self.streams.termination.take(3)
+        if self.sides is not None:
+            self.sides.begin_week()
         # 1. conditional interventions (dated ones fire from Mesa's event list)
         for iv in self._conditional:
             iv.check()
@@ -433,6 +449,8 @@ class ProxyWarModel(mesa.Model):
                 )
         self.front_km = self._front_distance()
         self.front_series.append(self.front_km)
+        if self.sides is not None:  # who attacked whom; each faction's own front
+            self.sides.after_combat()
         self.support.end_week()
         self.termination.update_stalemate()
         self.termination.milestones()
@@ -506,6 +524,9 @@ class ProxyWarModel(mesa.Model):
             for ch in CHANNELS:  # f.received is reset in place each week, never replaced
                 rep[f"support_{k}_{ch}"] = [f.received.__getitem__, [ch]]
             rep[f"mercenaries_{k}"] = [self.mercenaries_deployed, [f]]
+            if self.sides is not None:  # many sides: each faction's front and side
+                rep[f"front_km_{k}"] = [self.sides.front.get, [k]]
+                rep[f"side_{k}"] = [self.sides.side.get, [k]]
         for b in self.backers:
             rep[f"level_{b.bid}"] = [attrgetter("level"), [b]]
         for g in self.groups:
@@ -542,4 +563,6 @@ class ProxyWarModel(mesa.Model):
         for g in self.groups:
             row[f"left_{g.gid}"] = g.leave_reason
             row[f"peak_{g.gid}"] = round(g.peak, 1)
+        if self.sides is not None:
+            row.update(self.sides.summary())
         return row

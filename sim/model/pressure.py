@@ -122,6 +122,9 @@ class ActiveIntervention:
             self._resize()
         elif kind == "truce":
             self._truce()
+        elif kind == "realign":
+            assert m.sides is not None and s.faction is not None and s.side is not None
+            m.sides.realign(m.factions_by_id[s.faction], s.side, "realigns", self.fired_week)
 
     def label(self) -> str:
         """A short name for logs and plots."""
@@ -132,6 +135,8 @@ class ActiveIntervention:
             return f"resize {s.group} to {s.size:g}"
         if s.type == "truce":
             return f"truce {s.duration_weeks} weeks"
+        if s.type == "realign":
+            return f"realign {s.faction} to {s.side}"
         who = s.group or s.backer or ""
         return f"{s.type} {who}".strip()
 

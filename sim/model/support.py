@@ -126,4 +126,7 @@ class SupportNetwork:
     def side_totals(self, client: Faction) -> tuple[float, float]:
         """Foreign support over the last 4 weeks: to the client's enemies, and to its side."""
         own = self.recent.get(client.fid, 0.0)
+        if self.model.sides is not None:  # many sides: only the enemies' support is rival
+            rival = sum([self.recent.get(e.fid, 0.0) for e in self.model.enemies_of(client)])
+            return rival, own
         return self.recent_total - own, own

@@ -200,6 +200,8 @@ class Termination:
         """A ceasefire breaks down now; optionally set the weekly breakdown hazard."""
         if hazard is not None:
             self.breakdown_hazard = hazard
+        if self.model.sides is not None:
+            self.model.sides.break_all(self)
         if self.ceasefire_start is not None:
             self._break()
 
@@ -217,6 +219,8 @@ class Termination:
             u_veto: this week's uniform draw for the backers' vetoes.
         """
         m = self.model
+        if m.sides is not None:  # three factions or more: falls and pair ceasefires
+            return m.sides.decide(self)
         th = m.theatre
         week = m.week
         # victory: a faction holds an enemy's seat of power (only a capture can change that)

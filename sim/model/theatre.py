@@ -104,7 +104,7 @@ class MapMemo:
 
     Attributes:
         sides: faction -> (targets, front places, held places) (theatre).
-        front_edges: roads whose ends are held by different factions (theatre).
+        front_edges: roads whose ends are held by hostile factions (theatre).
         front_nodes: places at either end of a front road (theatre).
         distance: (place, faction) -> road km to the faction's nearest place (theatre).
         roads: front roads with their covers, first faction's end first (combat).
@@ -176,6 +176,15 @@ class Theatre:
         self.fortification = [1.0] * len(self.ids)
         self.version = 0
         self.memo = MapMemo(enabled=memo)
+        # faction -> the factions it does not fight (itself, allies, neutrals, a settled
+        # ceasefire); None: every other faction is hostile (two sides, the fast path)
+        self.friendly: dict[str, frozenset[str]] | None = None
+
+    def set_friendly(self, friendly: dict[str, frozenset[str]]) -> None:
+        """Who does not fight whom changed (sides, ceasefires): the front is recomputed."""
+        self.friendly = friendly
+        self.version += 1
+        self.memo.clear()
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -199,12 +208,16 @@ class Theatre:
         return [i for i, h in enumerate(self.holder) if h == faction]
 
     def front_edges(self) -> list[tuple[int, int]]:
-        """Roads whose two ends are held by different factions (cached until a capture)."""
+        """Roads whose two ends are held by hostile factions (cached until a capture)."""
         memo = self.memo
         got = memo.front_edges
         if got is None:
             h = self.holder
-            got = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            fr = self.friendly
+            if fr is None:
+                got = [(a, b) for a, b in self.edges if h[a] != h[b]]
+            else:
+                got = [(a, b) for a, b in self.edges if h[b] not in fr[h[a]]]
             if memo.enabled:
                 memo.front_edges = got
         return got
@@ -220,8 +233,15 @@ class Theatre:
         return got
 
     def front_places(self, faction: str) -> list[int]:
-        """Places held by ``faction`` that touch a place held by someone else."""
+        """Places held by ``faction`` that touch a place held by an enemy."""
         h = self.holder
+        if self.friendly is not None:
+            fr = self.friendly[faction]
+            return [
+                i
+                for i in range(len(h))
+                if h[i] == faction and any(h[n] not in fr for n in self.neighbours[i])
+            ]
         return [
             i
             for i in range(len(h))
@@ -231,6 +251,13 @@ class Theatre:
     def targets(self, faction: str) -> list[int]:
         """Enemy-held places adjacent to a place held by ``faction``."""
         h = self.holder
+        if self.friendly is not None:
+            fr = self.friendly[faction]
+            return [
+                i
+                for i in range(len(h))
+                if h[i] not in fr and any(h[n] == faction for n in self.neighbours[i])
+            ]
         return [
             i
             for i in range(len(h))

@@ -87,6 +87,7 @@ InterventionType = Literal[
     "transfer",
     "resize",
     "truce",
+    "realign",
 ]
 INTERVENTION_TYPES: tuple[str, ...] = get_args(InterventionType)
 
@@ -174,6 +175,9 @@ class Combat(_Strict):
     abandon_loss: Prob = 0.3
     rout_loss: Prob = 0.1
     recovered_share: Prob = 0.0  # casualties (wounded) who return to the ranks
+    # allies coordinate (docs/ODD.md 7.10): targets held by an enemy an ally attacked last
+    # week are worth 1 + coordination times more
+    coordination: NonNeg = 0.0
 
 
 class Stalemate(_Strict):
@@ -269,6 +273,12 @@ class Faction(_Strict):
     focus_km: Pos = 50.0
     patience_weeks: PosInt = 8
     regroup_weeks: NonNegInt = 6
+    # sides (docs/ODD.md 7.10): the coalition it fights in (default: its own id, a side
+    # of its own), and the side it may defect to when its cohesion breaks
+    side: Annotated[str, Field(min_length=1)] | None = None
+    defect_to: Annotated[str, Field(min_length=1)] | None = None
+    defect_cohesion: Prob = 0.3  # cohesion at which a defection is half likely ...
+    defect_rate: Prob = 0.0  # ... times this weekly chance (0: never defects)
 
 
 class Channel(_Strict):
@@ -388,12 +398,14 @@ INTERVENTION_KEYS: dict[str, tuple[str, ...]] = {
     "transfer": ("place", "faction"),
     "resize": ("group", "size"),
     "truce": ("duration_weeks",),
+    "realign": ("faction", "side"),
 }
 #: keys a type cannot do without: their defaults would make a silent, arbitrary policy
 _REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "transfer": ("place", "faction"),
     "resize": ("group", "size"),
     "truce": ("duration_weeks",),
+    "realign": ("faction", "side"),
 }
 _TIMING_KEYS = ("type", "name", "description", "at", "week", "when")
 #: intervention types as the nouns of default names (others are nouns already)
@@ -458,8 +470,10 @@ class Intervention(_Strict):
     exit_weeks: NonNegInt = 2
     # redeploy: a place id, or "front" (the faction's main effort); transfer: a place id
     place: str | None = None
-    # transfer: the place's new holder
+    # transfer: the place's new holder; realign: the faction that changes side
     faction: str | None = None
+    # realign: the side it joins (a side id; a new one makes it a side of its own)
+    side: str | None = None
     # embargo
     sea: Prob | None = None
     air: Prob | None = None
@@ -548,6 +562,8 @@ class ScenarioSpec(_Strict):
     backers: dict[str, Backer] = {}
     groups: dict[str, Group] = {}
     interventions: list[Intervention] = []
+    # pairs of factions that do not fight each other though on different sides
+    neutral: list[tuple[str, str]] = []
     # bookkeeping, filled by the loader (not from the file)
     source: str = ""
     sha256: str = ""
@@ -573,10 +589,36 @@ class ScenarioSpec(_Strict):
     @field_validator("factions")
     @classmethod
     def _two_factions(cls, v: dict[str, Faction]) -> dict[str, Faction]:
-        # the front line, the combat pairs and the outcomes are defined for two sides
-        if len(v) != 2:
-            raise ValueError(f"expected exactly two factions, found {len(v)}")
+        # a war needs two factions at least; more fight on sides (docs/ODD.md 7.10)
+        if len(v) < 2:
+            raise ValueError(f"expected two factions or more, found {len(v)}")
         return v
+
+    @field_validator("neutral", mode="before")
+    @classmethod
+    def _pairs_as_tuples(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [tuple(r) if isinstance(r, list) else r for r in v]
+        return v
+
+    def side_of(self, fid: str) -> str:
+        """The side (coalition) a faction starts the war on: its own id unless stated."""
+        return self.factions[fid].side or fid
+
+    @property
+    def multi_side(self) -> bool:
+        """Whether the war needs the sides machinery (more than two factions, or sides used).
+
+        Why a switch: a plain two-faction war keeps its exact schedule and random
+        streams (its results stay bit-identical to those before sides existed).
+        """
+        fs = self.factions
+        return (
+            len(fs) > 2
+            or bool(self.neutral)
+            or any(f.side is not None or f.defect_rate > 0 for f in fs.values())
+            or any(iv.type == "realign" for iv in self.interventions)
+        )
 
     # -- derived helpers ---------------------------------------------------
 
@@ -985,6 +1027,17 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
         ref("place", f"factions.{fid}.home", f.home, places)
         for j, src in enumerate(f.supply):
             ref("place", f"factions.{fid}.supply.{j}", src, places)
+    sides = {spec.side_of(fid) for fid in factions}
+    for fid, f in factions.items():
+        if f.defect_to is not None:
+            ref("side", f"factions.{fid}.defect_to", f.defect_to, {s: 1 for s in sides})
+            if f.defect_to == spec.side_of(fid):
+                out.append(
+                    f"{path}: factions.{fid}.defect_to: expected another side, found its own"
+                )
+    for i, pair in enumerate(spec.neutral):
+        for j, fid in enumerate(pair):
+            ref("faction", f"neutral.{i}.{j}", fid, factions)
     for bid, b in backers.items():
         ref("faction", f"backers.{bid}.client", b.client, factions)
         for ch, c in b.channels.items():
@@ -1069,6 +1122,8 @@ def _check_intervention(
         ref("place", f"{k}.place", iv.place, spec.places)
     if iv.type == "transfer":
         ref("place", f"{k}.place", iv.place, spec.places)
+        ref("faction", f"{k}.faction", iv.faction, spec.factions)
+    if iv.type == "realign":
         ref("faction", f"{k}.faction", iv.faction, spec.factions)
     if iv.type == "sanction" and iv.group and (iv.cost_increase or iv.resolve_hit):
         key = "cost_increase" if iv.cost_increase else "resolve_hit"
