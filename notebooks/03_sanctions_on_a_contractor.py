@@ -1,6 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -17,10 +19,12 @@
 #
 # In late November 2019 the US State Department said it was working with
 # European partners on sanctions against the Russian military contractor
-# fighting for Haftar, the Wagner Group (AP, 5 December 2019). Suppose they
+# fighting for Haftar, the Wagner Group (Associated Press, "Libyan and US
+# officials say hundreds of Russian mercenaries are backing commander Khalifa
+# Haftar", 5 December 2019). Suppose they
 # had been imposed in mid-December. Would the war have gone differently?
 #
-# The model's answer follows stylised fact 4 of the BRIEF: sanctions work
+# The model's answer follows stylised fact 4 (`docs/ODD.md`, section 1): sanctions work
 # through their *bite* on the sanctioned actor's money and logistics, with a
 # lag, and their effect on the front is indirect. A contractor is the
 # extreme case of the principal–agent problem (Salehyan 2010): its loyalty
@@ -149,7 +153,7 @@ def left_over_pay(seed):
     )
 
 
-SEED = next((s for s in range(100) if left_over_pay(s)), 0)
+SEED = next(s for s in range(100) if left_over_pay(s))
 
 
 def trace(spec, seed):
@@ -201,9 +205,10 @@ plt.show()
 
 weeks = t_base.index.intersection(t_sanc.index)
 differ = weeks[(t_base.loc[weeks, "casualties"] != t_sanc.loc[weeks, "casualties"]).to_numpy()]
+first_differ = differ.min() if len(differ) else None
 print(
     "first week in which the two runs differ:",
-    differ.min() if len(differ) else "never",
+    first_differ or "never",
     f"(the sanction bites in week {bite})",
 )
 
@@ -302,6 +307,14 @@ fake_pairs = pd.DataFrame(
 )
 labels = list(cmp.table["outcome"])
 indep = paired_outcomes(fake_pairs, BASE, ALT, labels)
+paired_w = (cmp.table["ci_high"] - cmp.table["ci_low"]).to_numpy()
+indep_w = (indep["ci_high"] - indep["ci_low"]).to_numpy()
+common = cmp.table["p_baseline"].idxmax()  # the most common outcome
+runs_factor = (indep_w[common] / paired_w[common]) ** 2
+print(
+    f"{labels[common]}: an unpaired design needs about {runs_factor:.1f} times the runs "
+    "for the paired interval's width"
+)
 pd.DataFrame(
     {
         "outcome": labels,
@@ -314,9 +327,10 @@ pd.DataFrame(
 
 # %% [markdown]
 # With independent seeds most replicates differ for reasons that have
-# nothing to do with the sanction, so the interval is wider: to reach the
-# paired interval's precision an unpaired design needs several times as
-# many runs (the ratio of the squared widths).
+# nothing to do with the sanction, so no interval is narrower than the
+# paired one, and most are wider: for the most common outcome, an unpaired
+# design needs several times as many runs to reach the paired interval's
+# precision (the ratio of the squared widths, printed above).
 #
 # ## Lags: when the bite comes too late
 #
@@ -340,7 +354,7 @@ win = cmp_lag.table[cmp_lag.table["outcome"] == "victory:RED"].reset_index(drop=
 tbase = cmp_lag.sweep.runs.query("scenario == 'teaching_line'")
 still_going = [(tbase["end_week"] > 12 + lag).mean() for lag in LAGS]
 lag_runs = cmp_lag.sweep.runs
-left_over_pay = [
+left_pay_share = [
     (lag_runs.query("scenario == @a.name")["left_contractors"] == "pay arrears").mean()
     for a in lag_arms
 ]
@@ -365,7 +379,7 @@ pd.DataFrame(
         "ci_low": win["ci_low"].round(3),
         "ci_high": win["ci_high"].round(3),
         "baseline wars still going at the bite": np.round(still_going, 2),
-        "contractors left over pay": np.round(left_over_pay, 2),
+        "contractors left over pay": np.round(left_pay_share, 2),
     }
 )
 
@@ -373,9 +387,10 @@ pd.DataFrame(
 # A sanction can only change wars that are still going when it bites, and
 # only if the contractors are still there to be driven out: the last
 # column counts the runs in which they left over their pay. In this
-# theatre many contractors leave anyway, bled by their losses (casualty
-# aversion), so a late sanction often finds them gone; the longer the
-# lag, the fewer the wars it can reach.
+# theatre the contractors often leave anyway, bled by their losses
+# (casualty aversion), so a late sanction finds them gone: the longer the
+# lag, the fewer the runs in which they leave over pay, and the smaller the
+# change in RED's chance of victory (at the longest lag here, little or none).
 #
 # ## What the interval does and does not say
 #
@@ -398,7 +413,7 @@ pd.DataFrame(
 #   to matter is a judgement about the size, not about the interval.
 # - why. The mechanism is in the pairs: look at the replicates that
 #   changed, and at what happened to the contractor in them.
-# - that the rows are independent tests. With three outcomes and several
+# - that the rows are independent tests. With several outcomes and several
 #   what-ifs, one interval in twenty excludes 0 by chance alone.
 
 # %% [markdown]
@@ -424,9 +439,9 @@ pd.DataFrame(
 # <details><summary>Answer</summary>
 #
 # Read it off the traces (the first week Wagner's fighters are 0 in the
-# sanctions arm). It should be at or shortly after the computed
-# earliest week: the lag, then the weeks of arrears, then two weeks to
-# leave. The front moves only if losing Wagner's specialists changes
+# sanctions arm). In this pair it is at, or a few weeks after, the
+# computed earliest week: the lag, then the weeks of arrears, then two
+# weeks to leave. The front moves only if losing Wagner's specialists changes
 # the outcome of an engagement after that, which depends on whether
 # the LNA is still attacking and on the luck of the following weeks:
 # the sanction's effect on the front is indirect and late, as stylised
@@ -440,7 +455,8 @@ pd.DataFrame(
 # **Exercise 2.** In the pair of runs, the first week the two differ is printed under
 # the plot. Why are they identical before? What would go wrong in a
 # paired comparison if the model drew all its random numbers from one
-# stream, in order?
+# stream, in order? (Hint: compare how many replicates end differently in
+# the paired design and when the what-if's seeds are unrelated.)
 
 # %%
 # Exercise 2: your code here
@@ -451,21 +467,26 @@ pd.DataFrame(
 # Until the contractors start to leave, the sanction changes nothing the
 # fighting depends on (the blocked pay and the growing arrears are
 # bookkeeping until they make Wagner go), and both runs draw the same
-# numbers in the same order, so they are the same war. With a single stream, a policy that adds or removes one draw
-# (say, one shipment fewer to check for interdiction) would shift
-# every later draw: from then on the two runs would have unrelated
-# luck, the pairs would be no better than independent runs, and the
-# interval would be as wide as in the "independent" column above. The
-# per-mechanism streams, each drawing a fixed number of values a week,
-# keep the luck aligned.
+# numbers in the same order, so they are the same war: here the first
+# difference comes no earlier than the bite. With a single stream, a
+# policy that adds or removes one draw (say, one shipment fewer to check
+# for interdiction) would shift every later draw: from then on the two
+# runs would have unrelated luck, the pairs would be no better than
+# independent runs, and the interval would be as wide as in the
+# "independent" column above. The worked solution counts it: with
+# unrelated seeds far more replicates end differently than in the paired
+# design. The per-mechanism streams, each drawing a fixed number of values
+# a week, keep the luck aligned.
+#
+# The worked solution is *Exercise 2* at the end of the notebook.
 #
 # </details>
 
 # %% [markdown]
 # **Exercise 3.** The sanction's *direct* effect is on Wagner, its *indirect* effect on the
 # war. Compare the two: the share of replicates in which Wagner left over
-# pay arrears in each arm, and the change in P(victory:GNA). Which is
-# clearer?
+# pay arrears in each arm, the change in who wins (P(victory:LNA)), and
+# the change in the front at the horizon. Which is clearer?
 
 # %%
 # Exercise 3: your code here
@@ -474,12 +495,17 @@ pd.DataFrame(
 # <details><summary>Answer</summary>
 #
 # The direct effect is large and unambiguous: in the baseline Wagner
-# never leaves over pay, under sanctions it often does (the
-# `why Wagner left` table). The indirect effect on who wins is a
-# difference of a few replicates out of the total (`only_baseline`,
-# `only_alternative`), and its interval is wide by comparison.
+# never leaves over pay, under sanctions it does in a large share of the
+# replicates (the `why Wagner left` table). Who wins hardly moves: the
+# LNA's victories in these runs all come in the first weeks of the
+# offensive, months before the sanction is even imposed, so no sanction
+# in December can change them (the worked solution prints when they
+# came). The effect shows where the war is still going when the sanction
+# bites: the front at the horizon lies significantly farther from Tripoli
+# under sanctions (the worked solution prints the paired difference).
 # That is stylised fact 4: sanctions bite on money and logistics; the
-# front feels them only through what the contractor would have done.
+# front feels them only later, through what the contractor would have
+# done.
 #
 # The worked solution is *Exercise 3* at the end of the notebook.
 #
@@ -504,7 +530,9 @@ pd.DataFrame(
 # sanction acts like a longer lag: by the time the contractors go, more
 # wars are decided, so expect a smaller change in `victory:RED` (and the
 # contractors leaving over pay later, or not at all in wars that end
-# first). Whether real contractors tolerate partial pay like that is an
+# first). The worked solution bears this out: the leaky sanction's change
+# in `victory:RED` is smaller than the full one's, and fewer runs see the
+# contractors leave over pay. Whether real contractors tolerate partial pay like that is an
 # assumption worth questioning, and the kind of thing a model makes
 # explicit.
 #
@@ -514,8 +542,8 @@ pd.DataFrame(
 
 # %% [markdown]
 # **Exercise 5.** How many replicates would the Libya comparison need for the interval
-# of the change in P(victory:GNA) to be ±0.02? (Use the 1/√n law on the
-# half-width you have.) What does `compare(..., precision=0.02)` do?
+# of the change in P(stalemate) to be ±0.01? (Use the 1/√n law on the
+# half-width you have.) What does `compare(..., precision=0.01)` do?
 
 # %%
 # Exercise 5: your code here
@@ -523,21 +551,22 @@ pd.DataFrame(
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# The half-width shrinks as $1/\\sqrt{n}$, so the runs needed are about
-# `REPS × (half-width / 0.02)²`, several times the runs above. `compare`
-# with `precision=0.02` (and `--precision 0.02` on the command line) does
-# this for you: it adds replicates in batches, reusing the ones already
-# run, until every probability difference has a half-width of at most
-# 0.02 or `max_reps` is reached.
+# The half-width shrinks as $1/\sqrt{n}$, so the runs needed are about
+# `REPS × (half-width / 0.01)²`, several times the runs above (the worked
+# solution computes it). `compare` with `precision=0.01` (and
+# `--precision 0.01` on the command line) does this for you: it adds
+# replicates in batches, reusing the ones already run, until every
+# probability difference has a half-width of at most 0.01 or `max_reps`
+# is reached.
 #
 # The worked solution is *Exercise 5* at the end of the notebook.
 #
 # </details>
 
 # %% [markdown]
-# **Exercise 6.** A colleague reads the Libya table and writes: "the interval for
-# P(victory:GNA) contains 0, so sanctioning Wagner does not work". What
-# would you answer?
+# **Exercise 6.** A colleague reads the Libya table and writes: "P(victory:LNA) does
+# not change, so sanctioning Wagner does not work". What would you
+# answer?
 
 # %%
 # Exercise 6: your code here
@@ -545,17 +574,21 @@ pd.DataFrame(
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# Three things. (1) An interval containing 0 means the effect is not
+# Four things. (1) Look at *why* it does not change: in these runs every
+# LNA victory comes before the sanction is imposed (exercise 3), so the
+# question "does a December sanction change who wins" has no runs in
+# which it could. (2) An interval containing 0 means an effect not
 # distinguishable from zero *with this many runs*; it may be small and
-# real, so run more (or use `precision`). (2) "Does not work" depends on
-# the goal: the sanction does what it does directly (Wagner leaves, see
-# exercise 3); its effect on who wins is indirect, and small if
-# Wagner's specialists rarely decide an engagement in this model. (3)
-# All of this is *in the model*: the result is conditional on the
-# scenario's assumptions (the lag, the leakage, Wagner's quality and
-# casualty aversion), which are exactly what the file's comments say
-# are guesses. A sensitivity analysis over them is the honest next
-# step.
+# real, so run more (or use `precision`). (3) "Does not work" depends on
+# the goal: the sanction does what it does directly (Wagner leaves) and
+# moves the front later in the war (exercise 3); the worked solution
+# lists the measures whose interval excludes 0. (4) All of this is *in
+# the model*: the result is conditional on the scenario's assumptions
+# (the lag, the leakage, Wagner's quality and casualty aversion), which
+# are exactly what the file's comments say are guesses. A sensitivity
+# analysis over them is the honest next step.
+#
+# The worked solution is *Exercise 6* at the end of the notebook.
 #
 # </details>
 
@@ -576,6 +609,19 @@ print(
     f"(earliest by the chain: week {gone})",
 )
 print(t_sanc.loc[bite - 1 : gone + 1, ["wagner", "arrears"]].round(2))
+left_week = left.min() if len(left) else None
+
+# %% [markdown]
+# **Exercise 2.**
+
+# %%
+print(f"the pair first differs in week {first_differ}; the sanction bites in week {bite}")
+changed = {
+    "paired (same seeds)": int((pairs["outcome_base"] != pairs["outcome_alt"]).sum()),
+    "unrelated seeds": int((fake_pairs["outcome_base"] != fake_pairs["outcome_alt"]).sum()),
+}
+for design, k in changed.items():
+    print(f"{design}: {k} of {REPS} replicates end differently")
 
 # %% [markdown]
 # **Exercise 3.**
@@ -586,10 +632,24 @@ direct = (
     runs.assign(arrears=runs["left_wagner"] == "pay arrears").groupby("scenario")["arrears"].mean()
 )
 print("share of replicates in which Wagner left over pay arrears:", direct.round(3).to_dict())
-row = cmp.table.set_index("outcome").loc["victory:GNA"]
+lna = cmp.table.set_index("outcome").loc["victory:LNA"]
 print(
-    f"P(victory:GNA): {row['difference']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}], "
-    f"changed in {row['only_baseline'] + row['only_alternative']} of {row['pairs']} replicates"
+    f"P(victory:LNA): {lna['difference']:+.3f} [{lna['ci_low']:+.3f}, {lna['ci_high']:+.3f}], "
+    f"changed in {lna['only_baseline'] + lna['only_alternative']} of {lna['pairs']} replicates"
+)
+base_wins = runs.query("scenario == @BASE and outcome == 'victory:LNA'")["end_week"]
+print(
+    f"the baseline's LNA victories came in weeks {base_wins.min()}-{base_wins.max()}; "
+    f"the sanction is imposed in week {fire}"
+)
+diffs = cmp.differences.set_index("metric")
+horizon = diffs[
+    diffs.index.str.startswith("front distance")
+    & diffs.index.str.contains(str(base_spec.date_of(base_spec.horizon_weeks)))
+].iloc[0]
+print(
+    f"front at the horizon: {horizon['mean_baseline']:.0f} km -> {horizon['mean_alternative']:.0f} km, "
+    f"difference {horizon['difference']:+.0f} km [{horizon['ci_low']:+.0f}, {horizon['ci_high']:+.0f}]"
 )
 
 # %% [markdown]
@@ -601,6 +661,17 @@ leaky = load_scenario(
 )
 cmp_leak = compare(TEACH, [TEACH_SANC, leaky], reps=REPS, seed=5, workers=1, progress=False)
 display(cmp_leak.table[["alternative", "outcome", "difference", "ci_low", "ci_high"]].round(3))
+red = cmp_leak.table.query("outcome == 'victory:RED'").set_index("alternative")["difference"]
+leak_runs = cmp_leak.sweep.runs
+pay_share = {
+    arm: (leak_runs.query("scenario == @arm")["left_contractors"] == "pay arrears").mean()
+    for arm in ("teaching_line_sanctions", "sanctions_leaky")
+}
+print(
+    f"change in P(victory:RED): {red['teaching_line_sanctions']:+.3f} with 90 % blocked, "
+    f"{red['sanctions_leaky']:+.3f} with 40 %"
+)
+print(f"share of runs in which the contractors left over pay: {pay_share}")
 cmp_leak.sweep.runs.fillna({"left_contractors": "(stayed)"}).groupby("scenario")[
     "left_contractors"
 ].value_counts().unstack(fill_value=0)
@@ -609,8 +680,83 @@ cmp_leak.sweep.runs.fillna({"left_contractors": "(stayed)"}).groupby("scenario")
 # **Exercise 5.**
 
 # %%
-row = cmp.table.set_index("outcome").loc["victory:GNA"]
+row = cmp.table.set_index("outcome").loc["stalemate"]
 half = (row["ci_high"] - row["ci_low"]) / 2
-print(
-    f"half-width now {half:.3f} with {REPS} replicates; for 0.02 about {int(np.ceil(REPS * (half / 0.02) ** 2))} replicates"
-)
+reps_needed = int(np.ceil(REPS * (half / 0.01) ** 2))
+print(f"half-width now {half:.3f} with {REPS} replicates; for ±0.01 about {reps_needed} replicates")
+
+# %% [markdown]
+# **Exercise 6.**
+
+# %%
+significant = pd.concat(
+    [
+        cmp.table.assign(metric="P(" + cmp.table["outcome"] + ")"),
+        cmp.differences,
+    ]
+).query("ci_low > 0 or ci_high < 0")[["metric", "difference", "ci_low", "ci_high"]]
+print("measures whose 95 % interval excludes 0 (one row per measure):")
+significant.round(3)
+
+# %% [markdown]
+# ## Checks
+#
+# Each line below asserts a fact that the text of this notebook states, read
+# from the results computed above. If a change to the model made the text
+# wrong, this cell stops with the claim that no longer holds.
+
+# %%
+# Checks: the facts the text states, computed from this notebook's results.
+lag_diffs = win["difference"].abs().to_numpy()
+checks = {
+    "in the chosen pair the sanctioned Wagner leaves over its arrears": (
+        m_sanc.summary()["left_wagner"] == "pay arrears"
+    ),
+    "the pair is the same war until the sanction bites": first_differ is None
+    or first_differ >= bite,
+    "no independent interval is narrower than the paired one": bool(
+        (paired_w <= indep_w + 1e-9).all()
+    ),
+    "for the most common outcome an unpaired design needs several times the runs": (
+        runs_factor >= 3
+    ),
+    "teaching theatre: the contractors often leave bled by their losses": (
+        (tbase["left_contractors"] == "losses").mean() >= 0.5
+    ),
+    "lags: the longer the lag, the smaller the change": bool((np.diff(lag_diffs) <= 1e-9).all()),
+    "lags: the longer the lag, the fewer leave over pay": bool(
+        (np.diff(left_pay_share) <= 1e-9).all()
+    ),
+    "lags: little or no change at the longest lag": lag_diffs[-1] <= 0.02,
+    "exercise 1: Wagner leaves at or a few weeks after the earliest week": (
+        left_week is not None and gone <= left_week <= gone + 4
+    ),
+    "exercise 2: far more replicates change with unrelated seeds": (
+        changed["unrelated seeds"] >= 2 * max(changed["paired (same seeds)"], 1)
+    ),
+    "exercise 3: in the baseline Wagner never leaves over pay": direct[BASE] == 0,
+    "exercise 3: under sanctions it does in a large share of replicates": direct[ALT] >= 0.3,
+    "exercise 3: P(victory:LNA) hardly moves": abs(lna["difference"]) <= 0.02,
+    "exercise 3: the LNA's victories all come before the sanction": (
+        len(base_wins) == 0 or base_wins.max() < fire
+    ),
+    "exercise 3: the front at the horizon is significantly farther from Tripoli": (
+        horizon["ci_low"] > 0
+    ),
+    "exercise 4: the teaching sanction blocks 90 % of the pay": (
+        load_scenario(TEACH_SANC).interventions[0].financial == 0.9
+    ),
+    "exercise 4: the leaky sanction changes victory:RED less": (
+        abs(red["sanctions_leaky"]) < abs(red["teaching_line_sanctions"])
+    ),
+    "exercise 4: fewer runs see the contractors leave over pay": (
+        pay_share["sanctions_leaky"] < pay_share["teaching_line_sanctions"]
+    ),
+    "exercise 5: several times the runs for ±0.01": reps_needed >= 2 * REPS,
+    "exercise 6: some measure's interval excludes 0, among them the front": (
+        significant["metric"].str.startswith("front distance").any()
+    ),
+}
+failed = [claim for claim, holds in checks.items() if not holds]
+assert not failed, f"the text says, but the results do not show: {failed}"
+print(f"all {len(checks)} checks hold")
