@@ -1,6 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -213,8 +215,8 @@ for arm in res.scenarios[1:]:
 #
 # War length and stalemates per arm: the mean end week (runs undecided at the
 # horizon count as lasting to it), the median time to the end of the war from
-# the survival curve, the share of runs with a stalemate spell, and the share
-# of war weeks spent in stalemate.
+# the survival curve, the share of runs with a spell of static weeks (the
+# front barely moving), and the share of war weeks that were static.
 
 # %%
 length = res.runs.groupby("scenario")["end_week"].mean().rename("mean end week")
@@ -234,8 +236,10 @@ plt.show()
 # %% [markdown]
 # ## Stalemate and ripeness
 #
-# A **stalemate week** is one in which the front has moved less than
-# `stalemate.max_move_km` over the last `stalemate.window_weeks` weeks. The
+# A **static week** is one in which the front has moved less than
+# `stalemate.max_move_km` over the last `stalemate.window_weeks` weeks (the
+# weekly `stalemate` flag; not the same as the *outcome* `stalemate`, which
+# means no decision by the horizon). The
 # war is **ripe** for talks (Zartman) when
 #
 # - the front has been static for a while (up to `ripe_stalemate_weeks`)
@@ -250,24 +254,19 @@ plt.show()
 # **vetoes** it. A ceasefire counts as the war's end once it has held
 # `ceasefire_hold_weeks`; until then it may break down.
 #
-# To see this at work we use the small *teaching theatre*
-# (`scenarios/teaching_line.toml`: seven places on one road, one backer per
-# side; Northland, RED's backer, holds a veto). It runs in a few milliseconds
-# and its vetoes bite more often than Libya's. We pick a run in which a veto
-# was cast and record every week:
+# To see this at work we pick a Libya run in which a veto was cast and a
+# ceasefire was later agreed, and record every week (if no seed among the
+# first 100 qualified, the cell would stop with an error):
+
 
 # %%
-TEACH = SCENARIOS / "teaching_line.toml"
-tspec = load_scenario(TEACH)
-
-
 def vetoed(seed):
-    s = ProxyWarModel(tspec, rng=seed, collect=False).run().summary()
+    s = ProxyWarModel(spec, rng=seed, collect=False).run().summary()
     return s["vetoes"] > 0 and s["outcome"] == "ceasefire"
 
 
-TSEED = next((s for s in range(200) if vetoed(s)), 0)
-m = ProxyWarModel(tspec, rng=TSEED)
+TSEED = next(s for s in range(100) if vetoed(s))
+m = ProxyWarModel(spec, rng=TSEED)
 rows = []
 while m.running:
     m.step()
@@ -277,6 +276,7 @@ while m.running:
             "front_km": m.front_km,
             "stalemate": m.termination.stalemate,
             "ripe": m.termination.ripe,
+            "ripeness": m.termination.ripeness,
             "ceasefire": m.ceasefire_on,
             "vetoes": m.termination.vetoes,
             **{f"morale_{f.fid}": f.morale for f in m.factions},
@@ -286,7 +286,8 @@ while m.running:
 track = pd.DataFrame(rows).set_index("week")
 print(f"seed {TSEED}: {m.summary()['outcome']} in week {m.week}")
 for week, text in m.events_log:
-    print(f"week {week:3d}: {text}")
+    if "takes" not in text and "cut off" not in text and "abandons" not in text:
+        print(f"week {week:3d}: {text}")  # captures left out: see notebook 1
 
 # %%
 fig, (ax, ax2) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained")
@@ -311,7 +312,7 @@ ax.set_ylabel("km")
 ax.legend(fontsize=8, ncol=3, loc="upper right")
 for f in m.factions:
     ax2.plot(track.index, track[f"morale_{f.fid}"], label=f"morale {f.fid}")
-ax2.axhline(tspec.termination.ripe_morale, color="tab:orange", ls=":", label="ripe_morale")
+ax2.axhline(spec.termination.ripe_morale, color="tab:orange", ls=":", label="ripe_morale")
 ax2.set_xlabel("week")
 ax2.legend(fontsize=8)
 plt.show()
@@ -321,36 +322,51 @@ plt.show()
 #
 # Cunningham (2010) found that wars with more *veto players*, parties that can
 # block a settlement, last longer. In the model a backer with `veto = true`
-# blocks a ceasefire while its client is on the offensive with morale of at
-# least 0.5: it still hopes to win. Take Northland's veto away and compare,
-# paired run by run (the `compare` function of notebook 3):
+# may block a ceasefire that has been drawn, with a chance that rises
+# smoothly with its client's prospects (it still hopes to win), while its
+# resolve lasts and no binding mediation holds it (`docs/ODD.md`, 7.5).
+# Take the vetoes of the UAE and Russia away and compare, paired run by
+# run with the baseline of the sweep above
+# (same root seed, same number of runs: replicate *i* of both arms shares
+# its seed, as in notebook 3):
 
 # %%
-from sim.compare import compare
+from sim.compare import pair_runs, paired_outcomes
 
+vetoers = [bid for bid, b in spec.backers.items() if b.veto]
 no_veto = load_scenario(
-    TEACH,
+    LIBYA,
     overrides={
-        "name": "teaching_line_no_veto",
-        "description": "Northland cannot veto",
-        "backers.northland.veto": False,
+        "name": "libya_no_veto",
+        "description": "What-if: no backer can veto a ceasefire",
+        **{f"backers.{bid}.veto": False for bid in vetoers},
     },
 )
-cmp = compare(TEACH, [no_veto], reps=300, seed=6, workers=1, progress=False)
+res_nv = run_sweep([no_veto], reps=REPS, seed=4, workers=1, progress=False)
+runs_nv = pd.concat([res.runs.query("scenario == @base"), res_nv.runs])
+veto_table = paired_outcomes(
+    pair_runs(runs_nv, base, "libya_no_veto"), base, "libya_no_veto", list(p.columns)
+)
 display(
-    cmp.table[["outcome", "p_baseline", "p_alternative", "difference", "ci_low", "ci_high"]].round(
+    veto_table[["outcome", "p_baseline", "p_alternative", "difference", "ci_low", "ci_high"]].round(
         3
     )
 )
-for line in cmp.headlines():
-    print(line)
-runs_t = cmp.sweep.runs
-runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
+veto_means = runs_nv.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean()
+cf = veto_table.set_index("outcome").loc["ceasefire"]
+print(
+    f"without vetoes: P(ceasefire) {cf['p_baseline']:.2f} -> {cf['p_alternative']:.2f} "
+    f"({cf['difference']:+.2f} [{cf['ci_low']:+.2f}, {cf['ci_high']:+.2f}]); mean end week "
+    f"{veto_means.loc[base, 'end_week']:.1f} -> {veto_means.loc['libya_no_veto', 'end_week']:.1f}"
+)
+veto_means.round(3)
 
 # %% [markdown]
-# A veto only matters in the weeks when the war is ripe, a ceasefire is
-# drawn, and the vetoing backer's client is attacking with confidence.
-# That combination is what the paired difference measures.
+# A veto only matters in the weeks when the war is ripe and a ceasefire is
+# drawn, and then only if a veto holder, hopeful for its client, blocks it.
+# Here that is enough to matter: without vetoes, ceasefires become
+# significantly more common and the wars end sooner on average (printed
+# above), which is Cunningham's finding in the model's terms.
 
 # %% [markdown]
 # ## Exercises
@@ -376,16 +392,18 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 #
 # Read the shifts printed after the outcome table, and the paired
 # differences in the worked solution (the arms of one sweep share their
-# seeds, so the sweep already holds the pairs). If the UAE's exit moves
-# probability toward `victory:GNA`, the model reproduces stylised fact 2
-# for that backer: the UAE sends the LNA's drones, most of its arms and
-# funds, and pays the Sudanese fighters. France and Egypt send advisers
-# and some arms, a small part of the LNA's support (notebook 1's supply
-# table), and leave only in January 2020, nine months into the war; in
+# seeds, so the sweep already holds the pairs). The UAE's exit moves
+# probability toward `victory:GNA`, and the paired interval excludes 0:
+# the model reproduces stylised fact 2 (`docs/ODD.md`, section 1) for
+# that backer. The UAE sends the LNA's drones and its largest arms
+# channel, and pays the Sudanese fighters. France and Egypt's step-back
+# changes hardly any replicate (the worked solution counts them): they
+# send advisers and some arms, a small part of the LNA's support
+# (notebook 1's supply table), and leave only in January 2020, nine months
+# into the war, when most runs have long settled into a static front; in
 # the model arms and advisers raise a faction's quality with diminishing
-# returns. A small shift, in either direction, whose paired interval
-# includes 0 is no evidence either way; more runs would tell (notebook 3
-# shows how many).
+# returns. "No replicate changed" is not proof of no effect, only that
+# any effect is too small to show in this many runs.
 #
 # The worked solution is *Exercise 1* at the end of the notebook.
 #
@@ -405,18 +423,17 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# The worked solution prints the numbers. The stylised fact rests on a
-# mechanism: one-sided support lets the supported side *win*, and a war
-# that ends in victory does not end in stalemate. So look at three
-# things: the supported side's (the LNA's) chance of victory, the share
-# of stalemates, and the war's length. If the LNA wins far more often and
-# stalemates become rare, the model reproduces the stalemate half of the
-# fact. The length half can still fail: if the one-sided victories come
-# late (a long siege that wears the defender down), the mean end week
-# need not fall. Check when the victories happen before concluding. A
-# model that fails a stylised fact for a reason you can name is
-# informative; one that fails it for no reason needs its calibration
-# checked (`docs/calibration.md`).
+# The stylised fact rests on a mechanism: one-sided support lets the
+# supported side *win*, and a war that ends in victory does not end in
+# stalemate. Here the model reproduces both halves: with only the LNA
+# backed, it wins in (nearly) every run, fewer runs end undecided, and the
+# wars are shorter on average (the worked solution prints the numbers).
+# Look also at *when* the victories come: the baseline's few LNA victories
+# are quick breakthroughs in the first weeks, while the one-sided ones come
+# later, after a long fight that wears the GNA down. So "one-sided support
+# shortens wars" holds on average, not run by run. A model that fails a
+# stylised fact for a reason you can name is informative; one that fails
+# it for no reason needs its calibration checked (`docs/calibration.md`).
 #
 # The worked solution is *Exercise 2* at the end of the notebook.
 #
@@ -438,10 +455,16 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # lengthen wars. In the model, escalation raises both sides' support
 # levels; whether that lengthens the war depends on whether it keeps the
 # balance (both sides escalate, the stalemate persists) or tips it (one
-# side escalates more). Compare the mean end week and the outcome shares
-# in the worked solution; since the arms share their seeds, the
-# difference is due to escalation alone, but with 100 runs only a large
-# difference stands out from the noise.
+# side escalates more). Here, switching it off changes little: the mean
+# end week moves by less than two weeks and each outcome's share by a few
+# points at most (the worked solution prints the paired differences).
+# The reason is in the levels plotted at the top: escalation in this
+# calibration is modest and comes on both sides, so it mostly keeps the
+# balance it found. Since the arms share their seeds, what difference
+# there is is due to escalation alone; with 100 runs only a large one
+# would stand out from the noise. A small effect of a mechanism in one
+# calibration is itself a finding: it says where *not* to look for the
+# war's length in this scenario.
 #
 # The worked solution is *Exercise 3* at the end of the notebook.
 #
@@ -458,12 +481,14 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # %% [markdown]
 # <details><summary>Answer</summary>
 #
-# Count the ripe weeks before the first ceasefire week in `track`. When
-# ripe, a ceasefire is agreed only with the weekly probability
-# `base_hazard` (plus `mediation_hazard` × the strength of any
-# mediation), so a ripe war without a mediator can wait many weeks; and
-# in a week when a ceasefire is drawn while the vetoing backer's client
-# is attacking with confidence, the veto blocks it. Ripeness makes talks
+# Count the ripe weeks before the first ceasefire week in `track`: in
+# this run the war was ripe for many weeks before the ceasefire (the
+# worked solution prints how many). When ripe, a ceasefire is agreed only
+# with the weekly probability `ripeness × base_hazard` (plus
+# `mediation_hazard` × the strength of any mediation), a small number, so
+# a ripe war without a mediator can wait many weeks; and in a week when a
+# ceasefire is drawn, a veto holder hopeful for its client may block it,
+# as happened in this run. Ripeness makes talks
 # *possible*, not certain (Zartman's "way out" is the mediator's part).
 #
 # The worked solution is *Exercise 4* at the end of the notebook.
@@ -473,8 +498,9 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # %% [markdown]
 # **Exercise 5.** Who holds a veto in the Libya scenario? How often was a veto cast in the
 # baseline runs, and in how many runs did a ceasefire happen at all?
-# What does that suggest about how much the Libya vetoes matter in this
-# calibration, and which what-if scenarios in `scenarios/` would test it?
+# How does that square with the paired effect of taking the vetoes away
+# (above), and which what-if scenarios in `scenarios/` would test it
+# further?
 
 # %%
 # Exercise 5: your code here
@@ -483,11 +509,13 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # <details><summary>Answer</summary>
 #
 # `spec.backers` shows which backers have `veto = true` (in the scenario
-# file: the UAE and Russia). If vetoes are rare in the baseline runs,
-# then taking them away can change little, however strong the veto
-# players' role is in the literature: a veto only bites when the war is
-# ripe, a ceasefire is drawn, and the client is attacking with
-# confidence. The Berlin what-ifs (`libya_berlin_conference.toml` with
+# file: the UAE and Russia). A veto is cast in only a minority of the
+# baseline runs, and a ceasefire agreed in fewer still (the worked
+# solution prints both shares). Yet taking the vetoes away makes
+# ceasefires significantly more common: a veto is rare because it is
+# needed only when the war is ripe and a ceasefire is drawn, but in
+# those weeks it decides whether the war ends. Rare is not the same as
+# unimportant. The Berlin what-ifs (`libya_berlin_conference.toml` with
 # the vetoes, `libya_berlin_binding.toml` with the UAE and Russia bound
 # to the conference) make ceasefires likelier, which is when a veto can
 # matter; compare them with `compare`.
@@ -505,11 +533,10 @@ runs_t.groupby("scenario")[["vetoes", "ceasefires", "end_week"]].mean().round(3)
 # **Exercise 1.**
 
 # %%
-from sim.compare import pair_runs, paired_outcomes
-
 labels = list(p.columns)
+paired = {}
 for arm in res.scenarios[1:3]:
-    t = paired_outcomes(pair_runs(res.runs, base, arm), base, arm, labels)
+    t = paired[arm] = paired_outcomes(pair_runs(res.runs, base, arm), base, arm, labels)
     display(
         t[
             [
@@ -523,21 +550,33 @@ for arm in res.scenarios[1:3]:
             ]
         ].round(3)
     )
+uae_gna = paired["libya_uae_walks_away"].set_index("outcome").loc["victory:GNA"]
+fe_pairs = pair_runs(res.runs, base, "libya_france_egypt_step_back")
+fe_changed = int((fe_pairs["outcome_base"] != fe_pairs["outcome_alt"]).sum())
+print(
+    f"UAE walks away: P(victory:GNA) {uae_gna['difference']:+.2f} "
+    f"[{uae_gna['ci_low']:+.2f}, {uae_gna['ci_high']:+.2f}]"
+)
+print(f"France and Egypt step back: {fe_changed} of {REPS} replicates end differently")
 
 # %% [markdown]
 # **Exercise 2.**
 
 # %%
 one = "libya_one_sided_support"
+fact1 = {}
 for arm in (base, one):
     r = res.runs.query("scenario == @arm")
-    print(
-        f"{arm}: mean end week {r['end_week'].mean():.1f}, "
-        f"P(stalemate) {(r['outcome'] == 'stalemate').mean():.2f}, "
-        f"P(victory:LNA) {(r['outcome'] == 'victory:LNA').mean():.2f}, "
-        f"P(victory:GNA) {(r['outcome'] == 'victory:GNA').mean():.2f}, "
-        f"median end week of the victories {r.loc[r['outcome'].str.startswith('victory'), 'end_week'].median()}"
-    )
+    won = r["outcome"].str.startswith("victory")
+    fact1[arm] = {
+        "mean end week": r["end_week"].mean(),
+        "P(stalemate)": (r["outcome"] == "stalemate").mean(),
+        "P(victory:LNA)": (r["outcome"] == "victory:LNA").mean(),
+        "P(victory:GNA)": (r["outcome"] == "victory:GNA").mean(),
+        "median week of the victories": r.loc[won, "end_week"].median(),
+    }
+fact1 = pd.DataFrame(fact1).T
+fact1.round(2)
 
 # %% [markdown]
 # **Exercise 3.**
@@ -553,19 +592,25 @@ calm = load_scenario(
 )
 res_calm = run_sweep([calm], reps=REPS, seed=4, workers=1, progress=False)
 both = pd.concat([res.runs.query("scenario == @base"), res_calm.runs])
-display(both.groupby("scenario")["end_week"].mean().round(1))
-both.groupby("scenario")["outcome"].value_counts(normalize=True).unstack().round(2)
+calm_pairs = pair_runs(both, base, "libya_no_escalation")
+calm_table = paired_outcomes(calm_pairs, base, "libya_no_escalation", labels)
+length_change = (calm_pairs["end_week_alt"] - calm_pairs["end_week_base"]).mean()
+print(f"mean end week: {length_change:+.1f} weeks without escalation")
+calm_table[["outcome", "p_baseline", "p_alternative", "difference", "ci_low", "ci_high"]].round(3)
 
 # %% [markdown]
 # **Exercise 4.**
 
 # %%
 first_cf = track.index[track["ceasefire"]].min()
-ripe_before = (
-    int(track.loc[: first_cf - 1, "ripe"].sum()) if pd.notna(first_cf) else int(track["ripe"].sum())
-)
+ripe_before = int(track.loc[: first_cf - 1, "ripe"].sum())
+vetoes_before = int(track.loc[first_cf - 1, "vetoes"])
 print(f"first ceasefire week: {first_cf}; ripe weeks before it: {ripe_before}")
-print("weekly chance of a ceasefire when ripe, without mediation:", tspec.termination.base_hazard)
+print(f"vetoes cast before it: {vetoes_before}")
+print(
+    "weekly chance of a ceasefire at full ripeness, without mediation:",
+    spec.termination.base_hazard,
+)
 
 # %% [markdown]
 # **Exercise 5.**
@@ -573,7 +618,71 @@ print("weekly chance of a ceasefire when ripe, without mediation:", tspec.termin
 # %%
 print("veto holders:", [b.name for b in spec.backers.values() if b.veto])
 r = res.runs.query("scenario == @base")
+veto_share = (r["vetoes"] > 0).mean()
+cf_share = (r["ceasefires"] > 0).mean()
+print(f"runs with a veto cast: {veto_share:.2f}; mean vetoes per run: {r['vetoes'].mean():.3f}")
+print(f"runs with a ceasefire agreed: {cf_share:.2f}")
 print(
-    f"runs with a veto cast: {(r['vetoes'] > 0).mean():.2f}; mean vetoes per run: {r['vetoes'].mean():.3f}"
+    f"without vetoes, P(ceasefire) changes by {cf['difference']:+.2f} [{cf['ci_low']:+.2f}, {cf['ci_high']:+.2f}]"
 )
-print(f"runs with a ceasefire agreed: {(r['ceasefires'] > 0).mean():.2f}")
+
+# %% [markdown]
+# ## Checks
+#
+# Each line below asserts a fact that the text of this notebook states, read
+# from the results computed above. If a change to the model or the scenarios
+# made the text wrong, this cell stops with the claim that no longer holds.
+
+# %%
+# Checks: the facts the text states, computed from this notebook's results.
+m0 = ProxyWarModel(uae_out, rng=0, collect=False)
+m0.step()
+lna_backers = {bid: b for bid, b in spec.backers.items() if b.client == "LNA"}
+step_back = load_scenario(SCENARIOS / "libya_france_egypt_step_back.toml").interventions
+checks = {
+    "a backer with no resolve withdraws in the first week": next(
+        b for b in m0.backers if b.bid == "uae"
+    ).withdrawn,
+    "the UAE sends the LNA's drones and its largest arms channel": (
+        [bid for bid, b in lna_backers.items() if "drones" in b.channels] == ["uae"]
+        and max(
+            lna_backers, key=lambda bid: getattr(lna_backers[bid].channels.get("arms"), "amount", 0)
+        )
+        == "uae"
+    ),
+    "the UAE pays the Sudanese fighters": spec.groups["sudanese"].payer == "uae",
+    "France and Egypt step back in January 2020": all(
+        (iv.at.year, iv.at.month) == (2020, 1) for iv in step_back[-2:]
+    ),
+    "the UAE and Russia hold the vetoes": set(vetoers) == {"uae", "russia"},
+    "without vetoes ceasefires are significantly more common": cf["ci_low"] > 0,
+    "without vetoes the wars end sooner on average": (
+        veto_means.loc["libya_no_veto", "end_week"] < veto_means.loc[base, "end_week"]
+    ),
+    "exercise 1: the UAE's exit raises P(victory:GNA), interval above 0": uae_gna["ci_low"] > 0,
+    "exercise 1: France and Egypt's step-back changes hardly any replicate": fe_changed <= 3,
+    "exercise 2: one-sided, the LNA wins in (nearly) every run": (
+        fact1.loc[one, "P(victory:LNA)"] >= 0.9
+    ),
+    "exercise 2: one-sided, fewer runs end undecided": (
+        fact1.loc[one, "P(stalemate)"] < fact1.loc[base, "P(stalemate)"]
+    ),
+    "exercise 2: one-sided, the wars are shorter on average": (
+        fact1.loc[one, "mean end week"] < fact1.loc[base, "mean end week"]
+    ),
+    "exercise 2: the one-sided victories come later than the baseline's": (
+        fact1.loc[one, "median week of the victories"]
+        > fact1.loc[base, "median week of the victories"]
+    ),
+    "exercise 3: without escalation the length moves by < 2 weeks": abs(length_change) < 2,
+    "exercise 3: and each outcome by a few points at most": (
+        calm_table["difference"].abs().max() <= 0.05
+    ),
+    "exercise 4: ripe for many weeks before the ceasefire": ripe_before >= 4,
+    "exercise 4: a veto was cast before it": vetoes_before >= 1,
+    "exercise 5: a veto is cast in a minority of runs": 0 < veto_share < 0.5,
+    "exercise 5: a ceasefire is agreed in fewer still": cf_share < veto_share,
+}
+failed = [claim for claim, holds in checks.items() if not holds]
+assert not failed, f"the text says, but the results do not show: {failed}"
+print(f"all {len(checks)} checks hold")
