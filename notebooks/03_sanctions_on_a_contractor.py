@@ -43,7 +43,7 @@
 # - see how the lag changes the effect;
 # - say what the interval does and does not tell you.
 #
-# It takes about a minute to run.
+# It takes well under a minute to run.
 
 # %%
 # Setup: find the repository (the folder that holds scenarios/) and import the model.

@@ -47,7 +47,7 @@
 #   block a ceasefire;
 # - measure the effect of a veto with a paired comparison.
 #
-# It takes about a minute to run.
+# It takes well under a minute to run.
 
 # %%
 # Setup: find the repository (the folder that holds scenarios/) and import the model.
