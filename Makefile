@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format .
 
 dashboard: $(STAMP) solara-assets
-	$(VENV)/bin/solara run sim/dashboard.py --host 127.0.0.1 --port 8765
+	$(VENV)/bin/solara run sim/viz/dashboard.py --host 127.0.0.1 --port 8765
 
 # the notebooks' sources are notebooks/*.py (jupytext percent format), paired with the
 # .ipynb that Jupyter opens (notebooks/jupytext.toml): bring each pair in step with

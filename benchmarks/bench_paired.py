@@ -2,7 +2,7 @@
 
 For each comparison (a baseline and a what-if) with ``n`` runs per arm:
 
-* **paired**: :func:`sim.compare.compare` — replicate ``i`` of both arms uses
+* **paired**: :func:`sim.experiments.compare.compare` — replicate ``i`` of both arms uses
   the same seed (common random numbers); the interval is Student's t on the
   per-replicate differences;
 * **unpaired**: the same baseline runs against the what-if run with an
@@ -67,8 +67,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim import ProxyWarModel, load_scenario  # noqa: E402
-from sim.compare import compare  # noqa: E402
-from sim.sweep import replicate_seed, run_sweep  # noqa: E402
+from sim.experiments.compare import compare  # noqa: E402
+from sim.experiments.sweep import replicate_seed, run_sweep  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
 COMPARISONS = {

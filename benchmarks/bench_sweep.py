@@ -129,7 +129,7 @@ def child(argv: list[str]) -> None:
     p.add_argument("--digest", action="store_true", help="return each run's final front")
     a = p.parse_args(argv)
 
-    from sim.sweep import replicate_seeds
+    from sim.experiments.sweep import replicate_seeds
 
     seeds = replicate_seeds(a.seed, a.runs)
     if a.kind == "batch":
@@ -158,7 +158,7 @@ def child(argv: list[str]) -> None:
         digest = [float(x) for x in df["front_km"]]
         seeds_sorted = [int(s) for s in df["rng"]]
     else:
-        from sim.sweep import read_runs, run_sweep
+        from sim.experiments.sweep import read_runs, run_sweep
 
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
@@ -225,7 +225,9 @@ def main() -> None:
 
     spec = load_scenario(a.scenario)
     horizon = a.weeks or spec.horizon_weeks
-    print(f"model: {spec.name} ({a.scenario}), horizon {horizon} weeks; seeds: sim.sweep")
+    print(
+        f"model: {spec.name} ({a.scenario}), horizon {horizon} weeks; seeds: sim.experiments.sweep"
+    )
     print("       replicate_seeds(1, N) (numpy SeedSequence children), the same for every tool")
 
     if "batch" in parts:

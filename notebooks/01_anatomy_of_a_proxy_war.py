@@ -53,11 +53,11 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, load_scenario
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
@@ -131,7 +131,7 @@ places
 
 # %%
 print(f"front distance at the start: {model.front_km:.0f} km")
-sim.plots.plot_map(model)
+sim.viz.plots.plot_map(model)
 plt.show()
 # %% [markdown]
 # ## The actors
@@ -379,7 +379,7 @@ print(
     f"a static week: the front moved < {spec.stalemate.max_move_km:g} km "
     f"over the last {spec.stalemate.window_weeks} weeks"
 )
-sim.plots.plot_front_timeline(model)
+sim.viz.plots.plot_front_timeline(model)
 plt.show()
 # %% [markdown]
 # The weekly record has one row per week (week 0 is the start) and a column
@@ -489,7 +489,7 @@ for g in model.groups:
 # ## The map at the end
 
 # %%
-sim.plots.plot_map(model)
+sim.viz.plots.plot_map(model)
 plt.show()
 # %% [markdown]
 # ## What one run tells you, and what it does not

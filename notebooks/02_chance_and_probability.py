@@ -48,12 +48,12 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, load_scenario
-from sim.sweep import run_sweep
+from sim.experiments.sweep import run_sweep
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
@@ -153,7 +153,7 @@ res.summary
 # model, not about Libya.
 
 # %%
-sim.plots.plot_outcome_probabilities(res.summary)
+sim.viz.plots.plot_outcome_probabilities(res.summary)
 plt.show()
 # %% [markdown]
 # ### Never seen is not impossible
@@ -168,7 +168,7 @@ plt.show()
 # %%
 # ask for every faction's victory, observed or not
 labels = [f"victory:{fid}" for fid in spec.factions] + ["ceasefire", "stalemate"]
-table = sim.analysis.outcome_summary(res.runs, outcomes=labels)
+table = sim.analysis.summaries.outcome_summary(res.runs, outcomes=labels)
 p, n = table["probability"], table["total"]
 table["wald_low"] = (p - 1.96 * np.sqrt(p * (1 - p) / n)).clip(lower=0)
 table["wald_high"] = (p + 1.96 * np.sqrt(p * (1 - p) / n)).clip(upper=1)
@@ -200,7 +200,9 @@ hit = (runs["outcome"] == TARGET).to_numpy()
 n = np.arange(1, len(hit) + 1)
 k = np.cumsum(hit)
 est = k / n
-band = np.array([sim.analysis.wilson(int(kk), int(nn)) for kk, nn in zip(k, n, strict=False)])
+band = np.array(
+    [sim.analysis.summaries.wilson(int(kk), int(nn)) for kk, nn in zip(k, n, strict=False)]
+)
 
 fig, ax = plt.subplots(figsize=(9, 3.8))
 ax.fill_between(n, band[:, 0], band[:, 1], alpha=0.25, label="95 % Wilson interval")
@@ -225,7 +227,7 @@ sizes = [10, 25, 50, 100, 200]
 rows = []
 for m_ in sizes:
     kk = int(hit[:m_].sum())
-    lo, hi = sim.analysis.wilson(kk, m_)
+    lo, hi = sim.analysis.summaries.wilson(kk, m_)
     rows.append(
         {"runs": m_, "estimate": kk / m_, "ci_low": lo, "ci_high": hi, "half_width": (hi - lo) / 2}
     )
@@ -257,7 +259,7 @@ def runs_needed(p, half_width):
     """Smallest n whose Wilson interval at estimate p is no wider than +-half_width."""
 
     def width(n):
-        lo, hi = sim.analysis.wilson(round(p * n), n)
+        lo, hi = sim.analysis.summaries.wilson(round(p * n), n)
         return (hi - lo) / 2
 
     lo_n, hi_n = 1, 2
@@ -294,7 +296,7 @@ pd.DataFrame(
 # shrinks with more runs.
 
 # %%
-sim.plots.plot_front_fan(res.front, objective="central Tripoli")
+sim.viz.plots.plot_front_fan(res.front, objective="central Tripoli")
 plt.show()
 # %% [markdown]
 # ## When do wars end?
@@ -307,7 +309,7 @@ plt.show()
 # below counts when the victories in these runs came.
 
 # %%
-sim.plots.plot_survival(res.survival)
+sim.viz.plots.plot_survival(res.survival)
 plt.show()
 won = res.runs[res.runs["outcome"].str.startswith("victory:")]
 late = res.runs[res.runs["end_week"] > 52]
@@ -430,7 +432,7 @@ print(
 # interval of an outcome probability? Check with the runs you have:
 # compute the fan from the first 50 runs only
 # (`res.front_matrix("libya_2019")[:50]` is a runs × weeks array, and
-# `sim.analysis.front_quantiles(array, "first 50", date_of=spec.date_of)`
+# `sim.analysis.summaries.front_quantiles(array, "first 50", date_of=spec.date_of)`
 # turns it into quantiles) and compare its average band width with that
 # of all the runs; do the same for the width of the interval of
 # `TARGET`.
@@ -467,7 +469,7 @@ print(
 small = run_sweep([LIBYA], reps=10, seed=1, workers=1, progress=False)
 row = small.summary.set_index("outcome").reindex([TARGET]).fillna({"runs": 0, "probability": 0.0})
 k10 = int(row["runs"].iloc[0])
-lo, hi = sim.analysis.wilson(k10, 10)
+lo, hi = sim.analysis.summaries.wilson(k10, 10)
 print(
     f"10 runs: {k10}/10 = {k10 / 10:.1f}, 95 % interval [{lo:.3f}, {hi:.3f}] (width {hi - lo:.3f})"
 )
@@ -478,11 +480,11 @@ print(f"{REPS} runs: {est[-1]:.3f}; {'inside' if inside else 'outside'} the 10-r
 # **Exercise 2.**
 
 # %%
-upper20 = sim.analysis.wilson(0, 20)[1]
+upper20 = sim.analysis.summaries.wilson(0, 20)[1]
 print(f"0/20: the probability may be anywhere up to {upper20:.1%}")
 for n_ in (50, 100, 200, 400):
-    print(f"0/{n_}: upper bound {sim.analysis.wilson(0, n_)[1]:.4f}")
-n_two = next(n_ for n_ in range(1, 2000) if sim.analysis.wilson(0, n_)[1] < 0.02)
+    print(f"0/{n_}: upper bound {sim.analysis.summaries.wilson(0, n_)[1]:.4f}")
+n_two = next(n_ for n_ in range(1, 2000) if sim.analysis.summaries.wilson(0, n_)[1] < 0.02)
 print(f"fewest runs, all without a fall, that put the upper bound below 2 %: {n_two}")
 
 # %% [markdown]
@@ -530,8 +532,8 @@ both.round(3)
 
 # %%
 fronts = res.front_matrix("libya_2019")
-few = sim.analysis.front_quantiles(fronts[:50], "first 50", date_of=spec.date_of)
-allq = sim.analysis.front_quantiles(fronts, f"all {REPS}", date_of=spec.date_of)
+few = sim.analysis.summaries.front_quantiles(fronts[:50], "first 50", date_of=spec.date_of)
+allq = sim.analysis.summaries.front_quantiles(fronts, f"all {REPS}", date_of=spec.date_of)
 for q in (few, allq):
     print(
         q["scenario"].iloc[0],

@@ -36,7 +36,7 @@
 #   delay from the scenario's numbers;
 # - explain *common random numbers* and see a pair of runs stay identical
 #   until the policy bites;
-# - run a paired comparison with `sim.compare.compare` and read its table:
+# - run a paired comparison with `sim.experiments.compare.compare` and read its table:
 #   the difference, its interval, the replicates that changed, the
 #   correlation;
 # - show why pairing gives a narrower interval than two independent sweeps;
@@ -55,12 +55,12 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, load_scenario
-from sim.sweep import run_sweep
+from sim.experiments.sweep import run_sweep
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
@@ -234,7 +234,7 @@ print(
 # `comparison.csv`):
 
 # %%
-from sim.compare import compare, paired_outcomes
+from sim.experiments.compare import compare, paired_outcomes
 
 REPS = 150
 cmp = compare(LIBYA, [SANCTIONS], reps=REPS, seed=3, workers=1, progress=False)
@@ -276,7 +276,7 @@ display(
         ["metric", "mean_baseline", "mean_alternative", "difference", "ci_low", "ci_high"]
     ].round(3)
 )
-sim.plots.plot_difference_forest(cmp.table, cmp.differences)
+sim.viz.plots.plot_difference_forest(cmp.table, cmp.differences)
 plt.show()
 # %%
 pairs = cmp.pairs(ALT)

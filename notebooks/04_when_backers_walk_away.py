@@ -58,12 +58,12 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, load_scenario
-from sim.sweep import run_sweep
+from sim.experiments.sweep import run_sweep
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
@@ -194,7 +194,7 @@ table = res.summary.assign(p=res.summary.apply(with_ci, axis=1)).pivot(
 table.loc[res.scenarios]
 
 # %%
-sim.plots.plot_outcome_probabilities(res.summary)
+sim.viz.plots.plot_outcome_probabilities(res.summary)
 plt.show()
 # %% [markdown]
 # Each cell is a probability with its 95 % Wilson interval. When two arms'
@@ -221,7 +221,7 @@ for arm in res.scenarios[1:]:
 # %%
 length = res.runs.groupby("scenario")["end_week"].mean().rename("mean end week")
 median = pd.Series(
-    {s: sim.analysis.median_time(res.survival, s) for s in res.scenarios},
+    {s: sim.analysis.summaries.median_time(res.survival, s) for s in res.scenarios},
     name="median weeks to the end",
     dtype=object,
 ).fillna(f"> {spec.horizon_weeks} (most wars outlast the horizon)")
@@ -231,7 +231,7 @@ stuck = res.stalemate_stats.set_index("scenario")[
 pd.concat([length.round(1), median, stuck.round(2)], axis=1).loc[res.scenarios]
 
 # %%
-sim.plots.plot_survival(res.survival)
+sim.viz.plots.plot_survival(res.survival)
 plt.show()
 # %% [markdown]
 # ## Stalemate and ripeness
@@ -331,7 +331,7 @@ plt.show()
 # its seed, as in notebook 3):
 
 # %%
-from sim.compare import pair_runs, paired_outcomes
+from sim.experiments.compare import pair_runs, paired_outcomes
 
 vetoers = [bid for bid, b in spec.backers.items() if b.veto]
 no_veto = load_scenario(

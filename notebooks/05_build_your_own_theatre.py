@@ -51,12 +51,12 @@ import pandas as pd
 from IPython.display import display
 
 import sim
-import sim.analysis
-import sim.plots
+import sim.analysis.summaries
+import sim.viz.plots
 from sim import ProxyWarModel, ScenarioError, load_scenario
-from sim.sweep import run_sweep
+from sim.experiments.sweep import run_sweep
 
-# sim.plots selects matplotlib's file-only "Agg" backend when imported (the command
+# sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
@@ -87,7 +87,7 @@ print("scenarios from", SCENARIOS)
 # |---|---|
 # | top level | `name`, `description`, `start_date`, `horizon_weeks`, `roads` (`[from, to, km]`) |
 # | `[front]` | the contested `objective` (a place) and the `attacker` (a faction): the front distance is measured between them |
-# | `[combat]`, `[stalemate]`, `[termination]` | mechanism parameters; anything left out takes the default in `sim/scenario.py` |
+# | `[combat]`, `[stalemate]`, `[termination]` | mechanism parameters; anything left out takes the default in `sim/scenario/schema.py` |
 # | `[places.ID]` | `name`, `lon`, `lat`, `terrain` (urban, open, desert), `holder`, `value` (capital, airbase, oil, population) |
 # | `[factions.ID]` | exactly two: fighters, quality, morale, cohesion, money, drones, `objective`, `home`, starting `posture`, ... |
 # | `[backers.ID]` | `client`, `resolve`, `budget`, `veto`, and `channels` (funds, arms, drones, air_defence, advisers: amount, unit cost, lag, route) |
@@ -137,13 +137,13 @@ print(
 
 # %%
 model = ProxyWarModel(spec, rng=3)
-sim.plots.plot_map(model)
+sim.viz.plots.plot_map(model)
 plt.show()
 model.run()
 print(model.summary()["outcome"], "in week", model.summary()["end_week"])
 for week, text in model.events_log[:15]:
     print(f"week {week:3d}: {text}")
-sim.plots.plot_front_timeline(model)
+sim.viz.plots.plot_front_timeline(model)
 plt.show()
 # %% [markdown]
 # ## Run it many times
@@ -154,7 +154,7 @@ plt.show()
 res = run_sweep([spec], reps=150, seed=1, workers=1, progress=False)
 print(f"{res.total} runs in {res.elapsed:.1f} s")
 display(res.summary.round(3))
-sim.plots.plot_front_fan(res.front, objective=spec.places[spec.front.objective].name)
+sim.viz.plots.plot_front_fan(res.front, objective=spec.places[spec.front.objective].name)
 plt.show()
 # %% [markdown]
 # ## A what-if that states only its change
@@ -185,7 +185,7 @@ what_if = WORK / "port_city_inspections.toml"
 what_if.write_text(EMBARGO_WHAT_IF, encoding="utf-8")
 both = run_sweep([path, what_if], reps=150, seed=1, workers=1, progress=False)
 display(both.summary.round(3))
-sim.plots.plot_outcome_probabilities(both.summary)
+sim.viz.plots.plot_outcome_probabilities(both.summary)
 plt.show()
 print(
     "intercepted (mean units per run):",
@@ -194,7 +194,7 @@ print(
 
 # %% [markdown]
 # The arms share their seeds (replicate *i* of both uses the same seed), so
-# `sim.compare.compare(path, [what_if], ...)` would give the paired
+# `sim.experiments.compare.compare(path, [what_if], ...)` would give the paired
 # difference and its interval (notebook 3).
 #
 # ## Break it on purpose
@@ -322,7 +322,7 @@ print((done.stdout + done.stderr).replace(str(WORK) + "/", ""))
 # `docs/ODD.md`), and here it does: `victory:GOV`, which never happens in
 # the base theatre's runs, happens in some runs of the what-if (the worked
 # solution prints the shares), and ceasefires become rarer. Since the two
-# sweeps share their seeds, `sim.compare.compare` would give the paired
+# sweeps share their seeds, `sim.experiments.compare.compare` would give the paired
 # interval of that difference (notebook 3).
 #
 # The worked solution is *Exercise 3* at the end of the notebook.

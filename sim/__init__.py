@@ -3,7 +3,7 @@
 Public interface: :class:`ProxyWarModel` and :func:`load_scenario`.
 """
 
-from sim.model import ProxyWarModel
+from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 __all__ = ["ProxyWarModel", "ScenarioError", "ScenarioSpec", "load_scenario"]

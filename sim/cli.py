@@ -179,8 +179,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """One replication: weekly timeline CSV, front plot, final map."""
-    from sim.model import ProxyWarModel
-    from sim.plots import plot_front_timeline, plot_map
+    from sim.model.model import ProxyWarModel
+    from sim.viz.plots import plot_front_timeline, plot_map
 
     spec = load_scenario(args.scenario, parse_sets(args.set))
     out = Path(args.out)
@@ -222,19 +222,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "run":
         return cmd_run(args)
     if cmd == "sweep":
-        from sim.sweep import cmd_sweep
+        from sim.experiments.sweep import cmd_sweep
 
         return cmd_sweep(args)
     if cmd == "compare":
-        from sim.compare import cmd_compare
+        from sim.experiments.compare import cmd_compare
 
         return cmd_compare(args)
     if cmd == "sensitivity":
-        from sim.sensitivity import cmd_sensitivity
+        from sim.experiments.sensitivity import cmd_sensitivity
 
         return cmd_sensitivity(args)
     if cmd == "validate-model":
-        from sim.validation import cmd_validate_model
+        from sim.experiments.validation import cmd_validate_model
 
         return cmd_validate_model(args)
     raise UsageError(f"unknown command {cmd!r}")

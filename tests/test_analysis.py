@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import analysis
+from sim.analysis import summaries as analysis
 
 
 def make_runs(seed: int, n: int = 200, horizon: int = 50) -> pd.DataFrame:

@@ -1,6 +1,9 @@
-"""A light version of the Libya calibration check (the full one: python -m sim.calibration)."""
+"""A light version of the Libya calibration check.
 
-from sim.calibration import FRONT_BAND_KM, check
+The full one: ``python -m sim.experiments.calibration``.
+"""
+
+from sim.experiments.calibration import FRONT_BAND_KM, check
 
 
 def test_libya_front_stalls_in_tripolis_southern_reaches_by_december_2019():

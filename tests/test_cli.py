@@ -20,10 +20,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def no_figures(monkeypatch):
     """Skip drawing in tests about the CSVs and messages (figures are tested once, below)."""
-    import sim.plots
+    import sim.viz.plots
 
-    monkeypatch.setattr(sim.plots, "plot_front_timeline", lambda model, path: None)
-    monkeypatch.setattr(sim.plots, "plot_map", lambda model, path: None)
+    monkeypatch.setattr(sim.viz.plots, "plot_front_timeline", lambda model, path: None)
+    monkeypatch.setattr(sim.viz.plots, "plot_map", lambda model, path: None)
 
 
 def test_run_writes_timeline_events_and_figures(tmp_path, capsys):
@@ -161,7 +161,7 @@ def test_figures_from_a_model_run_without_the_datacollector(tmp_path):
     import matplotlib.pyplot as plt
 
     from sim import ProxyWarModel
-    from sim.plots import plot_front_timeline, plot_map
+    from sim.viz.plots import plot_front_timeline, plot_map
 
     m = ProxyWarModel(TINY, rng=1, weeks=6, collect=False).run()
     fig = plot_front_timeline(m)

@@ -12,7 +12,7 @@ from scipy import stats
 
 from sim import load_scenario
 from sim.cli import main
-from sim.compare import (
+from sim.experiments.compare import (
     ARMS_DIR,
     COMPARISON_FILE,
     CONTRACT_COLUMNS,
@@ -23,7 +23,7 @@ from sim.compare import (
     next_reps,
     paired_interval,
 )
-from sim.sweep import replicate_seed
+from sim.experiments.sweep import replicate_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACH = ROOT / "scenarios" / "teaching_line.toml"

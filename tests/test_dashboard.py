@@ -1,6 +1,6 @@
 """The dashboard: levers become interventions, panels draw the model, the page works in Chromium.
 
-The browser test starts ``solara run sim/dashboard.py`` on a free local port,
+The browser test starts ``solara run sim/viz/dashboard.py`` on a free local port,
 drives Debian's Chromium through Playwright (no browser download), steps the
 war and checks that the week advances and the map and charts are drawn
 (helpers in tests/browser/; tests/browser/screenshot.py makes docs/dashboard.png).
@@ -26,7 +26,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from sim import ProxyWarModel, load_scenario
-from sim.dashboard import (
+from sim.viz.dashboard import (
     DEFAULTS,
     FRONT_COLOUR,
     NONE,

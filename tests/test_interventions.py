@@ -3,7 +3,7 @@
 Every test runs the teaching theatre (scenarios/teaching_line.toml: 7 places,
 RED with backer Northland and the Contractors, BLUE with backer Southland),
 with interventions given as overrides, so that each mechanism is seen on its
-own. Timing rule under test (sim/pressure.py): an intervention in force from
+own. Timing rule under test (sim/model/pressure.py): an intervention in force from
 week ``w`` has ``fired_week == w`` and is logged at ``w``; a lag of ``L``
 weeks puts its effect in force from ``w + L``; a ``when`` condition is judged on
 the state at the end of week ``w - 1`` and fires in the first week ``w`` for

@@ -14,7 +14,7 @@ from conftest import TINY, place
 from scipy.stats import binomtest
 
 from sim import ProxyWarModel, load_scenario
-from sim.combat import lanchester_square
+from sim.model.combat import lanchester_square
 
 SEEDS = range(5)
 CRUSHING = {"factions.ATT.fighters": 60000, "factions.DEF.fighters": 600}

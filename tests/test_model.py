@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import ProxyWarModel, load_scenario
-from sim.model import DrawStream
+from sim.model.model import DrawStream
 
 SEEDS = (1, 2, 3)
 

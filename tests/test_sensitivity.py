@@ -11,7 +11,7 @@ import pytest
 
 from sim import ScenarioError, load_scenario
 from sim.cli import main
-from sim.sensitivity import (
+from sim.experiments.sensitivity import (
     DESIGN_FILE,
     FIGURE_FILE,
     INDICES_FILE,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.store import (
+from sim.experiments.store import (
     FRONT_FILE,
     RUNS_FILE,
     RunStore,

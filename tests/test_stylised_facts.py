@@ -3,9 +3,9 @@
 Each fact is checked on the teaching theatre (scenarios/teaching_line.toml: a
 replication takes milliseconds) by comparing what-ifs built here against the
 baseline, replicate by replicate with common random numbers
-(:func:`sim.compare.compare`, or paired model runs where the fact is about a
+(:func:`sim.experiments.compare.compare`, or paired model runs where the fact is about a
 mechanism inside the run). "Significant" means the paired 95 % interval
-(:func:`sim.compare.paired_interval`) excludes zero in the direction the fact
+(:func:`sim.experiments.compare.paired_interval`) excludes zero in the direction the fact
 states. A fact the model stops reproducing is to be marked ``xfail(strict=True)``
 with what was measured (not deleted), so the suite stays honest about it.
 """
@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from sim import ProxyWarModel, load_scenario
-from sim.compare import compare, paired_interval
-from sim.sweep import replicate_seed
+from sim.experiments.compare import compare, paired_interval
+from sim.experiments.sweep import replicate_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACH = ROOT / "scenarios" / "teaching_line.toml"

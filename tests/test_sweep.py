@@ -15,10 +15,10 @@ import pytest
 from conftest import LIBYA, ROOT, TINY
 
 from sim import load_scenario
-from sim import sweep as sweep_mod
 from sim.cli import main
-from sim.store import read_front_series
-from sim.sweep import (
+from sim.experiments import sweep as sweep_mod
+from sim.experiments.store import read_front_series
+from sim.experiments.sweep import (
     SweepInterrupted,
     replicate_seed,
     replicate_seeds,

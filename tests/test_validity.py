@@ -1,7 +1,7 @@
-"""The model's policy answers have the right sign: the checks of sim.validation as tests.
+"""The model's policy answers have the right sign: sim.experiments.validation's checks as tests.
 
 One module-scoped fixture runs the whole validation suite once
-(:func:`sim.validation.run_validation`, ``VALIDATION_PAIRS`` pairs, two worker
+(:func:`sim.experiments.validation.run_validation`, ``VALIDATION_PAIRS`` pairs, two worker
 processes, the report's seed, so the tests see what ``docs/validation.md``
 shows); each test asserts one check's verdict is PASS, and says in its
 docstring which way the mechanism should move the war.
@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.validation import (
+from sim.experiments.validation import (
     PASS,
     SEED,
     CaptureWatch,
@@ -245,7 +245,7 @@ def test_calibration_the_lna_can_win(checks):
 
 
 def test_every_check_has_a_test(checks):
-    """A new check in sim.validation needs a test here (the keys are the tests' contract)."""
+    """A new check in sim.experiments.validation needs a test here (the keys are the contract)."""
     tested = {
         "what_if:libya_wagner_withdrawal",
         "what_if:libya_wagner_pullback",
@@ -324,7 +324,7 @@ def test_capture_watch_falls_back_to_the_map():
 
 
 def test_dates_are_weeks_completed():
-    """5 December 2019 is the end of week 35 (as in sim.calibration), 4 July 2019 of week 13."""
+    """5 Dec 2019 ends week 35 (as in sim.experiments.calibration), 4 July 2019 week 13."""
     spec = SimpleNamespace(week_of=lambda d: (d - dt.date(2019, 4, 4)).days // 7 + 1)
     assert weeks_by(spec, dt.date(2019, 12, 5)) == 35
     assert weeks_by(spec, dt.date(2019, 7, 4)) == 13

@@ -71,7 +71,7 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float) -> None:
 
 @contextmanager
 def solara_server(log: Path, timeout: float = 45) -> Iterator[Server]:
-    """``solara run sim/dashboard.py`` on a free local port, always stopped on exit.
+    """``solara run sim/viz/dashboard.py`` on a free local port, always stopped on exit.
 
     Raises:
         RuntimeError: the server exited, or did not answer within ``timeout``
@@ -79,7 +79,7 @@ def solara_server(log: Path, timeout: float = 45) -> Iterator[Server]:
     """
     port = free_port()
     solara = Path(sys.executable).with_name("solara")
-    cmd = [str(solara), "run", "sim/dashboard.py", "--host", "127.0.0.1"]
+    cmd = [str(solara), "run", "sim/viz/dashboard.py", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--production", "--no-open"]
     # no usage telemetry from tests: it would only try to reach the network
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.agents import Faction, MercenaryGroup
-    from sim.model import ProxyWarModel
+    from sim.model.agents import Faction, MercenaryGroup
+    from sim.model.model import ProxyWarModel
 
 
 @dataclass(slots=True)

@@ -21,14 +21,14 @@ import numpy as np
 from mesa import DataCollector
 from mesa.agentset import AgentSet
 
-from sim.agents import Backer, Faction, MercenaryGroup
-from sim.combat import Engagement, fight_week, fix_strengths
-from sim.events import Event
-from sim.pressure import ActiveIntervention
+from sim.model.agents import Backer, Faction, MercenaryGroup
+from sim.model.combat import Engagement, fight_week, fix_strengths
+from sim.model.events import Event
+from sim.model.pressure import ActiveIntervention
+from sim.model.supply import SupplyLines
+from sim.model.support import SupportNetwork
+from sim.model.termination import Termination
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
-from sim.supply import SupplyLines
-from sim.support import SupportNetwork
-from sim.termination import Termination
 
 #: independent random streams, one per mechanism (common random numbers across policies)
 STREAM_NAMES = ("combat", "support", "mercs", "termination", "decisions")
@@ -222,7 +222,7 @@ class ProxyWarModel(mesa.Model):
         self.engagements: list[Engagement] = []
         self.collect = collect
 
-        from sim.theatre import Theatre
+        from sim.model.theatre import Theatre
 
         self.theatre = Theatre(spec, self.random, memo=cache)
         self.air: dict[str, float] = {}  # this week's air-superiority multipliers

@@ -5,9 +5,9 @@ capital falls, and by how much?". The answer is a *difference* between two
 arms, and its uncertainty is smallest when both arms share their luck:
 
 * **Common random numbers.** All arms run through one sweep
-  (:func:`sim.sweep.run_sweep`), so replicate ``i`` of every arm uses the same
-  seed (:func:`sim.sweep.replicate_seed`). Inside the model each mechanism
-  draws from its own stream (``sim.model.Streams``) a fixed number of values a
+  (:func:`sim.experiments.sweep.run_sweep`), so replicate ``i`` of every arm uses the same
+  seed (:func:`sim.experiments.sweep.replicate_seed`). Inside the model each mechanism
+  draws from its own stream (``sim.model.model.Streams``) a fixed number of values a
   week, so a policy that changes one mechanism does not shift the others'
   draws: the paired difference reflects the policy, not the dice.
 * **Paired intervals.** For an outcome label ``L`` the per-replicate
@@ -53,7 +53,7 @@ time-limited probabilities), ``comparison.md``, the figures and
 
 Python use (a notebook)::
 
-    from sim.compare import compare
+    from sim.experiments.compare import compare
     res = compare("libya_2019.toml", ["libya_wagner_sanctions.toml"], reps=500, seed=1)
     res.table          # comparison.csv
     res.differences    # differences.csv
@@ -81,10 +81,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim import analysis
-from sim.scenario import ScenarioSpec
-from sim.store import read_front_series
-from sim.sweep import (
+from sim.analysis import summaries as analysis
+from sim.experiments.store import read_front_series
+from sim.experiments.sweep import (
     FRONT_FILE,
     MANIFEST_FILE,
     SweepInterrupted,
@@ -95,6 +94,7 @@ from sim.sweep import (
     report_interrupted,
     run_sweep,
 )
+from sim.scenario import ScenarioSpec
 
 ARMS_DIR = "arms"
 COMPARISON_FILE = "comparison.csv"
@@ -411,7 +411,7 @@ class ComparisonResult:
         weeks: horizon override, if any.
         table: ``comparison.csv`` (paired differences of outcome probabilities).
         differences: ``differences.csv`` (numbers and time-limited probabilities).
-        sweep: the underlying :class:`sim.sweep.SweepResult` (all arms).
+        sweep: the underlying :class:`sim.experiments.sweep.SweepResult` (all arms).
         rounds: adaptive-precision batches: reps, runs and the largest half-width.
         precision: the half-width target, if any.
         method: the interval method.
@@ -667,7 +667,7 @@ def compare(
         overrides: ``{"dotted.key": value}`` applied to every arm.
         method: interval method, ``"t"`` or ``"bca"`` (see the module docstring).
         confidence: interval level.
-        executor: see :func:`sim.sweep.open_backend`.
+        executor: see :func:`sim.experiments.sweep.open_backend`.
         scheduler: a Dask scheduler address.
         resume: keep the arms' runs already in ``out/arms`` (same design).
         report: write the figures and ``comparison.md`` (when ``out`` is given).
@@ -779,7 +779,7 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
         "seed": res.seed,
         "weeks": res.weeks,
         "pairing": "replicate i of every arm uses the same seed (common random numbers); "
-        "the model draws from separate per-mechanism streams (sim.model.Streams)",
+        "the model draws from separate per-mechanism streams (sim.model.model.Streams)",
         "interval": {
             "method": res.method,
             "confidence": confidence,
@@ -817,7 +817,7 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
 
 def write_figures(res: ComparisonResult) -> dict[str, Path]:
     """Draw the comparison's figures into its folder; returns figure key -> path."""
-    from sim import plots
+    from sim.viz import plots
 
     paths = {k: res.out / name for k, name in FIGURES.items()}
     plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
@@ -861,7 +861,7 @@ def _digits(values: Sequence[float]) -> int:
 
 def write_report(res: ComparisonResult) -> Path:
     """Write ``comparison.md``: the question, the answer in words, tables and figures."""
-    from sim.report import outcome_markdown
+    from sim.analysis.report import outcome_markdown
 
     base = res.baseline
     spec = res.specs[base]
@@ -1126,7 +1126,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     (recorded in ``arms/runs.csv``), 2 on bad input, 130 on Ctrl-C.
     """
     from sim.cli import UsageError, parse_sets
-    from sim.store import StoreError
+    from sim.experiments.store import StoreError
 
     try:  # before the runs: a bad --out is a bad argument, found at once
         Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ Files (both with a header line, both keyed by ``scenario, replicate``):
 
 ``runs.csv``
     One row per replication: the columns given to the store (see
-    :mod:`sim.sweep`), ending with ``status`` (``ok`` or ``error``) and
+    :mod:`sim.experiments.sweep`), ending with ``status`` (``ok`` or ``error``) and
     ``error`` (one line, empty when ok).
 ``front_series.csv``
     ``scenario, replicate, front_km``: the weekly front distance (km) of one

@@ -1,6 +1,6 @@
 """Interactive dashboard: one war on a map, with the main policy levers (Mesa SolaraViz).
 
-Start it with ``make dashboard`` (``solara run sim/dashboard.py --host 127.0.0.1``)
+Start it with ``make dashboard`` (``solara run sim/viz/dashboard.py --host 127.0.0.1``)
 and open http://127.0.0.1:8765. The sidebar holds Mesa's step / play / reset
 controls and the levers; the page shows the theatre map (places coloured by
 holder, the front line in red), the week's status and charts of the front
@@ -10,7 +10,7 @@ Why a model subclass: SolaraViz rebuilds the model on *reset* by calling the
 model class with the values of ``model_params``, so every lever has to be a
 constructor argument. :class:`DashboardModel` turns the lever values into
 scenario interventions (appended to the scenario's own) and then builds an
-ordinary :class:`~sim.model.ProxyWarModel`, so the dashboard runs exactly the
+ordinary :class:`~sim.model.model.ProxyWarModel`, so the dashboard runs exactly the
 war that ``proxywar run`` would run with the same interventions and seed. The
 scenario argument is called ``scenario_file`` because Mesa's reset passes a
 ``mesa.experimental.scenarios.Scenario`` object to any model whose constructor
@@ -32,7 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mesa.visualization import Slider, SolaraViz
 
-from sim.model import ProxyWarModel
+from sim.model.model import ProxyWarModel
 from sim.scenario import (
     CHANNELS,
     SCENARIO_DIR,

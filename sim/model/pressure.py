@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from mesa.time import Priority
 
 if TYPE_CHECKING:
-    from sim.agents import Backer
-    from sim.model import ProxyWarModel
+    from sim.model.agents import Backer
+    from sim.model.model import ProxyWarModel
     from sim.scenario import Intervention, When
 
 
@@ -184,7 +184,7 @@ class ActiveIntervention:
             b.level += s.level
             b.max_level = max(b.max_level, b.level)
         if s.channel:
-            from sim.agents import ChannelState
+            from sim.model.agents import ChannelState
 
             c = b.channels.get(s.channel)
             if c is None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from sim.scenario import CHANNELS, ROUTES
 
 if TYPE_CHECKING:
-    from sim.agents import Backer, Faction
-    from sim.model import ProxyWarModel
+    from sim.model.agents import Backer, Faction
+    from sim.model.model import ProxyWarModel
 
 #: a week with nothing received, by channel
 NOTHING = dict.fromkeys(CHANNELS, 0.0)

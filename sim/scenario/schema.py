@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 #: the longest horizon a scenario may ask for (a century): keeps date arithmetic finite
 MAX_WEEKS = 5200

@@ -1,7 +1,7 @@
 """Calibration targets for the Libya 2019 scenario, and the check against them.
 
 Why a module: the same targets are checked lightly in the test suite and in
-full (300 seeds) by ``python -m sim.calibration``; docs/calibration.md quotes
+full (300 seeds) by ``python -m sim.experiments.calibration``; docs/calibration.md quotes
 the full check. Only facts known by 5 December 2019 are targets (BRIEF.md).
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.model import ProxyWarModel
+from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioSpec, load_scenario
 
 #: the seed article's date: "Fighting has stalled ... along Tripoli's southern reaches"
@@ -91,7 +91,7 @@ def check(spec: ScenarioSpec | str, seeds: range | list[int]) -> CalibrationResu
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.calibration [--seeds N] [SCENARIO]``: print the fit."""
+    """``python -m sim.experiments.calibration [--seeds N] [SCENARIO]``: print the fit."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("scenario", nargs="?", default="libya_2019.toml")
     p.add_argument("--seeds", type=int, default=300)

@@ -52,9 +52,8 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from sim import analysis
-from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
-from sim.sweep import (
+from sim.analysis import summaries as analysis
+from sim.experiments.sweep import (
     MANIFEST_FILE,
     SweepInterrupted,
     SweepResult,
@@ -62,6 +61,7 @@ from sim.sweep import (
     report_interrupted,
     run_sweep,
 )
+from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 RUNS_DIR = "runs"
 DESIGN_FILE = "design.csv"
@@ -363,7 +363,7 @@ def sensitivity(
         progress: show the sweep's progress bar.
         overrides: fixed ``{"dotted.key": value}`` applied before the design.
         confidence: level of the bootstrap intervals.
-        executor: see :func:`sim.sweep.open_backend`.
+        executor: see :func:`sim.experiments.sweep.open_backend`.
         resume: keep design points already run in ``out/runs``.
         report: write ``sensitivity.png`` and ``sensitivity.md`` (when ``out`` is given).
 
@@ -467,7 +467,7 @@ def sensitivity(
     indices.to_csv(out_dir / INDICES_FILE, index=False, float_format="%.6g")
     _write_manifest(result, base, samples, confidence)
     if report:
-        from sim import plots
+        from sim.viz import plots
 
         path = out_dir / FIGURE_FILE
         plots.plot_sensitivity(indices, path)
@@ -610,7 +610,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario); 1 when replications failed; 130 on Ctrl-C.
     """
     from sim.cli import UsageError, parse_sets
-    from sim.store import StoreError
+    from sim.experiments.store import StoreError
 
     try:  # before the runs: a bad --out is a bad argument, found at once
         Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 Everything here takes plain pandas DataFrames shaped like a sweep's
 ``runs.csv`` (columns ``scenario, replicate, outcome, end_week, status`` and,
 where used, ``stalemate_spells`` / ``longest_stalemate``), so it works the same
-on a finished sweep's files, on a :class:`sim.sweep.SweepResult` and on
+on a finished sweep's files, on a :class:`sim.experiments.sweep.SweepResult` and on
 hand-made frames in tests. Only rows with ``status == "ok"`` count (a column
 that is missing means every row is ok).
 
@@ -365,7 +365,7 @@ def stalemate_durations(runs: pd.DataFrame, scenarios: Sequence[str] | None = No
     """The distribution of stalemate spell durations per scenario.
 
     A *spell* is a run of consecutive stalemate weeks (see
-    :mod:`sim.termination` for the definition). Uses the ``stalemate_spells``
+    :mod:`sim.model.termination` for the definition). Uses the ``stalemate_spells``
     column (``;``-separated lengths) when present, else each run's
     ``longest_stalemate``. A spell still going when the war ended is counted
     with the length it had reached.

@@ -39,10 +39,10 @@ import math
 from collections import deque
 from typing import TYPE_CHECKING
 
-from sim.smooth import logistic
+from sim.model.smooth import logistic
 
 if TYPE_CHECKING:
-    from sim.model import ProxyWarModel
+    from sim.model.model import ProxyWarModel
 
 
 class Termination:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.combat import AttackPlan, assault_odds
+from sim.model.combat import AttackPlan, assault_odds
+from sim.model.smooth import logistic
 from sim.scenario import CHANNELS
-from sim.smooth import logistic
 
 if TYPE_CHECKING:
-    from sim.model import ProxyWarModel
+    from sim.model.model import ProxyWarModel
     from sim.scenario import Backer as BackerSpec
     from sim.scenario import Faction as FactionSpec
     from sim.scenario import Group as GroupSpec

@@ -8,9 +8,9 @@ The module follows the EMA Workbench split:
 * **execution** — chunks of replications sent to a ``concurrent.futures``
   executor: in-process, a local process pool, Dask distributed, or any
   ``concurrent.futures.Executor`` you pass in;
-* **storage** — :class:`sim.store.RunStore`, append-only and resumable;
-* **analysis** — :mod:`sim.analysis`, figures in :mod:`sim.plots`, the
-  report in :mod:`sim.report`.
+* **storage** — :class:`sim.experiments.store.RunStore`, append-only and resumable;
+* **analysis** — :mod:`sim.analysis.summaries`, figures in :mod:`sim.viz.plots`, the
+  report in :mod:`sim.analysis.report`.
 
 Reproducibility: replicate ``i`` gets its seed from
 ``numpy.random.SeedSequence(seed, spawn_key=(i,))`` (the ``i``-th child of
@@ -26,7 +26,7 @@ and the fan chart shows settled outcomes as flat lines.
 
 Python use (a notebook)::
 
-    from sim.sweep import run_sweep
+    from sim.experiments.sweep import run_sweep
     res = run_sweep(["scenarios/libya_2019.toml"], reps=200, seed=1, out="results/nb")
     res.summary          # outcome probabilities with Wilson intervals
     res.front            # weekly front quantiles
@@ -66,10 +66,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import analysis
-from sim.model import ProxyWarModel
+from sim.analysis import summaries as analysis
+from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
+from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioSpec, load_scenario
-from sim.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +312,7 @@ def _mp_context() -> mp.context.BaseContext:
         return mp.get_context("fork")
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.sweep"])
+        ctx.set_forkserver_preload(["sim.experiments.sweep"])
         return ctx
     return mp.get_context("spawn")
 
@@ -429,7 +429,7 @@ def chunk_size(n_jobs: int, workers: int, cap: int = 20) -> int:
 
 
 def _git_revision() -> dict[str, Any]:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
@@ -529,8 +529,8 @@ class SweepResult:
         reps, seed, weeks: the design.
         summary: outcome probabilities (``summary.csv``).
         front: weekly front quantiles (``front.csv``).
-        survival: time-to-outcome curves (:func:`sim.analysis.survival_curves`).
-        stalemates: stalemate spell durations (:func:`sim.analysis.stalemate_durations`).
+        survival: time-to-outcome curves (:func:`sim.analysis.summaries.survival_curves`).
+        stalemates: stalemate spell durations (:func:`sim.analysis.summaries.stalemate_durations`).
         stalemate_stats: per scenario, how common and long stalemates are.
         failures: replications that raised.
         executed: replications run by this call (the rest came from ``--resume``).
@@ -593,7 +593,7 @@ def _front_accumulators(
     path: Path, labels: Sequence[str], batch: int = 512
 ) -> dict[str, analysis.FrontQuantiles]:
     """Stream ``front_series.csv`` once into one quantile accumulator per scenario."""
-    from sim.store import read_front_series
+    from sim.experiments.store import read_front_series
 
     acc = {s: analysis.FrontQuantiles() for s in labels}
     pending: dict[str, list[np.ndarray]] = {s: [] for s in labels}
@@ -799,7 +799,7 @@ def run_sweep(
         **tables,
     )
     if report:
-        from sim.report import write_figures, write_report
+        from sim.analysis.report import write_figures, write_report
 
         result.figures = write_figures(result)
         write_report(result)

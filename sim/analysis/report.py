@@ -2,7 +2,7 @@
 
 Why a separate module: the sweep itself only needs the store and the
 analysis; matplotlib is imported here, once the runs are done, and a notebook
-can call :func:`write_report` again on a :class:`sim.sweep.SweepResult`.
+can call :func:`write_report` again on a :class:`sim.experiments.sweep.SweepResult`.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim import analysis
+from sim.analysis import summaries as analysis
 
 if TYPE_CHECKING:
-    from sim.sweep import SweepResult
+    from sim.experiments.sweep import SweepResult
 
 
 def write_figures(res: SweepResult) -> dict[str, Path]:
     """Draw the sweep's figures into its folder; returns figure key -> path."""
-    from sim import plots
-    from sim.sweep import FIGURES
+    from sim.experiments.sweep import FIGURES
+    from sim.viz import plots
 
     out = res.out
     objective = None
@@ -140,7 +140,7 @@ def _stalemate_table(res: SweepResult) -> str:
 
 def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     """Write ``report.md``: design, scenarios, outcome table and the figures, tied together."""
-    from sim.sweep import MANIFEST_FILE, SEEDING
+    from sim.experiments.sweep import MANIFEST_FILE, SEEDING
 
     out = res.out
     target = Path(path) if path is not None else out / "report.md"

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.combat import allocation_share
+from sim.model.combat import allocation_share
 
 if TYPE_CHECKING:
-    from sim.agents import Faction
-    from sim.model import ProxyWarModel
+    from sim.model.agents import Faction
+    from sim.model.model import ProxyWarModel
 
 
 class SupplyLines:

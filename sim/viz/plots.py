@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 if TYPE_CHECKING:
-    from sim.model import ProxyWarModel
+    from sim.model.model import ProxyWarModel
 
 #: faction colours by scenario order; red is kept for the front line
 FACTION_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
@@ -267,9 +267,9 @@ def plot_map(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure
     return fig
 
 
-# -- sweep figures (sim.sweep / sim.report) ---------------------------------------------
+# -- sweep figures (sim.experiments.sweep / sim.analysis.report) ----------------------------
 #
-# These take the DataFrames of sim.analysis (the same shapes as summary.csv,
+# These take the DataFrames of sim.analysis.summaries (the same shapes as summary.csv,
 # front.csv and analysis.survival_curves / stalemate_durations), so notebooks
 # can redraw them from a finished sweep's files.
 
@@ -441,9 +441,9 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
     return _finish(fig, path)
 
 
-# -- comparison figures (sim.compare) ---------------------------------------------------
+# -- comparison figures (sim.experiments.compare) -------------------------------------------
 #
-# These take the tables of sim.compare (comparison.csv, differences.csv) and of
+# These take the tables of sim.experiments.compare (comparison.csv, differences.csv) and of
 # the arms' sweep (front.csv), so notebooks can redraw them from the files.
 
 
@@ -549,7 +549,7 @@ def plot_front_overlay(
     return _finish(fig, path)
 
 
-# -- sensitivity figure (sim.sensitivity) -------------------------------------------------
+# -- sensitivity figure (sim.experiments.sensitivity) ---------------------------------------
 
 
 def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure:

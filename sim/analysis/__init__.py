@@ -1,0 +1,4 @@
+"""The analysis layer: statistics over runs, outcome definitions and reports in words.
+
+Imports the model and scenario layers only.
+"""
