@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 REPS    ?= 200
 WORKERS ?= 2
 
-.PHONY: run test lint format dashboard bench clean venv solara-assets
+.PHONY: run test lint format dashboard bench clean venv solara-assets notebooks
 
 venv: $(STAMP)
 
@@ -46,6 +46,14 @@ lint: $(STAMP)
 
 dashboard: $(STAMP) solara-assets
 	$(VENV)/bin/solara run sim/viz/dashboard.py --host 127.0.0.1 --port 8765
+
+# the notebooks' sources are notebooks/*.py (jupytext percent format), paired with the
+# .ipynb that Jupyter opens (notebooks/jupytext.toml): bring each pair in step with
+# whichever side was edited last, formatted, and kept without outputs
+notebooks: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/0*.py
+	$(PY) -m ruff format notebooks/
+	$(VENV)/bin/jupytext --sync notebooks/0*.py
 
 # sweep benchmark sizes (20,000 runs take several minutes on 2 cores)
 BENCH_SWEEP ?= --runs 400 --speedup-runs 1000 --memory-runs 1000 20000
