@@ -67,6 +67,17 @@ import numpy as np
 import pandas as pd
 
 from sim import analysis
+from sim.faults import (
+    BadInputError,
+    check_out_dir,
+    check_scheduler,
+    die_with_parent,
+    folder_lock,
+    read_manifest,
+    refuse_other_run,
+    watch_parent,
+    write_failure,
+)
 from sim.model import ProxyWarModel
 from sim.scenario import ScenarioSpec, load_scenario
 from sim.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
@@ -241,15 +252,17 @@ def failed_row(scenario: str, replicate: int, seed: int, exc: BaseException) -> 
 _WORKER_SPECS: dict[str, ScenarioSpec] | None = None
 
 
-def _init_worker(specs: dict[str, ScenarioSpec]) -> None:
+def _init_worker(specs: dict[str, ScenarioSpec], parent: int | None = None) -> None:
     """Process-pool initializer: receive the loaded scenarios once per worker.
 
     Workers ignore SIGINT so that Ctrl-C reaches only the parent, which shuts
-    the pool down and keeps what finished.
+    the pool down and keeps what finished; they end when the parent dies
+    (``kill -9`` included), so no orphan keeps computing.
     """
     global _WORKER_SPECS
     _WORKER_SPECS = specs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def run_chunk(
@@ -328,6 +341,15 @@ class _Backend:
     close: Callable[[], None]
 
 
+def _dask_die_with_parent() -> None:
+    """Dask nanny/worker: end when the parent does (watchdog only, see below).
+
+    Why no ``PR_SET_PDEATHSIG`` here: it fires when the *thread* that started
+    the process ends, and Dask starts nannies from its event-loop thread.
+    """
+    watch_parent(os.getppid())
+
+
 def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str | None) -> _Backend:
     try:
         from dask.distributed import Client, LocalCluster
@@ -339,6 +361,8 @@ def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str |
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
+        except (ValueError, TypeError) as exc:
+            raise SweepConfigError(f"--scheduler {scheduler}: {exc}") from None
         except OSError as exc:
             raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
@@ -351,6 +375,9 @@ def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str |
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
+        # our own cluster: its nannies and workers end when this process dies
+        client.run(_dask_die_with_parent, nanny=True)
+        client.run(_dask_die_with_parent)
     n = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or workers
     ref = client.scatter([specs], broadcast=True)[0]
 
@@ -403,8 +430,10 @@ def open_backend(
             # moves what exists now out of its reach, in parent and workers alike.
             gc.collect()
             gc.freeze()
+        # a forked worker's parent is this process; a forkserver's child's is the server
+        parent = os.getpid() if forked else None
         pool = cf.ProcessPoolExecutor(
-            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(specs,)
+            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(specs, parent)
         )
         # start the workers now, before the progress bar starts its monitor thread
         pool.submit(int).result()
@@ -482,8 +511,19 @@ def _design(
 
 
 def _check_resume(path: Path, design: dict[str, Any], reps: int) -> None:
-    """Refuse to resume a sweep made with other scenarios, seed or overrides."""
+    """Refuse to resume a sweep made with other scenarios, seed or overrides.
+
+    Without a manifest nobody can tell which sweep the rows on file belong to:
+    resuming would keep them under this sweep's name, so that is refused too.
+    """
     if not path.exists():
+        present = [n for n in (RUNS_FILE, FRONT_FILE) if (path.parent / n).exists()]
+        if present:
+            raise StoreError(
+                f"{path}: missing, so the runs in {path.parent / present[0]} cannot be matched "
+                "to this sweep; restore manifest.json, or start afresh with --force (without "
+                "--resume)"
+            )
         return
     try:
         old = json.loads(path.read_text("utf-8"))
@@ -671,8 +711,7 @@ def output_dir(
         out_dir = Path(tmp.name)
         report = False
     else:
-        out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = check_out_dir(out)
     return out_dir, tmp, report
 
 
@@ -699,6 +738,7 @@ def run_sweep(
     scheduler: str | None = None,
     report: bool = True,
     chunk: int | None = None,
+    force: bool = False,
 ) -> SweepResult:
     """Run ``reps`` replications of every scenario and analyse them.
 
@@ -718,12 +758,16 @@ def run_sweep(
         scheduler: address of a Dask scheduler (implies the Dask executor).
         report: write the figures and ``report.md`` (when ``out`` is given).
         chunk: replications per task (default: :func:`chunk_size`).
+        force: start afresh even when ``out`` holds a different run (its
+            files are replaced); without it that is refused.
 
     Returns:
         A :class:`SweepResult`; ``failures`` counts replications that raised.
 
     Raises:
         ScenarioError: a scenario or override is invalid.
+        BadInputError: ``out`` unusable, in use by another command (``FolderBusyError``),
+            or holding a different run without ``resume``/``force`` (``OtherRunError``).
         StoreError: ``resume`` into a folder holding a different sweep.
         SweepInterrupted: Ctrl-C; everything finished is on disk.
     """
@@ -732,16 +776,60 @@ def run_sweep(
         raise SweepConfigError(
             f"--scheduler {scheduler}: a Dask scheduler needs --executor dask (or auto)"
         )
+    check_scheduler(scheduler)
     overrides = dict(overrides or {})
     specs = load_specs(scenarios, overrides)
-    labels = list(specs)
     out_dir, tmp, report = output_dir(out, "proxywar-sweep-", report)
+    with folder_lock(out_dir, "sweep"):
+        return _run_sweep_locked(
+            specs, reps, seed, out_dir, tmp, report, workers, executor, resume, force,
+            overrides, weeks, progress, scheduler, chunk, started,
+        )  # fmt: skip
 
+
+def sweep_identity(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """What makes two sweeps the same run: command, scenarios, seed, horizon, overrides, reps."""
+    return {
+        "command": manifest.get("command"),
+        "scenarios": [[s.get("name"), s.get("sha256")] for s in manifest.get("scenarios") or []],
+        "seed": manifest.get("seed"),
+        "weeks": manifest.get("weeks"),
+        "overrides": manifest.get("overrides"),
+        "reps": manifest.get("reps"),
+    }
+
+
+def _run_sweep_locked(
+    specs: dict[str, ScenarioSpec],
+    reps: int,
+    seed: int,
+    out_dir: Path,
+    tmp: tempfile.TemporaryDirectory | None,
+    report: bool,
+    workers: int | None,
+    executor: str | cf.Executor,
+    resume: bool,
+    force: bool,
+    overrides: dict[str, Any],
+    weeks: int | None,
+    progress: bool,
+    scheduler: str | None,
+    chunk: int | None,
+    started: float,
+) -> SweepResult:
+    """:func:`run_sweep` once it holds the folder's lock."""
+    labels = list(specs)
     design = _design(specs, seed, weeks, overrides)
     manifest_path = out_dir / MANIFEST_FILE
     if resume:
         _check_resume(manifest_path, design, reps)
     else:
+        if not force:
+            old = read_manifest(manifest_path)
+            wanted = sweep_identity({"command": "sweep", **design, "reps": int(reps)})
+            refuse_other_run(
+                out_dir, sweep_identity(old) if old else None, wanted, (RUNS_FILE, FRONT_FILE)
+            )
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
     manifest = {
@@ -749,7 +837,8 @@ def run_sweep(
         **design,
         "reps": int(reps),
         "seeding": SEEDING,
-        "seeds": replicate_seeds(seed, reps),
+        # the rule above gives every seed; a list would grow with --reps (25 MB at 10^6)
+        "first_seeds": [replicate_seed(seed, i) for i in range(min(int(reps), 3))],
         "files": {
             "runs": RUNS_FILE,
             "front_series": FRONT_FILE,
@@ -770,7 +859,16 @@ def run_sweep(
 
     store = RunStore(out_dir, run_columns(specs.values()))
     store.open(resume=resume)
-    done = store.done(labels, reps) if resume else {s: np.zeros(reps, bool) for s in labels}
+    empty = np.zeros(0, dtype=bool)
+    done = store.done(labels, reps) if resume else {s: empty for s in labels}
+    for name, dropped in store.dropped_bytes_by_file.items():
+        print(
+            f"{out_dir / name}: repaired a torn last line ({dropped} bytes cut, left by an "
+            "interrupted write); its replicate runs again",
+            file=sys.stderr,
+        )
+    for line in store.damage_report():
+        print(line, file=sys.stderr)
     already = sum(int(d.sum()) for d in done.values())
     todo = len(labels) * reps - already
 
@@ -855,7 +953,7 @@ class _Plan:
         """
         batch: list[Job] = []
         for i in range(self.reps):
-            pending = [s for s in self.labels if not self.done[s][i]]
+            pending = [s for s in self.labels if not (i < len(self.done[s]) and self.done[s][i])]
             if not pending:
                 continue
             rs = replicate_seed(self.seed, i)
@@ -1015,11 +1113,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             weeks=args.weeks,
             progress=not getattr(args, "no_progress", False),
             scheduler=getattr(args, "scheduler", None),
+            force=getattr(args, "force", False),
         )
     except SweepInterrupted as exc:
         return report_interrupted(exc, f"to finish the sweep run:\n  {resume_command(args)}")
-    except (StoreError, SweepConfigError) as exc:
+    except (StoreError, SweepConfigError, BadInputError) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk, a lost mount: the runs so far are whole on disk
+        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
+        return 1
 
     print(analysis.format_outcome_table(res.summary))
     resumed = res.total - res.executed

@@ -57,6 +57,7 @@ from scipy import stats
 
 from sim.calibration import FRONT_BAND_KM, TARGET_DATE, WHO_CASUALTIES_13_WEEKS
 from sim.compare import paired_interval, paired_outcomes
+from sim.faults import die_with_parent
 from sim.model import ProxyWarModel
 from sim.scenario import SCENARIO_DIR, ScenarioSpec, load_scenario
 from sim.sweep import _git_revision, _mp_context, replicate_seed
@@ -462,9 +463,10 @@ _WORKER_SPECS: dict[str, ScenarioSpec] | None = None
 
 
 def _init_worker(specs: dict[str, ScenarioSpec]) -> None:
-    """Process-pool initializer: the loaded scenarios, once per worker."""
+    """Process-pool initializer: the loaded scenarios, once per worker (ends with the parent)."""
     global _WORKER_SPECS
     _WORKER_SPECS = specs
+    die_with_parent()
 
 
 def run_task(task: Task, specs: Mapping[str, ScenarioSpec] | None = None) -> list[Any]:
