@@ -59,11 +59,11 @@ def check_out_dir(out: str | os.PathLike[str], flag: str = "--out") -> Path:
     if not text.strip():
         raise BadInputError(f"{flag}: expected a folder name, found an empty string")
     path = Path(text)
-    where = f"{flag} {text!r}"
+    where = f"{flag}: {text!r}"
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise BadInputError(f"{where}: is a file, expected a folder") from None
+        raise BadInputError(f"{where} is a file, expected a folder") from None
     except NotADirectoryError:
         raise BadInputError(f"{where}: a part of the path is a file, not a folder") from None
     except PermissionError:
@@ -71,7 +71,7 @@ def check_out_dir(out: str | os.PathLike[str], flag: str = "--out") -> Path:
     except OSError as exc:
         raise BadInputError(f"{where}: cannot create the folder ({exc.strerror})") from None
     if not path.is_dir():
-        raise BadInputError(f"{where}: is a file, expected a folder")
+        raise BadInputError(f"{where} is a file, expected a folder")
     if not os.access(path, os.W_OK | os.X_OK):
         raise BadInputError(f"{where}: permission denied writing into the folder")
     return path

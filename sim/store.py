@@ -285,12 +285,19 @@ class RunStore:
         and its front series is on file (failed runs are run again). Damaged
         lines (a wrong number of cells, bytes that are not text) count as not
         done, so their replicates run again; :attr:`damaged` names them.
+        """
+        out = {}
+        for s, flags in self.done_prefix(scenarios, reps).items():
+            full = np.zeros(reps, dtype=bool)
+            full[: flags.size] = flags
+            out[s] = full
+        return out
 
-        Returns:
-            Per scenario a bool array as long as the highest replicate on file
-            (at most ``reps``); replicates beyond its end are not done. Why not
-            ``reps`` long: a sweep of 10^9 replicates must not allocate 10^9
-            flags before its first run.
+    def done_prefix(self, scenarios: Sequence[str], reps: int) -> dict[str, np.ndarray]:
+        """:meth:`done` cut after the highest replicate on file (later ones are not done).
+
+        Why: a sweep of 10^9 replicates must not allocate 10^9 flags per
+        scenario before its first run; this grows with what is on disk only.
         """
         ranks = {s: i for i, s in enumerate(scenarios)}
         status_at = self.columns.index("status")

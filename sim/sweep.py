@@ -57,6 +57,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
@@ -860,7 +861,7 @@ def _run_sweep_locked(
     store = RunStore(out_dir, run_columns(specs.values()))
     store.open(resume=resume)
     empty = np.zeros(0, dtype=bool)
-    done = store.done(labels, reps) if resume else {s: empty for s in labels}
+    done = store.done_prefix(labels, reps) if resume else {s: empty for s in labels}
     for name, dropped in store.dropped_bytes_by_file.items():
         print(
             f"{out_dir / name}: repaired a torn last line ({dropped} bytes cut, left by an "
@@ -1021,7 +1022,7 @@ def _execute(
     def take(fut: cf.Future, chunk_jobs: list[Job]) -> None:
         try:
             results = fut.result()
-        except cf.process.BrokenProcessPool:
+        except BrokenProcessPool:
             raise
         except Exception as exc:  # noqa: BLE001 - the task itself failed (e.g. pickling)
             results = [((failed_row(s, r, sd, exc)), None) for s, r, sd in chunk_jobs]
@@ -1054,9 +1055,9 @@ def _execute(
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     take(fut, chunk_jobs)
             store.close()
-            saved = sum(int(d.sum()) for d in store.done(labels, reps).values())
+            saved = sum(int(d.sum()) for d in store.done_prefix(labels, reps).values())
             raise SweepInterrupted(store.out, saved, total) from None
-        except cf.process.BrokenProcessPool as exc:
+        except BrokenProcessPool as exc:
             # a worker died (killed, out of memory): what finished is on disk
             raise RuntimeError(
                 f"a worker process died ({exc}); the finished runs are saved in "
