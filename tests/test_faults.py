@@ -47,14 +47,19 @@ def sweep_args(out: Path, reps: int = 8, seed: int = 9, *extra: str) -> list[str
     ]  # fmt: skip
 
 
-def start_sweep(out: Path, reps: int, *extra: str) -> subprocess.Popen:
-    """A real sweep in a child process (``--workers`` in ``extra`` overrides 1)."""
+def start_sweep(out: Path, reps: int, *extra: str, pipes: bool = True) -> subprocess.Popen:
+    """A real sweep in a child process (``--workers`` in ``extra`` overrides 1).
+
+    ``pipes=False`` sends its output nowhere: an orphan worker would hold a pipe
+    open and a read to its end would wait for the orphan.
+    """
     args = sweep_args(out, reps)
     if "--workers" in extra:
         args = args[:-2]
     cmd = [sys.executable, str(ROOT / "run.py"), *args, *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    where = subprocess.PIPE if pipes else subprocess.DEVNULL
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=where, stderr=where)
 
 
 def wait_for_rows(proc: subprocess.Popen, out: Path, rows: int, limit: float = 30) -> float:
@@ -62,7 +67,7 @@ def wait_for_rows(proc: subprocess.Popen, out: Path, rows: int, limit: float = 3
     t0 = time.monotonic()
     while data_rows(out / "runs.csv") < rows:
         if proc.poll() is not None:
-            pytest.fail(f"the sweep ended early: {proc.communicate()[1].decode()[-500:]}")
+            pytest.fail(f"the sweep ended early: {(proc.communicate()[1] or b'').decode()[-500:]}")
         if time.monotonic() - t0 > limit:
             proc.kill()
             pytest.fail(f"no {rows} rows in runs.csv after {limit} s")
@@ -175,21 +180,25 @@ def test_a_folder_holding_another_run_is_refused_unless_resume_or_force(tmp_path
 def test_pool_workers_end_within_seconds_of_a_kill_9_of_the_parent(tmp_path):
     # expected: after kill -9 of the sweep, its 2 pool workers are gone within 5 s,
     # and the folder's lock is free again (the next command may resume)
-    proc = start_sweep(tmp_path, 100_000, "--workers", "2", "--executor", "process")
+    proc = start_sweep(tmp_path, 100_000, "--workers", "2", "--executor", "process", pipes=False)
+    workers: list[int] = []
     try:
         wait_for_rows(proc, tmp_path, 1)
         workers = children(proc.pid)
         assert len(workers) >= 2, workers
         proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        deadline = time.monotonic() + 5
-        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        proc.wait()
+        t0 = time.monotonic()
+        while any(alive(w) for w in workers) and time.monotonic() - t0 < 5:
             time.sleep(0.05)
-        assert not any(alive(w) for w in workers), "orphan workers still running"
+        left = [w for w in workers if alive(w)]
+        assert not left, f"orphan workers {left} still running 5 s after the kill"
     finally:
         proc.kill()
-        for w in children(proc.pid):
-            os.kill(w, signal.SIGKILL)
+        proc.wait()
+        for w in workers:  # on failure, do not leave them behind
+            if alive(w):
+                os.kill(w, signal.SIGKILL)
     from sim.faults import folder_lock
 
     with folder_lock(tmp_path, "test"):
