@@ -199,10 +199,17 @@ def test_pool_workers_end_within_seconds_of_a_kill_9_of_the_parent(tmp_path):
         for w in workers:  # on failure, do not leave them behind
             if alive(w):
                 os.kill(w, signal.SIGKILL)
-    from sim.faults import folder_lock
+    from sim.faults import FolderBusyError, folder_lock
 
-    with folder_lock(tmp_path, "test"):
-        pass
+    # the lock died with its holders (the kernel may take a moment to drop it)
+    t0 = time.monotonic()
+    while True:
+        try:
+            with folder_lock(tmp_path, "test"):
+                break
+        except FolderBusyError:
+            assert time.monotonic() - t0 < 5, "the lock outlived the sweep and its workers"
+            time.sleep(0.05)
 
 
 # -- 3. one --out check ------------------------------------------------------------------
