@@ -4,7 +4,7 @@ Public interface: :class:`ProxyWarModel`, :func:`load_scenario`, and
 :func:`simulate` (one run as plain numbers, for outside tools).
 """
 
-from sim.api import simulate
+from sim.experiments.api import simulate
 from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 

@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sim.experiments.faults import BadInputError, check_out_dir, folder_lock
 from sim.scenario import (
     SCENARIO_DIR,
     ScenarioError,
+    ScenarioSpec,
     list_scenarios,
     load_scenario,
     parse_value,
@@ -36,6 +38,12 @@ def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
     """An argparse type: a whole number >= ``minimum`` (``what`` names it in errors)."""
 
     def parse(text: str) -> int:
+        digits = len(text.strip().lstrip("+-"))
+        limit = sys.get_int_max_str_digits() or 4300
+        if digits > limit:  # int() would refuse with a message about its own internals
+            raise argparse.ArgumentTypeError(
+                f"expected {what} of at most {limit} digits, found one of {digits} digits"
+            )
         try:
             v = int(text)
         except ValueError:
@@ -60,7 +68,15 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, object]:
         key, _, text = item.partition("=")
         if not key.strip():
             raise UsageError(f"--set: expected KEY=VALUE, found {item!r}")
-        out[key.strip()] = parse_value(text.strip())
+        key, text = key.strip(), text.strip()
+        value = parse_value(text)
+        if isinstance(value, dict):
+            # a table would replace every key of it (defaults included), silently
+            raise UsageError(
+                f"--set {key}: expected a single value, found a whole table {text!r}; "
+                f"set its keys one by one (--set {key}.KEY=VALUE)"
+            )
+        out[key] = value
     return out
 
 
@@ -96,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_positive_int, default=None)
     s.add_argument("--out", default="results/sweep")
     s.add_argument("--resume", action="store_true")
+    s.add_argument("--force", action="store_true", help="replace a different run already in --out")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     s.add_argument("--weeks", type=_positive_int, default=None)
     s.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
@@ -132,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--interval", choices=("t", "bca"), default="t")
     c.add_argument("--resume", action="store_true")
+    c.add_argument("--force", action="store_true", help="replace a different run already in --out")
     c.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     c.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     c.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
@@ -149,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     t.add_argument("--resume", action="store_true")
+    t.add_argument("--force", action="store_true", help="replace a different run already in --out")
     t.add_argument("--executor", choices=("auto", "inline", "process", "dask"), default="auto")
     t.add_argument("--no-progress", action="store_true")
     t.add_argument("--ensemble", default=None, metavar="FILE", help=_ENSEMBLE_HELP)
@@ -212,17 +231,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """One replication: weekly timeline CSV, front plot, final map."""
+    spec = load_scenario(args.scenario, parse_sets(args.set))
+    out = check_out_dir(args.out)  # before the run: a bad --out is a bad argument
+    with folder_lock(out, "run"):
+        return _run_locked(args, spec, out)
+
+
+def _run_locked(args: argparse.Namespace, spec: ScenarioSpec, out: Path) -> int:
+    """:func:`cmd_run` once it holds the folder's lock."""
     from sim.model.model import ProxyWarModel
     from sim.viz.plots import plot_front_timeline, plot_map
 
-    spec = load_scenario(args.scenario, parse_sets(args.set))
-    out = Path(args.out)
-    try:  # before the run: a bad --out is a bad argument, found at once
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--out: expected a directory that can be created, found {str(out)!r} ({exc.strerror})"
-        ) from None
     model = ProxyWarModel(spec, rng=args.seed, weeks=args.weeks)
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
@@ -286,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return 2
-    except UsageError as exc:
+    except (UsageError, BadInputError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

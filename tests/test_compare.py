@@ -212,7 +212,7 @@ def test_cli_compare_writes_the_contract_files(sanction_run, capsys):
         assert p[("teaching_line_sanctions", r.outcome)] == pytest.approx(r.p_alternative)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["command"] == "compare" and manifest["reps"] == 60
-    assert manifest["seeds"][:3] == [replicate_seed(3, i) for i in range(3)]
+    assert manifest["first_seeds"] == [replicate_seed(3, i) for i in range(3)]
     assert [s["name"] for s in manifest["scenarios"]] == [
         "teaching_line",
         "teaching_line_sanctions",

@@ -394,7 +394,9 @@ def test_cli_writes_every_contract_file(tmp_path, capsys):
     assert len(series) == 20 and all(s.shape == (WEEKS + 1,) for _, _, s in series)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["seed"] == 5 and manifest["reps"] == 10 and manifest["weeks"] == WEEKS
-    assert manifest["seeds"] == replicate_seeds(5, 10)
+    # the rule, not a list that grows with --reps; its first seeds as a check
+    assert "SeedSequence(seed, spawn_key=(i,))" in manifest["seeding"] and "seeds" not in manifest
+    assert manifest["first_seeds"] == replicate_seeds(5, 3)
     assert manifest["overrides"] == {"combat.lethality": 0.06}
     first = manifest["scenarios"][0]
     assert first["files"] == libya.files and len(first["sha256"]) == 64

@@ -82,17 +82,27 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis import summaries as analysis
+from sim.experiments.faults import (
+    BadInputError,
+    check_out_dir,
+    folder_lock,
+    read_manifest,
+    refuse_other_run,
+    write_failure,
+)
 from sim.experiments.store import read_front_series
 from sim.experiments.sweep import (
     FRONT_FILE,
     MANIFEST_FILE,
     SweepInterrupted,
     SweepResult,
+    _design,
     horizon_of,
     load_specs,
     output_dir,
     report_interrupted,
     run_sweep,
+    sweep_identity,
 )
 from sim.scenario import ScenarioError, ScenarioSpec
 
@@ -648,6 +658,7 @@ def compare(
     resume: bool = False,
     report: bool = True,
     ensemble: Sequence[Mapping[str, Any]] | None = None,
+    force: bool = False,
 ) -> ComparisonResult:
     """Compare each alternative with the baseline, paired replicate by replicate.
 
@@ -674,6 +685,7 @@ def compare(
         report: write the figures and ``comparison.md`` (when ``out`` is given).
         ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``
             (the same set in every arm or design point, so pairing holds).
+        force: start afresh even when ``out`` holds a different run.
 
     Raises:
         ScenarioError: a scenario or override is invalid.
@@ -705,71 +717,104 @@ def compare(
     )
 
     out_dir, tmp, report = output_dir(out, "proxywar-compare-", report)
-    if not resume:
-        for name in [COMPARISON_FILE, DIFFERENCES_FILE, REPORT_FILE, *FIGURES.values()]:
-            (out_dir / name).unlink(missing_ok=True)
+    with folder_lock(out_dir, "compare"):
+        # the arms' own check would refuse a rerun with --precision (more reps on file)
+        force = force or (
+            not resume and _same_comparison(out_dir, specs, seed, weeks, overrides, reps, precision)
+        )
+        if not resume:
+            for name in [COMPARISON_FILE, DIFFERENCES_FILE, REPORT_FILE, *FIGURES.values()]:
+                (out_dir / name).unlink(missing_ok=True)
 
-    rounds: list[dict[str, Any]] = []
-    n = int(reps)
-    while True:
-        t0 = time.perf_counter()
-        sweep = run_sweep(
-            list(specs.values()),
+        rounds: list[dict[str, Any]] = []
+        n = int(reps)
+        while True:
+            t0 = time.perf_counter()
+            sweep = run_sweep(
+                list(specs.values()),
+                reps=n,
+                seed=seed,
+                out=out_dir / ARMS_DIR,
+                workers=workers,
+                executor=executor,
+                resume=resume or bool(rounds),
+                force=force,
+                weeks=weeks,
+                progress=progress,
+                scheduler=scheduler,
+                report=False,
+                ensemble=ensemble,
+            )
+            table, differences, front_mean = analyse_pairs(
+                sweep, base, alts, at_weeks, confidence, method
+            )
+            hw = _max_half_width(table, differences)
+            rounds.append(
+                {
+                    "reps": n,
+                    "runs": n * len(labels),
+                    "executed": sweep.executed,
+                    "max_half_width": hw,
+                    "seconds": round(time.perf_counter() - t0, 2),
+                }
+            )
+            if precision is None or not np.isfinite(hw) or hw <= precision or n >= max_reps:
+                break
+            n = next_reps(n, hw, precision, max_reps)
+
+        result = ComparisonResult(
+            out=out_dir,
+            baseline=base,
+            alternatives=alts,
+            specs=specs,
             reps=n,
-            seed=seed,
-            out=out_dir / ARMS_DIR,
-            workers=workers,
-            executor=executor,
-            resume=resume or bool(rounds),
+            seed=int(seed),
             weeks=weeks,
-            progress=progress,
-            scheduler=scheduler,
-            report=False,
-            ensemble=ensemble,
+            table=table,
+            differences=differences,
+            sweep=sweep,
+            rounds=rounds,
+            precision=precision,
+            method=method,
+            at_weeks=list(at_weeks),
+            front_mean=front_mean,
+            _tmp=tmp,
         )
-        table, differences, front_mean = analyse_pairs(
-            sweep, base, alts, at_weeks, confidence, method
-        )
-        hw = _max_half_width(table, differences)
-        rounds.append(
-            {
-                "reps": n,
-                "runs": n * len(labels),
-                "executed": sweep.executed,
-                "max_half_width": hw,
-                "seconds": round(time.perf_counter() - t0, 2),
-            }
-        )
-        if precision is None or not np.isfinite(hw) or hw <= precision or n >= max_reps:
-            break
-        n = next_reps(n, hw, precision, max_reps)
+        table.to_csv(out_dir / COMPARISON_FILE, index=False, float_format="%.6g")
+        differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
+        _write_manifest(result, max_reps, confidence)
+        if report:
+            result.figures = write_figures(result)
+            write_report(result)
+        result.elapsed = time.perf_counter() - started
+        return result
 
-    result = ComparisonResult(
-        out=out_dir,
-        baseline=base,
-        alternatives=alts,
-        specs=specs,
-        reps=n,
-        seed=int(seed),
-        weeks=weeks,
-        table=table,
-        differences=differences,
-        sweep=sweep,
-        rounds=rounds,
-        precision=precision,
-        method=method,
-        at_weeks=list(at_weeks),
-        front_mean=front_mean,
-        _tmp=tmp,
-    )
-    table.to_csv(out_dir / COMPARISON_FILE, index=False, float_format="%.6g")
-    differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
-    _write_manifest(result, max_reps, confidence)
-    if report:
-        result.figures = write_figures(result)
-        write_report(result)
-    result.elapsed = time.perf_counter() - started
-    return result
+
+def _same_comparison(
+    out: Path,
+    specs: Mapping[str, ScenarioSpec],
+    seed: int,
+    weeks: int | None,
+    overrides: Mapping[str, Any] | None,
+    reps: int,
+    precision: float | None,
+) -> bool:
+    """Whether ``out`` holds this very comparison (True), nothing yet (False), or refuse.
+
+    Raises:
+        OtherRunError: ``out`` holds another command's or another comparison's results.
+    """
+    old = read_manifest(out / MANIFEST_FILE)
+    if old is None:
+        return False
+    have = sweep_identity(old)
+    rounds = old.get("rounds") or [{}]
+    have.update(reps=rounds[0].get("reps", old.get("reps")), precision=old.get("precision"))
+    design = _design(specs, seed, weeks, dict(overrides or {}))
+    wanted = sweep_identity({"command": "compare", **design, "reps": int(reps)})
+    wanted["precision"] = precision
+    refuse_other_run(out, have, wanted)
+    return True
 
 
 def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> Path:
@@ -807,7 +852,7 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
         },
         "failures": res.failures,
     }
-    for key in ("scenarios", "overrides", "seeding", "seeds", "packages", "code"):
+    for key in ("scenarios", "overrides", "seeding", "first_seeds", "packages", "code"):
         manifest[key] = arms.get(key)
     path = res.out / MANIFEST_FILE
     tmp = path.with_suffix(".json.tmp")
@@ -1147,12 +1192,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.cli import UsageError, parse_sets
     from sim.experiments.store import StoreError
 
-    try:  # before the runs: a bad --out is a bad argument, found at once
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--out: expected a directory that can be created, found {args.out!r} ({exc.strerror})"
-        ) from None
+    check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once
     try:
         res = compare(
             args.baseline,
@@ -1172,12 +1212,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             scheduler=getattr(args, "scheduler", None),
             resume=getattr(args, "resume", False),
             ensemble=_ensemble_arg(args),
+            force=getattr(args, "force", False),
         )
     except SweepInterrupted as exc:
         how = f"to finish the comparison run:\n  {resume_command(args)}"
         return report_interrupted(exc, how)
-    except (StoreError, ValueError) as exc:
+    except (StoreError, ValueError, BadInputError) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk: the arms' runs so far are whole on disk
+        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
+        return 1
 
     print(format_comparison(res))
     if res.precision is not None:

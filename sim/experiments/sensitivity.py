@@ -40,6 +40,8 @@ import argparse
 import json
 import math
 import os
+import shlex
+import sys
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -53,6 +55,14 @@ from scipy import stats
 from scipy.stats import qmc
 
 from sim.analysis import summaries as analysis
+from sim.experiments.faults import (
+    BadInputError,
+    check_out_dir,
+    folder_lock,
+    read_manifest,
+    refuse_other_run,
+    write_failure,
+)
 from sim.experiments.sweep import (
     MANIFEST_FILE,
     SweepInterrupted,
@@ -349,6 +359,7 @@ def sensitivity(
     resume: bool = False,
     report: bool = True,
     ensemble: Sequence[Mapping[str, Any]] | None = None,
+    force: bool = False,
 ) -> SensitivityResult:
     """Sobol sensitivity of outcome probabilities, front distance and war duration.
 
@@ -369,6 +380,7 @@ def sensitivity(
         report: write ``sensitivity.png`` and ``sensitivity.md`` (when ``out`` is given).
         ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``
             (the same set in every arm or design point, so pairing holds).
+        force: start afresh even when ``out`` holds a different run.
 
     Raises:
         ScenarioError: the scenario, an override or a parameter is invalid.
@@ -390,95 +402,100 @@ def sensitivity(
     ]
 
     out_dir, tmp, report = output_dir(out, "proxywar-sensitivity-", report)
-    sweep = run_sweep(
-        specs,
-        reps=reps,
-        seed=seed,
-        out=out_dir / RUNS_DIR,
-        workers=workers,
-        executor=executor,
-        resume=resume,
-        weeks=weeks,
-        progress=progress,
-        report=False,
-        ensemble=ensemble,
-    )
-    runs = sweep.runs
-    labels = analysis.outcome_order(analysis.ok_runs(runs)["outcome"].dropna().unique())
-    outs = _outputs(runs, names, labels)
-    empty = outs["runs"].isna() | (outs["runs"].fillna(0) == 0)
-    if empty.any():
-        first = outs.index[empty.to_numpy()][0]
-        raise RuntimeError(
-            f"every replication of design point {first} failed; see {out_dir / RUNS_DIR}/runs.csv"
+    with folder_lock(out_dir, "sensitivity"):
+        if not (resume or force):  # the design points' sweep checks the rest
+            old = read_manifest(out_dir / MANIFEST_FILE)
+            if old is not None:
+                refuse_other_run(out_dir, old, {"command": "sensitivity"})
+        sweep = run_sweep(
+            specs,
+            reps=reps,
+            seed=seed,
+            out=out_dir / RUNS_DIR,
+            workers=workers,
+            executor=executor,
+            resume=resume,
+            force=force,
+            weeks=weeks,
+            progress=progress,
+            report=False,
+            ensemble=ensemble,
         )
-    keys = [f"P({label})" for label in labels] + list(OUTPUT_NAMES)
+        runs = sweep.runs
+        labels = analysis.outcome_order(analysis.ok_runs(runs)["outcome"].dropna().unique())
+        outs = _outputs(runs, names, labels)
+        empty = outs["runs"].isna() | (outs["runs"].fillna(0) == 0)
+        if empty.any():
+            first = outs.index[empty.to_numpy()][0]
+            where = out_dir / RUNS_DIR / "runs.csv"
+            raise RuntimeError(f"every replication of design point {first} failed; see {where}")
+        keys = [f"P({label})" for label in labels] + list(OUTPUT_NAMES)
 
-    table = pd.DataFrame({"point": names, "block": blocks})
-    for i, p in enumerate(plist):
-        table[p.key] = points[:, i]
-    for k in keys:
-        table[k] = outs[k].to_numpy()
-    table["runs"] = outs["runs"].to_numpy().astype(int)
-
-    rows = []
-    ab = slice(0, 2 * n)
-    for j, k in enumerate(keys):
-        f = outs[k].to_numpy(dtype=float)
-        s1, st, low, high = _indices(f, n, d, confidence, seed * 7919 + j)
-        spread = float(np.var(f[ab], ddof=1))
-        mc = float(np.nanmean(outs[f"{k}:var"].to_numpy(dtype=float)[ab]) / reps)
-        noise = mc / spread if spread > 0 else math.nan
+        table = pd.DataFrame({"point": names, "block": blocks})
         for i, p in enumerate(plist):
-            x = points[ab, i]
-            if spread > 0 and np.ptp(x) > 0:
-                rho, pval = stats.spearmanr(x, f[ab])
-            else:
-                rho, pval = math.nan, math.nan
-            rows.append(
-                {
-                    "output": OUTPUT_NAMES.get(k, k),
-                    "parameter": p.key,
-                    "low": p.low,
-                    "high": p.high,
-                    "S1": s1[i],
-                    "S1_low": low[0, i],
-                    "S1_high": high[0, i],
-                    "ST": st[i],
-                    "ST_low": low[1, i],
-                    "ST_high": high[1, i],
-                    "spearman": float(rho),
-                    "spearman_p": float(pval),
-                    "output_mean": float(np.mean(f[ab])),
-                    "output_sd": math.sqrt(spread),
-                    "noise_share": noise,
-                }
-            )
-    indices = pd.DataFrame(rows, columns=INDEX_COLUMNS)
-    result = SensitivityResult(
-        out=out_dir,
-        scenario=base.name,
-        params=plist,
-        samples=n,
-        reps=reps,
-        seed=int(seed),
-        indices=indices,
-        design=table,
-        sweep=sweep,
-        _tmp=tmp,
-    )
-    table.to_csv(out_dir / DESIGN_FILE, index=False, float_format="%.6g")
-    indices.to_csv(out_dir / INDICES_FILE, index=False, float_format="%.6g")
-    _write_manifest(result, base, samples, confidence)
-    if report:
-        from sim.viz import plots
+            table[p.key] = points[:, i]
+        for k in keys:
+            table[k] = outs[k].to_numpy()
+        table["runs"] = outs["runs"].to_numpy().astype(int)
 
-        path = out_dir / FIGURE_FILE
-        plots.plot_sensitivity(indices, path)
-        result.figures = {"indices": path}
-        write_report(result, base)
-    result.elapsed = time.perf_counter() - started
-    return result
+        rows = []
+        ab = slice(0, 2 * n)
+        for j, k in enumerate(keys):
+            f = outs[k].to_numpy(dtype=float)
+            s1, st, low, high = _indices(f, n, d, confidence, seed * 7919 + j)
+            spread = float(np.var(f[ab], ddof=1))
+            mc = float(np.nanmean(outs[f"{k}:var"].to_numpy(dtype=float)[ab]) / reps)
+            noise = mc / spread if spread > 0 else math.nan
+            for i, p in enumerate(plist):
+                x = points[ab, i]
+                if spread > 0 and np.ptp(x) > 0:
+                    rho, pval = stats.spearmanr(x, f[ab])
+                else:
+                    rho, pval = math.nan, math.nan
+                rows.append(
+                    {
+                        "output": OUTPUT_NAMES.get(k, k),
+                        "parameter": p.key,
+                        "low": p.low,
+                        "high": p.high,
+                        "S1": s1[i],
+                        "S1_low": low[0, i],
+                        "S1_high": high[0, i],
+                        "ST": st[i],
+                        "ST_low": low[1, i],
+                        "ST_high": high[1, i],
+                        "spearman": float(rho),
+                        "spearman_p": float(pval),
+                        "output_mean": float(np.mean(f[ab])),
+                        "output_sd": math.sqrt(spread),
+                        "noise_share": noise,
+                    }
+                )
+        indices = pd.DataFrame(rows, columns=INDEX_COLUMNS)
+        result = SensitivityResult(
+            out=out_dir,
+            scenario=base.name,
+            params=plist,
+            samples=n,
+            reps=reps,
+            seed=int(seed),
+            indices=indices,
+            design=table,
+            sweep=sweep,
+            _tmp=tmp,
+        )
+        table.to_csv(out_dir / DESIGN_FILE, index=False, float_format="%.6g")
+        indices.to_csv(out_dir / INDICES_FILE, index=False, float_format="%.6g")
+        _write_manifest(result, base, samples, confidence)
+        if report:
+            from sim import plots
+
+            path = out_dir / FIGURE_FILE
+            plots.plot_sensitivity(indices, path)
+            result.figures = {"indices": path}
+            write_report(result, base)
+        result.elapsed = time.perf_counter() - started
+        return result
 
 
 def _write_manifest(
@@ -607,6 +624,24 @@ def format_indices(indices: pd.DataFrame) -> str:
     return "\n".join(fmt.format(*x) for x in [head, *rows])
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The exact command that resumes the sensitivity run described by ``args``."""
+    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    cmd = [*prog, "sensitivity", args.scenario]
+    for item in args.param:
+        cmd += ["--param", item]
+    cmd += ["--samples", str(args.samples), "--reps", str(getattr(args, "reps", 8))]
+    cmd += ["--seed", str(args.seed), "--out", str(args.out)]
+    for flag in ("weeks", "workers"):
+        if getattr(args, flag, None) is not None:
+            cmd += [f"--{flag}", str(getattr(args, flag))]
+    for item in getattr(args, "set", None) or []:
+        cmd += ["--set", item]
+    if getattr(args, "executor", "auto") != "auto":
+        cmd += ["--executor", args.executor]
+    return shlex.join([*cmd, "--resume"])
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``sensitivity SCENARIO --param KEY=LOW:HIGH ... --samples N --out DIR``.
 
@@ -617,12 +652,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from sim.experiments.compare import _ensemble_arg
     from sim.experiments.store import StoreError
 
-    try:  # before the runs: a bad --out is a bad argument, found at once
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"--out: expected a directory that can be created, found {args.out!r} ({exc.strerror})"
-        ) from None
+    check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once
     try:
         res = sensitivity(
             args.scenario,
@@ -638,11 +668,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             executor=getattr(args, "executor", "auto"),
             resume=getattr(args, "resume", False),
             ensemble=_ensemble_arg(args),
+            force=getattr(args, "force", False),
         )
     except SweepInterrupted as exc:
         return report_interrupted(exc, "run the same command with --resume to finish")
-    except (StoreError, ValueError) as exc:
+    except (StoreError, ValueError, BadInputError) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk: the runs so far are whole on disk
+        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
+        return 1
     print(format_indices(res.indices))
     noisy = res.indices.groupby("output")["noise_share"].first()
     noisy = noisy[noisy > NOISY]

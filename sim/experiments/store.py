@@ -32,6 +32,7 @@ bytes of an uninterrupted one.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -135,17 +136,35 @@ def _repair_tail(path: Path) -> int:
         return size
 
 
+def _fields_or_none(line: bytes) -> list[str] | None:
+    """The cells of one line, or None when it is not a whole CSV line (damaged)."""
+    if not line.endswith(b"\n"):
+        return None
+    try:
+        return _parse_line(line)
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+
+
 def _index(path: Path, ranks: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort key, offset and length of every data line (flat arrays, not objects)."""
+    """Sort key, offset and length of every whole data line (flat arrays, not objects).
+
+    Lines with another number of cells than the header (damaged in the middle
+    of the file) are left out, so they vanish when the file is rewritten.
+    """
     keys, offsets, lengths = array("q"), array("q"), array("q")
     stride = 1 << 32
     with path.open("rb") as fh:
         header = fh.readline()
+        width = len(_parse_line(header)) if header else 0
         offset = len(header)
         for line in fh:
-            fields = _parse_line(line)
+            fields = _fields_or_none(line)
+            if fields is None or len(fields) != width:
+                offset += len(line)
+                continue
             rank = ranks.get(fields[0])
-            if rank is not None and len(fields) > 1 and fields[1].isdigit():
+            if rank is not None and fields[1].isdigit():
                 keys.append(rank * stride + int(fields[1]))
                 offsets.append(offset)
                 lengths.append(len(line))
@@ -175,6 +194,18 @@ def _sorted_rewrite(path: Path, ranks: Mapping[str, int]) -> int:
     return int(pick.size)
 
 
+def _write_durably(fh: io.BufferedWriter, data: bytes, path: Path) -> None:
+    """Write, flush and fsync; an OSError (a full disk) names ``path``."""
+    try:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    except OSError as exc:
+        from sim.experiments.faults import with_path
+
+        raise with_path(exc, path) from exc
+
+
 # -- the store ------------------------------------------------------------------------
 
 
@@ -197,6 +228,8 @@ class RunStore:
         self._runs: io.BufferedWriter | None = None
         self._front: io.BufferedWriter | None = None
         self.dropped_bytes = 0
+        self.dropped_bytes_by_file: dict[str, int] = {}
+        self.damaged: dict[Path, list[int]] = {}
 
     # -- opening ------------------------------------------------------------------
 
@@ -210,7 +243,10 @@ class RunStore:
         pairs = ((self.runs_path, self.columns), (self.front_path, FRONT_HEADER))
         for path, header in pairs:
             if resume and path.exists() and path.stat().st_size > 0:
-                self.dropped_bytes += _repair_tail(path)
+                cut = _repair_tail(path)
+                if cut:
+                    self.dropped_bytes_by_file[path.name] = cut
+                self.dropped_bytes += cut
                 with path.open("rb") as fh:
                     first = fh.readline()
                 if first and _parse_line(first) != header:
@@ -229,7 +265,9 @@ class RunStore:
         """Close the files (safe to call twice)."""
         for fh in (self._runs, self._front):
             if fh is not None and not fh.closed:
-                fh.close()
+                # a full disk: the write already failed and was reported
+                with contextlib.suppress(OSError):
+                    fh.close()
         self._runs = self._front = None
 
     def __enter__(self) -> RunStore:
@@ -244,31 +282,83 @@ class RunStore:
         """Which replicates ``0..reps-1`` of each scenario finished successfully.
 
         A replicate is done when its last row in ``runs.csv`` has status ``ok``
-        and its front series is on file (failed runs are run again).
+        and its front series is on file (failed runs are run again). Damaged
+        lines (a wrong number of cells, bytes that are not text) count as not
+        done, so their replicates run again; :attr:`damaged` names them.
+        """
+        out = {}
+        for s, flags in self.done_prefix(scenarios, reps).items():
+            full = np.zeros(reps, dtype=bool)
+            full[: flags.size] = flags
+            out[s] = full
+        return out
+
+    def done_prefix(self, scenarios: Sequence[str], reps: int) -> dict[str, np.ndarray]:
+        """:meth:`done` cut after the highest replicate on file (later ones are not done).
+
+        Why: a sweep of 10^9 replicates must not allocate 10^9 flags per
+        scenario before its first run; this grows with what is on disk only.
         """
         ranks = {s: i for i, s in enumerate(scenarios)}
-        ok = {s: np.zeros(reps, dtype=bool) for s in scenarios}
-        front = {s: np.zeros(reps, dtype=bool) for s in scenarios}
         status_at = self.columns.index("status")
-        for path, target in ((self.runs_path, ok), (self.front_path, front)):
-            if not path.exists():
-                continue
-            with path.open("rb") as fh:
-                fh.readline()
-                for line in fh:
-                    if not line.endswith(b"\n"):
-                        break
-                    fields = _parse_line(line)
-                    if fields[0] not in ranks or not fields[1].isdigit():
-                        continue
-                    rep = int(fields[1])
-                    if rep >= reps:
-                        continue
-                    if target is ok:
-                        ok[fields[0]][rep] = fields[status_at] == "ok"
-                    else:
-                        front[fields[0]][rep] = True
-        return {s: ok[s] & front[s] for s in scenarios}
+        found: dict[str, dict[str, tuple[array, array]]] = {}
+        self.damaged = {}
+        for path, width in ((self.runs_path, len(self.columns)), (self.front_path, 3)):
+            per = {s: (array("q"), array("b")) for s in scenarios}
+            found[path.name] = per
+            bad: list[int] = []
+            if path.exists():
+                with path.open("rb") as fh:
+                    fh.readline()
+                    for number, line in enumerate(fh, start=2):
+                        fields = _fields_or_none(line)
+                        if fields is None or len(fields) != width or not fields[1].isdigit():
+                            if line.endswith(b"\n"):  # a torn last line is repaired, not damage
+                                bad.append(number)
+                            continue
+                        if fields[0] not in ranks:
+                            continue
+                        rep = int(fields[1])
+                        if rep >= reps:
+                            continue
+                        if width == 3:
+                            try:
+                                decode_front(fields[2])
+                            except ValueError:
+                                bad.append(number)
+                                continue
+                            good = True
+                        else:
+                            good = fields[status_at] == "ok"
+                        per[fields[0]][0].append(rep)
+                        per[fields[0]][1].append(good)
+            if bad:
+                self.damaged[path] = bad
+        out = {}
+        for s in scenarios:
+            flags = []
+            for name in (RUNS_FILE, FRONT_FILE):
+                reps_seen, good = found[name][s]
+                idx = np.frombuffer(reps_seen, dtype=np.int64)
+                flag = np.zeros(int(idx.max()) + 1 if idx.size else 0, dtype=bool)
+                # the last record of a replicate decides (as finalize keeps the last)
+                last, first_rev = np.unique(idx[::-1], return_index=True)
+                flag[last] = np.frombuffer(good, dtype=np.int8)[::-1][first_rev].astype(bool)
+                flags.append(flag)
+            n = min(len(flags[0]), len(flags[1]))
+            out[s] = flags[0][:n] & flags[1][:n]
+        return out
+
+    def damage_report(self) -> list[str]:
+        """One line per file with damaged lines (found by :meth:`done`)."""
+        lines = []
+        for path, numbers in self.damaged.items():
+            shown = ", ".join(str(n) for n in numbers[:5]) + (" ..." if len(numbers) > 5 else "")
+            lines.append(
+                f"{path}: line{'s' if len(numbers) > 1 else ''} {shown} damaged "
+                f"({len(numbers)} in all); dropped, their replicates run again"
+            )
+        return lines
 
     # -- writing ------------------------------------------------------------------
 
@@ -289,13 +379,9 @@ class RunStore:
             if front is not None:
                 fronts.append(_csv_line([row["scenario"], row["replicate"], encode_front(front)]))
         if fronts:
-            self._front.write("".join(fronts).encode("utf-8"))
-            self._front.flush()
-            os.fsync(self._front.fileno())
+            _write_durably(self._front, "".join(fronts).encode("utf-8"), self.front_path)
         if rows:
-            self._runs.write("".join(rows).encode("utf-8"))
-            self._runs.flush()
-            os.fsync(self._runs.fileno())
+            _write_durably(self._runs, "".join(rows).encode("utf-8"), self.runs_path)
         return len(rows)
 
     def finalize(self, scenarios: Sequence[str]) -> int:

@@ -58,6 +58,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
@@ -68,6 +69,17 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.experiments.faults import (
+    BadInputError,
+    check_out_dir,
+    check_scheduler,
+    die_with_parent,
+    folder_lock,
+    read_manifest,
+    refuse_other_run,
+    watch_parent,
+    write_failure,
+)
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
@@ -242,15 +254,17 @@ def failed_row(scenario: str, replicate: int, seed: int, exc: BaseException) -> 
 _WORKER_SPECS: dict[str, ScenarioSpec] | None = None
 
 
-def _init_worker(specs: dict[str, ScenarioSpec]) -> None:
+def _init_worker(specs: dict[str, ScenarioSpec], parent: int | None = None) -> None:
     """Process-pool initializer: receive the loaded scenarios once per worker.
 
     Workers ignore SIGINT so that Ctrl-C reaches only the parent, which shuts
-    the pool down and keeps what finished.
+    the pool down and keeps what finished; they end when the parent dies
+    (``kill -9`` included), so no orphan keeps computing.
     """
     global _WORKER_SPECS
     _WORKER_SPECS = specs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def run_chunk(
@@ -332,6 +346,15 @@ class _Backend:
     close: Callable[[], None]
 
 
+def _dask_die_with_parent() -> None:
+    """Dask nanny/worker: end when the parent does (watchdog only, see below).
+
+    Why no ``PR_SET_PDEATHSIG`` here: it fires when the *thread* that started
+    the process ends, and Dask starts nannies from its event-loop thread.
+    """
+    watch_parent(os.getppid())
+
+
 def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str | None) -> _Backend:
     try:
         from dask.distributed import Client, LocalCluster
@@ -343,6 +366,8 @@ def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str |
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
+        except (ValueError, TypeError) as exc:
+            raise SweepConfigError(f"--scheduler {scheduler}: {exc}") from None
         except OSError as exc:
             raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
@@ -355,6 +380,9 @@ def _dask_backend(specs: dict[str, ScenarioSpec], workers: int, scheduler: str |
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
+        # our own cluster: its nannies and workers end when this process dies
+        client.run(_dask_die_with_parent, nanny=True)
+        client.run(_dask_die_with_parent)
     n = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or workers
     ref = client.scatter([specs], broadcast=True)[0]
 
@@ -407,8 +435,10 @@ def open_backend(
             # moves what exists now out of its reach, in parent and workers alike.
             gc.collect()
             gc.freeze()
+        # a forked worker's parent is this process; a forkserver's child's is the server
+        parent = os.getpid() if forked else None
         pool = cf.ProcessPoolExecutor(
-            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(specs,)
+            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(specs, parent)
         )
         # start the workers now, before the progress bar starts its monitor thread
         pool.submit(int).result()
@@ -486,8 +516,19 @@ def _design(
 
 
 def _check_resume(path: Path, design: dict[str, Any], reps: int) -> None:
-    """Refuse to resume a sweep made with other scenarios, seed or overrides."""
+    """Refuse to resume a sweep made with other scenarios, seed or overrides.
+
+    Without a manifest nobody can tell which sweep the rows on file belong to:
+    resuming would keep them under this sweep's name, so that is refused too.
+    """
     if not path.exists():
+        present = [n for n in (RUNS_FILE, FRONT_FILE) if (path.parent / n).exists()]
+        if present:
+            raise StoreError(
+                f"{path}: missing, so the runs in {path.parent / present[0]} cannot be matched "
+                "to this sweep; restore manifest.json, or start afresh with --force (without "
+                "--resume)"
+            )
         return
     try:
         old = json.loads(path.read_text("utf-8"))
@@ -676,8 +717,7 @@ def output_dir(
         out_dir = Path(tmp.name)
         report = False
     else:
-        out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = check_out_dir(out)
     return out_dir, tmp, report
 
 
@@ -705,6 +745,7 @@ def run_sweep(
     report: bool = True,
     chunk: int | None = None,
     ensemble: Sequence[Mapping[str, Any]] | None = None,
+    force: bool = False,
 ) -> SweepResult:
     """Run ``reps`` replications of every scenario and analyse them.
 
@@ -728,12 +769,16 @@ def run_sweep(
             ``ensemble.csv``); replicate ``i`` runs member ``i mod M`` in every
             scenario, so the probabilities carry parameter uncertainty and runs
             still pair across scenarios.
+        force: start afresh even when ``out`` holds a different run (its
+            files are replaced); without it that is refused.
 
     Returns:
         A :class:`SweepResult`; ``failures`` counts replications that raised.
 
     Raises:
         ScenarioError: a scenario or override is invalid.
+        BadInputError: ``out`` unusable, in use by another command (``FolderBusyError``),
+            or holding a different run without ``resume``/``force`` (``OtherRunError``).
         StoreError: ``resume`` into a folder holding a different sweep.
         SweepInterrupted: Ctrl-C; everything finished is on disk.
     """
@@ -742,11 +787,50 @@ def run_sweep(
         raise SweepConfigError(
             f"--scheduler {scheduler}: a Dask scheduler needs --executor dask (or auto)"
         )
+    check_scheduler(scheduler)
     overrides = dict(overrides or {})
     specs = load_specs(scenarios, overrides)
-    labels = list(specs)
     out_dir, tmp, report = output_dir(out, "proxywar-sweep-", report)
+    with folder_lock(out_dir, "sweep"):
+        return _run_sweep_locked(
+            specs, reps, seed, out_dir, tmp, report, workers, executor, resume, force,
+            overrides, weeks, progress, scheduler, chunk, started, ensemble,
+        )  # fmt: skip
 
+
+def sweep_identity(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """What makes two sweeps the same run: command, scenarios, seed, horizon, overrides, reps."""
+    return {
+        "command": manifest.get("command"),
+        "scenarios": [[s.get("name"), s.get("sha256")] for s in manifest.get("scenarios") or []],
+        "seed": manifest.get("seed"),
+        "weeks": manifest.get("weeks"),
+        "overrides": manifest.get("overrides"),
+        "reps": manifest.get("reps"),
+    }
+
+
+def _run_sweep_locked(
+    specs: dict[str, ScenarioSpec],
+    reps: int,
+    seed: int,
+    out_dir: Path,
+    tmp: tempfile.TemporaryDirectory | None,
+    report: bool,
+    workers: int | None,
+    executor: str | cf.Executor,
+    resume: bool,
+    force: bool,
+    overrides: dict[str, Any],
+    weeks: int | None,
+    progress: bool,
+    scheduler: str | None,
+    chunk: int | None,
+    started: float,
+    ensemble: Sequence[Mapping[str, Any]] | None = None,
+) -> SweepResult:
+    """:func:`run_sweep` once it holds the folder's lock."""
+    labels = list(specs)
     design = _design(specs, seed, weeks, overrides)
     run_specs: dict[str, Any] = dict(specs)
     if ensemble:
@@ -769,6 +853,12 @@ def run_sweep(
                     "(or none); resume with the same --ensemble or use another --out"
                 )
     else:
+        if not force:
+            old = read_manifest(manifest_path)
+            wanted = sweep_identity({"command": "sweep", **design, "reps": int(reps)})
+            refuse_other_run(
+                out_dir, sweep_identity(old) if old else None, wanted, (RUNS_FILE, FRONT_FILE)
+            )
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
     manifest = {
@@ -776,7 +866,8 @@ def run_sweep(
         **design,
         "reps": int(reps),
         "seeding": SEEDING,
-        "seeds": replicate_seeds(seed, reps),
+        # the rule above gives every seed; a list would grow with --reps (25 MB at 10^6)
+        "first_seeds": [replicate_seed(seed, i) for i in range(min(int(reps), 3))],
         "files": {
             "runs": RUNS_FILE,
             "front_series": FRONT_FILE,
@@ -797,7 +888,16 @@ def run_sweep(
 
     store = RunStore(out_dir, run_columns(specs.values()))
     store.open(resume=resume)
-    done = store.done(labels, reps) if resume else {s: np.zeros(reps, bool) for s in labels}
+    empty = np.zeros(0, dtype=bool)
+    done = store.done_prefix(labels, reps) if resume else {s: empty for s in labels}
+    for name, dropped in store.dropped_bytes_by_file.items():
+        print(
+            f"{out_dir / name}: repaired a torn last line ({dropped} bytes cut, left by an "
+            "interrupted write); its replicate runs again",
+            file=sys.stderr,
+        )
+    for line in store.damage_report():
+        print(line, file=sys.stderr)
     already = sum(int(d.sum()) for d in done.values())
     todo = len(labels) * reps - already
 
@@ -897,7 +997,7 @@ class _Plan:
         """
         batch: list[Job] = []
         for i in range(self.reps):
-            pending = [s for s in self.labels if not self.done[s][i]]
+            pending = [s for s in self.labels if not (i < len(self.done[s]) and self.done[s][i])]
             if not pending:
                 continue
             rs = replicate_seed(self.seed, i)
@@ -965,7 +1065,7 @@ def _execute(
     def take(fut: cf.Future, chunk_jobs: list[Job]) -> None:
         try:
             results = fut.result()
-        except cf.process.BrokenProcessPool:
+        except BrokenProcessPool:
             raise
         except Exception as exc:  # noqa: BLE001 - the task itself failed (e.g. pickling)
             results = [((failed_row(s, r, sd, exc)), None) for s, r, sd in chunk_jobs]
@@ -998,9 +1098,9 @@ def _execute(
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     take(fut, chunk_jobs)
             store.close()
-            saved = sum(int(d.sum()) for d in store.done(labels, reps).values())
+            saved = sum(int(d.sum()) for d in store.done_prefix(labels, reps).values())
             raise SweepInterrupted(store.out, saved, total) from None
-        except cf.process.BrokenProcessPool as exc:
+        except BrokenProcessPool as exc:
             # a worker died (killed, out of memory): what finished is on disk
             raise RuntimeError(
                 f"a worker process died ({exc}); the finished runs are saved in "
@@ -1073,11 +1173,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             progress=not getattr(args, "no_progress", False),
             scheduler=getattr(args, "scheduler", None),
             ensemble=ensemble,
+            force=getattr(args, "force", False),
         )
     except SweepInterrupted as exc:
         return report_interrupted(exc, f"to finish the sweep run:\n  {resume_command(args)}")
-    except (StoreError, SweepConfigError) as exc:
+    except (StoreError, SweepConfigError, BadInputError) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # a full disk, a lost mount: the runs so far are whole on disk
+        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
+        return 1
 
     print(analysis.format_outcome_table(res.summary))
     if ensemble:

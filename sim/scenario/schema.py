@@ -99,6 +99,14 @@ class ScenarioError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[str]]]:
+        """Pickle as the list of problems (a process pool sends errors back pickled).
+
+        Why: the default rebuilds from ``args``, the joined message, which
+        ``list()`` would split into one problem per character.
+        """
+        return (type(self), (self.problems,))
+
 
 class _Strict(BaseModel):
     """Base for every scenario table: unknown keys are errors, numbers finite."""
