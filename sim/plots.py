@@ -15,27 +15,96 @@ if "ipykernel" not in sys.modules:
     matplotlib.use("Agg")
 
 import datetime as dt  # noqa: E402
+import json  # noqa: E402
 import math  # noqa: E402
+import textwrap  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from sim import mapdata  # noqa: E402
+from sim.outcomes import outcome_legend  # noqa: E402
 
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
-
-#: faction colours by scenario order; red is kept for the front line
-FACTION_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
-FRONT_STYLE = {"color": "red", "linestyle": (0, (4, 2)), "linewidth": 3.0}
+    from sim.scenario import ScenarioSpec
 
 
 def _faction_colours(model: ProxyWarModel) -> dict[str, str]:
-    return {
-        fid: FACTION_COLOURS[i % len(FACTION_COLOURS)] for i, fid in enumerate(model.spec.factions)
-    }
+    """The map's palette (:func:`sim.mapdata.faction_colours`), so markers match the map."""
+    return mapdata.faction_colours(model)
+
+
+# -- shared by every figure ---------------------------------------------------------------
+
+
+def overrides_note(overrides: Mapping[str, Any] | None) -> str:
+    """``" (key=value, ...)"`` for a title, or ``""``: a figure made with ``--set`` says so."""
+    if not overrides:
+        return ""
+    return " (" + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) + ")"
+
+
+def manifest_overrides(folder: str | Path) -> dict[str, Any]:
+    """The ``--set`` overrides recorded in a finished run's ``manifest.json`` (none: {})."""
+    path = Path(folder) / "manifest.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8")).get("overrides") or {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _specs_list(specs: Mapping[str, ScenarioSpec] | None) -> list[ScenarioSpec]:
+    return list((specs or {}).values())
+
+
+def _place_name(objective: str | None, specs: Mapping[str, ScenarioSpec] | None) -> str:
+    """The objective's place name ("Central Tripoli"), not its id ("tripoli")."""
+    for spec in _specs_list(specs):
+        if objective in spec.places:
+            return spec.places[objective].name
+    return objective or "the objective"
+
+
+def _definitions(
+    fig: plt.Figure,
+    specs: Mapping[str, ScenarioSpec] | None,
+    labels: list[str],
+    weeks: int | None = None,
+    fontsize: float = 7.5,
+    at: float | None = None,
+) -> None:
+    """Each outcome shown, defined in words from its scenario, under the figure.
+
+    With ``at`` None the figure must use ``layout="constrained"``: the text is
+    an "outside" legend, so the layout makes room for it instead of covering
+    the axes; otherwise it is plain text with its bottom at figure height ``at``.
+    """
+    text = outcome_legend(_specs_list(specs), labels, weeks) if specs else ""
+    if not text:
+        return
+    width = max(40, int(fig.get_figwidth() * 72 / (0.5 * fontsize)))
+    lines = [textwrap.fill(t, width, subsequent_indent="    ") for t in text.splitlines()]
+    if at is not None:
+        fig.text(0.01, at, "\n".join(lines), fontsize=fontsize, va="bottom", ha="left")
+        return
+    handles = [Line2D([], [], ls="none", label=t) for t in lines]
+    fig.legend(
+        handles=handles,
+        loc="outside lower left",
+        fontsize=fontsize,
+        handlelength=0,
+        handletextpad=0,
+        frameon=False,
+        title="Outcomes",
+        title_fontsize=fontsize + 0.5,
+        alignment="left",
+    )
 
 
 def _timeline(model: ProxyWarModel) -> dict[str, list[Any]]:
@@ -74,13 +143,18 @@ def _spans(weeks: list[int], flags: list[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
+def plot_front_timeline(
+    model: ProxyWarModel,
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
     """The front line's road distance from the objective, week by week.
 
-    Stalemate weeks are shaded grey, ceasefires green; interventions that fired
+    Static weeks (the front moved less than the scenario's threshold) are shaded grey, ceasefires green; interventions that fired
     are dotted vertical lines with their label, captures triangles on the curve
     in the capturing faction's colour. Returns the figure (also saved to
-    ``path`` when given).
+    ``path`` when given). The title carries the ``--set`` ``overrides`` and
+    the outcome, defined in words under the plot.
     """
     spec = model.spec
     tl = _timeline(model)
@@ -127,16 +201,20 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
             zorder=3,
         )
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(f"road distance from {spec.places[spec.front.objective].name} to the front (km)")
+    ax.set_ylabel(f"km by road from {spec.places[spec.front.objective].name} to the front")
     attacker = spec.factions[spec.front.attacker].name
     outcome = model.outcome or ("running" if model.running else "stalemate")
-    ax.set_title(f"{spec.name}: {attacker}'s front line (outcome: {outcome})", fontsize=11)
+    ax.set_title(
+        f"{spec.name}{overrides_note(overrides)}: {attacker}'s front line "
+        f"(outcome: {outcome}, week {model.week})",
+        fontsize=11,
+    )
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=12))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(alpha=0.3)
     handles = [Line2D([], [], color="black", linewidth=1.8, label="front distance")]
     if any(tl["stalemate"]):
-        handles.append(Patch(color="0.6", alpha=0.3, label="stalemate weeks"))
+        handles.append(Patch(color="0.6", alpha=0.3, label="static weeks (front not moving)"))
     if any(tl["ceasefire"]):
         handles.append(Patch(color="tab:green", alpha=0.3, label="ceasefire"))
     if marks:
@@ -154,113 +232,38 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
             )
         )
     ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    if model.outcome is not None:
+        _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon)
     if path is not None:
         fig.savefig(path, dpi=120)
         plt.close(fig)
     return fig
 
 
-def _draw_theatre(
-    ax: plt.Axes,
+def plot_map(
     model: ProxyWarModel,
-    colours: dict[str, str],
-    show: set[int] | None,
-    fontsize: float,
-) -> None:
-    """Roads, front edges, places and labels on ``ax`` (labels only for ``show``)."""
-    th = model.theatre
-    xy = [(p.lon, p.lat) for p in th.places]
-    front = set(th.front_edges())
-    for a, b in th.edges:
-        (x1, y1), (x2, y2) = xy[a], xy[b]
-        if (a, b) in front:
-            ax.plot([x1, x2], [y1, y2], zorder=2, **FRONT_STYLE)
-        else:
-            ax.plot([x1, x2], [y1, y2], color="0.55", linewidth=1.0, zorder=1)
-    for i, (x, y) in enumerate(xy):
-        size = 40 + 140 * float(model.place_value[i])
-        ax.scatter(x, y, s=size, color=colours.get(th.holder[i], "0.5"), ec="black", zorder=3)
-        if i == model.objective:
-            ax.scatter(x, y, s=size * 2 + 250, marker="*", fc="none", ec="black", lw=1.5, zorder=4)
-        if show is None or i in show:
-            ax.annotate(
-                th.places[i].name,
-                (x, y),
-                xytext=(5, 4),
-                textcoords="offset points",
-                fontsize=fontsize,
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-            )
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """The theatre at the end of the run over its coastlines: who holds what, where the front is.
 
-
-def plot_map(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
-    """The theatre at the end of the run: who holds what, and where the front is.
-
-    Places sit at their lon/lat, coloured by holder (marker size by value);
-    roads are grey, front edges (roads between places held by different
-    factions) thick red dashes, and the objective a star. When several places
-    crowd round the objective (a city and its suburbs), a second panel zooms
-    in on them so their names stay readable.
+    The same map as the dashboard's (:func:`sim.mapdata.draw_theatre_map`):
+    places at their lon/lat over Natural Earth land and borders, coloured by
+    holder (size by value), roads grey, front edges red dashes, the objective
+    a star, and an inset on the places near the objective.
     """
     th = model.theatre
     spec = model.spec
-    colours = _faction_colours(model)
-    lon = [p.lon for p in th.places]
-    lat = [p.lat for p in th.places]
-    span = max(max(lon) - min(lon), max(lat) - min(lat), 1e-6)
-    ox, oy = lon[model.objective], lat[model.objective]
-    near = {i for i in range(len(lon)) if math.hypot(lon[i] - ox, lat[i] - oy) < 0.06 * span}
-    zoom = len(near) >= 3
-    aspect = 1.0 / max(0.2, math.cos(math.radians(sum(lat) / len(lat))))
-    if zoom:
-        fig, (ax, zax) = plt.subplots(
-            1, 2, figsize=(15, 7.5), layout="constrained", width_ratios=(1.7, 1)
-        )
-    else:
-        fig, ax = plt.subplots(figsize=(10, 7.5), layout="constrained")
-    show = (set(range(len(lon))) - near) | {model.objective} if zoom else None
-    _draw_theatre(ax, model, colours, show, 9)
-    pad = 0.06 * span
-    ax.set_xlim(min(lon) - pad, max(lon) + 2 * pad)
-    ax.set_ylim(min(lat) - pad, max(lat) + pad)
-    ax.set_aspect(aspect)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.grid(alpha=0.2)
-    if zoom:
-        zx = [lon[i] for i in near]
-        zy = [lat[i] for i in near]
-        zpad = 0.15 * max(max(zx) - min(zx), max(zy) - min(zy), 0.02)
-        box = (min(zx) - zpad, min(zy) - zpad, max(zx) + 3 * zpad, max(zy) + zpad)
-        _draw_theatre(zax, model, colours, near, 9)
-        zax.set_xlim(box[0], box[2])
-        zax.set_ylim(box[1], box[3])
-        zax.set_aspect(aspect)
-        zax.set_xlabel("longitude")
-        zax.grid(alpha=0.2)
-        zax.set_title(f"zoom: around {th.places[model.objective].name}", fontsize=10)
-        ax.add_patch(
-            Rectangle(
-                box[:2], box[2] - box[0], box[3] - box[1], fill=False, ec="0.3", lw=1, ls="--"
-            )
-        )
-    handles = [
-        Patch(fc=colours[fid], ec="black", label=f"{fid}: {spec.factions[fid].name}")
-        for fid in spec.factions
-    ]
-    handles += [
-        Line2D([], [], label="front line (contested road)", **FRONT_STYLE),
-        Line2D([], [], color="0.55", label="road"),
-        Line2D([], [], marker="*", color="black", mfc="none", ls="none", ms=14, label="objective"),
-    ]
-    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    fig = plt.figure(figsize=(11, 8))
+    mapdata.draw_theatre_map(model, fig, rect=(0.06, 0.08, 0.92, 0.84), fontsize=8, size=55)
     outcome = model.outcome or ("running" if model.running else "stalemate")
     fig.suptitle(
-        f"{spec.name}, week {model.week} ({model.date.isoformat()}): {outcome}; "
-        f"front {model.front_km:.0f} km from {th.places[model.objective].name}",
+        f"{spec.name}{overrides_note(overrides)}, week {model.week} ({model.date.isoformat()}): "
+        f"{outcome}; front {model.front_km:.0f} km by road from {th.places[model.objective].name}",
         fontsize=12,
     )
+    if model.outcome is not None:
+        _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon, at=0.01)
     if path is not None:
         fig.savefig(path, dpi=110)
         plt.close(fig)
