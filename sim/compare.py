@@ -820,17 +820,21 @@ def write_figures(res: ComparisonResult) -> dict[str, Path]:
     from sim import plots
 
     paths = {k: res.out / name for k, name in FIGURES.items()}
-    plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
-    plots.plot_difference_forest(res.table, res.differences, paths["forest"])
+    # the arms' sweep manifest records the --set overrides, which go into every title
+    common = {"specs": res.specs, "overrides": plots.manifest_overrides(res.sweep.out)}
+    plots.plot_outcome_probabilities(res.summary, paths["outcomes"], weeks=res.weeks, **common)
+    plots.plot_difference_forest(
+        res.table, res.differences, paths["forest"], weeks=res.weeks, **common
+    )
     objective = res.specs[res.baseline].front.objective
     if len(res.sweep.front):
         plots.plot_front_overlay(
-            res.sweep.front, paths["front"], objective=objective, means=res.front_mean
+            res.sweep.front, paths["front"], objective=objective, means=res.front_mean, **common
         )
     else:
         paths.pop("front")
     if len(res.sweep.survival):
-        plots.plot_survival(res.sweep.survival, paths["survival"])
+        plots.plot_survival(res.sweep.survival, paths["survival"], weeks=res.weeks, **common)
     else:
         paths.pop("survival")
     return paths

@@ -150,9 +150,10 @@ def plot_front_timeline(
 ) -> plt.Figure:
     """The front line's road distance from the objective, week by week.
 
-    Static weeks (the front moved less than the scenario's threshold) are shaded grey, ceasefires green; interventions that fired
-    are dotted vertical lines with their label, captures triangles on the curve
-    in the capturing faction's colour. Returns the figure (also saved to
+    Static weeks (the front moved less than the scenario's threshold) are
+    shaded grey, ceasefires green; interventions that fired are dotted
+    vertical lines with their label, captures triangles on the curve in the
+    capturing faction's colour (the map's palette). Returns the figure (also saved to
     ``path`` when given). The title carries the ``--set`` ``overrides`` and
     the outcome, defined in words under the plot.
     """
@@ -290,17 +291,46 @@ def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
     return fig
 
 
-def plot_outcome_probabilities(summary: Any, path: str | Path | None = None) -> plt.Figure:
+def _date_axis(ax: plt.Axes) -> None:
+    """Concise dates on a time axis (``2019 Jul Oct 2020``)."""
+    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def _week_dates(
+    weeks: Any, scenario: str, specs: Mapping[str, ScenarioSpec] | None
+) -> list[Any] | None:
+    """The dates of a scenario's weeks, or None when its scenario is not known."""
+    spec = (specs or {}).get(scenario)
+    if spec is None:
+        return None
+    return [spec.date_of(int(w)) for w in weeks]
+
+
+def plot_outcome_probabilities(
+    summary: Any,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
+) -> plt.Figure:
     """Outcome probabilities per scenario, with their 95 % Wilson intervals.
 
     One group of horizontal bars per outcome, one bar per scenario, so a
-    policy's shift of the distribution reads across a row.
+    policy's shift of the distribution reads across a row. The legend sits
+    beside the axes (never over a bar) and, given the scenarios ``specs``,
+    each outcome is defined in words under the figure.
     """
     scenarios = list(dict.fromkeys(summary["scenario"]))
     outcomes = list(dict.fromkeys(summary["outcome"]))
     colours = _scenario_colours(scenarios)
     height = 0.8 / max(1, len(scenarios))
-    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7))
+    fig, ax = plt.subplots(
+        figsize=(10, 1.6 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7),
+        layout="constrained",
+    )
     for j, s in enumerate(scenarios):
         sub = summary[summary["scenario"] == s].set_index("outcome").reindex(outcomes)
         y = [i + (j - (len(scenarios) - 1) / 2) * height for i in range(len(outcomes))]
@@ -317,33 +347,42 @@ def plot_outcome_probabilities(summary: Any, path: str | Path | None = None) -> 
     ax.set_xlabel("probability (bars: estimate; whiskers: 95 % Wilson interval)")
     n = summary.groupby("scenario")["total"].first() if "total" in summary else None
     runs = f", {int(n.min())} runs per scenario" if n is not None and len(n) else ""
-    ax.set_title(f"Outcome probabilities{runs}")
+    ax.set_title(f"Outcome probabilities{runs}{overrides_note(overrides)}")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
+    fig.legend(
+        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right upper", title="scenario"
+    )
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
 def plot_front_fan(
-    front: Any, path: str | Path | None = None, objective: str | None = None
+    front: Any,
+    path: str | Path | None = None,
+    objective: str | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Fan chart of the front line: median, 50 % and 90 % bands, dated axis.
 
-    One panel per scenario (shared axes). The distance is by road from the
-    contested objective to the attacker's nearest place; after a war ends its
-    front stays where it ended.
+    One panel per scenario, each scaled to its own 90 % band (a shared scale
+    cut off the bands of wider scenarios). The distance is by road from the
+    contested objective (named from ``specs``) to the attacker's nearest
+    place; after a war ends its front stays where it ended.
     """
     import numpy as np
 
     scenarios = list(dict.fromkeys(front["scenario"]))
     colours = _scenario_colours(scenarios)
+    place = _place_name(objective, specs)
     fig, axes = plt.subplots(
         len(scenarios),
         1,
-        figsize=(9, 2.6 * len(scenarios) + 0.8),
+        figsize=(10, 2.6 * len(scenarios) + 1.0),
         sharex=True,
-        sharey=True,
         squeeze=False,
+        layout="constrained",
     )
     for ax, s in zip(axes[:, 0], scenarios, strict=True):
         sub = front[front["scenario"] == s]
@@ -357,40 +396,66 @@ def plot_front_fan(
         ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.38, lw=0, label="50 % band")
         ax.plot(dates, q["q50"], color=c, lw=2, label="median")
         ax.set_title(s, fontsize=10, loc="left")
-        ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
-        ax.set_ylim(bottom=0)
+        ax.set_ylabel(f"km by road\nfrom {place}")
+        top = float(np.nanmax(np.append(q["q95"], 0.0)))
+        ax.set_ylim(0, top * 1.08 if top > 0 else 1.0)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper right")
-    axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator())
-    axes[-1, 0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
-    fig.suptitle("Front line over time (median, 50 % and 90 % of runs)")
-    fig.tight_layout()
+        _date_axis(ax)
+        ax.xaxis.set_tick_params(labelbottom=True)
+    handles = [
+        Patch(color="0.5", alpha=0.25, label="90 % of runs"),
+        Patch(color="0.5", alpha=0.5, label="50 % of runs"),
+        Line2D([], [], color="0.3", lw=2, label="median"),
+    ]
+    fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+    fig.suptitle(f"Front line over time (median, 50 % and 90 % of runs){overrides_note(overrides)}")
     return _finish(fig, path)
 
 
-def plot_survival(survival: Any, path: str | Path | None = None) -> plt.Figure:
+def plot_survival(
+    survival: Any,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
+) -> plt.Figure:
     """Time to each outcome: the war's survival curve and each outcome's incidence.
 
     First panel: probability the war is still going (Kaplan-Meier from
     ``scipy.stats.ecdf``, runs undecided at the horizon censored, with its
     95 % band). Then one panel per outcome: the share of runs that ended that
-    way by each week (the cumulative incidence, which, unlike 1 - a
-    cause-specific survival, accounts for the competing outcomes).
+    way by each date (the cumulative incidence, which, unlike 1 - a
+    cause-specific survival, accounts for the competing outcomes). The time
+    axis is dated from each scenario's start when ``specs`` are given.
     """
     scenarios = list(dict.fromkeys(survival["scenario"]))
     outcomes = [o for o in dict.fromkeys(survival["outcome"]) if o != "ended"]
     colours = _scenario_colours(scenarios)
+    dated = specs is not None and all(s in specs for s in scenarios)
     n = 1 + len(outcomes)
     cols = min(n, 3)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(4.4 * cols + 1.5, 3.3 * rows + 0.6),
+        squeeze=False,
+        layout="constrained",
+    )
     flat = list(axes.ravel())
+
+    def xs(c: Any, s: str) -> Any:
+        return _week_dates(c["week"], s, specs) if dated else c["week"]
+
+    # the first scenario widest, so curves that coincide stay visible
+    widths = {s: max(1.2, 3.0 - 0.8 * k) for k, s in enumerate(scenarios)}
     ax = flat[0]
     for s in scenarios:
         c = survival[(survival["scenario"] == s) & (survival["outcome"] == "ended")]
-        ax.step(c["week"], c["survival"], where="post", color=colours[s], label=s)
+        ax.step(xs(c, s), c["survival"], where="post", color=colours[s], lw=widths[s], label=s)
         ax.fill_between(
-            c["week"],
+            xs(c, s),
             c["ci_low"].astype(float),
             c["ci_high"].astype(float),
             step="post",
@@ -398,31 +463,54 @@ def plot_survival(survival: Any, path: str | Path | None = None) -> plt.Figure:
             alpha=0.15,
             lw=0,
         )
-    ax.set_title("war still going", fontsize=10)
+    ax.set_title("war still going (95 % band)", fontsize=10)
     ax.set_ylabel("probability")
-    ax.legend(fontsize=7)
+    ax.set_ylim(0, 1.02)
     for ax, label in zip(flat[1:], outcomes, strict=False):
+        top = 0.0
         for s in scenarios:
             c = survival[(survival["scenario"] == s) & (survival["outcome"] == label)]
             if len(c):
-                ax.step(c["week"], c["incidence"], where="post", color=colours[s], label=s)
-        ax.set_title(f"ended in {label} by week", fontsize=10)
+                inc = c["incidence"].astype(float)
+                top = max(top, float(inc.max()))
+                ax.step(xs(c, s), inc, where="post", color=colours[s], lw=widths[s], label=s)
+        ax.set_title(f"ended in {label} by then", fontsize=10)
+        ax.set_ylabel("share of runs")
+        # scaled to the data (rare outcomes stay readable), never past 1
+        ax.set_ylim(0, min(1.02, max(0.1, 1.2 * top)))
     for ax in flat[:n]:
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("week")
+        if dated:
+            _date_axis(ax)
+        else:
+            ax.set_xlabel("weeks since the start")
         ax.grid(alpha=0.3)
     for ax in flat[n:]:
         ax.set_visible(False)
-    fig.suptitle("Time to each outcome")
-    fig.tight_layout()
+    fig.legend(
+        *flat[0].get_legend_handles_labels(),
+        fontsize=8,
+        loc="outside right upper",
+        title="scenario",
+    )
+    fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
-def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> plt.Figure:
-    """Distribution of stalemate spell durations (weeks), one step line per scenario."""
+def plot_stalemate_durations(
+    durations: Any,
+    path: str | Path | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """How long the front stays static: spells of static weeks, one step line per scenario.
+
+    A static week is one in which the front moved less than the scenario's
+    threshold over its window (the weekly flag, not the ``stalemate`` outcome).
+    """
     scenarios = list(dict.fromkeys(durations["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     for s in scenarios:
         sub = durations[durations["scenario"] == s].sort_values("duration")
         ax.step(
@@ -433,14 +521,13 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
             label=f"{s} ({int(sub['spells'].sum())} spells)",
         )
     if not scenarios:
-        ax.text(0.5, 0.5, "no stalemate spells", ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("stalemate spell duration (weeks)")
+        ax.text(0.5, 0.5, "no static spells", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("length of a spell of static weeks (weeks)")
     ax.set_ylabel("share of spells")
-    ax.set_title("How long stalemates last")
+    ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
     ax.grid(alpha=0.3)
     if scenarios:
-        ax.legend(fontsize=8)
-    fig.tight_layout()
+        fig.legend(fontsize=8, loc="outside right upper", title="scenario")
     return _finish(fig, path)
 
 
@@ -451,14 +538,21 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
 
 
 def plot_difference_forest(
-    table: Any, differences: Any = None, path: str | Path | None = None
+    table: Any,
+    differences: Any = None,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
 ) -> plt.Figure:
     """Forest plot of paired differences in outcome probabilities, with 95 % intervals.
 
     One row per alternative and outcome (``comparison.csv``), plus the
     "P(outcome by date)" rows of ``differences.csv`` when given; a dot is the
     paired difference (alternative - baseline), the whiskers its interval, and
-    a filled dot means the interval excludes zero.
+    a filled dot means the interval excludes zero. Given ``specs``, the
+    outcomes are defined in words under the figure.
     """
     rows = [
         (r.alternative, f"P({r.outcome})", r.difference, r.ci_low, r.ci_high, r.significant)
@@ -474,7 +568,7 @@ def plot_difference_forest(
     colours = {
         a: SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)] for i, a in enumerate(alternatives)
     }
-    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.32 * max(1, len(rows))))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.32 * max(1, len(rows))), layout="constrained")
     labels = []
     for y, (alt, label, diff, low, high, sig) in enumerate(rows):
         c = colours[alt]
@@ -487,15 +581,21 @@ def plot_difference_forest(
     ax.invert_yaxis()
     ax.set_xlabel("paired difference in probability (alternative − baseline), 95 % interval")
     base = table["baseline"].iloc[0] if len(table) else ""
-    ax.set_title(f"What each policy changes, against {base} (filled: interval excludes 0)")
+    ax.set_title(
+        f"What each policy changes, against {base}{overrides_note(overrides)}\n"
+        "(filled dot: the interval excludes 0)",
+        fontsize=11,
+    )
     ax.grid(axis="x", alpha=0.3)
     if len(alternatives) > 1:
-        ax.legend(
+        fig.legend(
             handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
             fontsize=8,
-            loc="lower right",
+            loc="outside right upper",
+            title="alternative",
         )
-    fig.tight_layout()
+    outcomes = list(dict.fromkeys(str(o) for o in table["outcome"])) if len(table) else []
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
@@ -504,6 +604,9 @@ def plot_front_overlay(
     path: str | Path | None = None,
     objective: str | None = None,
     means: Any = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Fan charts of several scenarios overlaid on one axis.
 
@@ -518,7 +621,7 @@ def plot_front_overlay(
 
     scenarios = list(dict.fromkeys(front["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(9.5, 4.8))
+    fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
     for k, s in enumerate(scenarios):
         sub = front[front["scenario"] == s]
         dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
@@ -537,32 +640,37 @@ def plot_front_overlay(
                 mdates_ = [dt.date.fromisoformat(str(d)) for d in m["date"]]
                 ax.plot(mdates_, m["mean"].astype(float), color=c, lw=1.4, ls="--")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_ylabel(f"km by road from {_place_name(objective, specs)}")
+    _date_axis(ax)
     ax.grid(alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Patch(color="0.5", alpha=0.3, label="50 % band"))
     if means is not None and len(means):
         handles.append(Line2D([], [], color="0.4", lw=1.4, ls="--", label="mean"))
     handles.append(Line2D([], [], color="0.4", lw=0.9, ls=":", label="5th and 95th percentiles"))
-    ax.legend(handles=handles, fontsize=8, loc="upper right")
-    ax.set_title("Front line over time, arms overlaid")
-    fig.tight_layout()
+    fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+    ax.set_title(f"Front line over time, arms overlaid{overrides_note(overrides)}")
     return _finish(fig, path)
 
 
 # -- sensitivity figure (sim.sensitivity) -------------------------------------------------
 
 
-def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure:
+def plot_sensitivity(
+    indices: Any,
+    path: str | Path | None = None,
+    *,
+    scenario: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
     """Sobol indices per output: a tornado-style bar chart, most influential parameter on top.
 
     One panel per output (``sensitivity.csv`` rows): a light bar for the total
     index ST with its bootstrap interval, a dark bar inside it for the
-    first-order index S1, and after the parameter's name the sign of its
-    Spearman correlation with the output when significant at 5 % (the
-    direction of the effect). Outputs that never vary get a panel saying so.
+    first-order index S1, and beside each bar the direction of the effect:
+    the Spearman correlation of the parameter with the output (``ρ +0.42``:
+    raising the parameter raises the output), marked "n.s." when not
+    significant at 5 %. Outputs that never vary get a panel saying so.
     """
     import numpy as np
 
@@ -572,7 +680,11 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
     rows = math.ceil(n / cols)
     params = list(dict.fromkeys(indices["parameter"]))
     fig, axes = plt.subplots(
-        rows, cols, figsize=(6.2 * cols, 0.9 + (0.45 * len(params) + 0.9) * rows), squeeze=False
+        rows,
+        cols,
+        figsize=(7.0 * cols, 1.4 + (0.45 * len(params) + 1.1) * rows),
+        squeeze=False,
+        layout="constrained",
     )
     flat = list(axes.ravel())
     for ax, out in zip(flat, outputs, strict=False):
@@ -582,7 +694,8 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
         y = np.arange(len(sub))
         st = sub["ST"].astype(float).to_numpy()
         s1 = sub["S1"].astype(float).to_numpy()
-        if not np.isfinite(st).any():
+        constant = not np.isfinite(st).any()
+        if constant:
             ax.text(
                 0.5,
                 0.5,
@@ -611,23 +724,45 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
             elinewidth=1,
             capsize=3,
         )
-        names = []
-        for r in sub.itertuples(index=False):
-            sign = ""
-            if np.isfinite(r.spearman_p) and r.spearman_p < 0.05:
-                sign = " (+)" if r.spearman > 0 else " (−)"
-            names.append(f"{r.parameter}{sign}")
-        ax.set_yticks(y, names, fontsize=8)
-        ax.set_xlim(0, max(1.0, float(np.nanmax(np.append(st + hi, 0))) * 1.05))
+        right = max(1.0, float(np.nanmax(np.append(st + hi, 0))) * 1.05)
+        for k, r in enumerate(sub.itertuples(index=False)):
+            if constant or not np.isfinite(r.spearman):
+                continue
+            sig = np.isfinite(r.spearman_p) and r.spearman_p < 0.05
+            end = float(np.nan_to_num(st[k] + hi[k]))
+            ax.annotate(
+                f"ρ {r.spearman:+.2f}" + ("" if sig else " n.s."),
+                (end, k),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color=("tab:green" if r.spearman > 0 else "tab:red") if sig else "0.45",
+                fontweight="bold" if sig else "normal",
+            )
+        ax.set_yticks(y, [str(r.parameter) for r in sub.itertuples(index=False)], fontsize=8)
+        ax.set_xlim(0, right * 1.25)
+        ax.set_xlabel("Sobol index: share of the output's variance", fontsize=8.5)
         ax.set_title(str(out), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     for ax in flat[len(outputs) :]:
         ax.set_visible(False)
-    flat[0].legend(fontsize=7, loc="lower right")
+    handles, labels = flat[0].get_legend_handles_labels()
+    handles += [
+        Line2D(
+            [], [], color="black", marker="|", ls="-", lw=1, label="95 % bootstrap interval of ST"
+        ),
+        Line2D(
+            [], [], color="tab:green", ls="none", marker="$ρ$", label="ρ > 0: raises the output"
+        ),
+        Line2D([], [], color="tab:red", ls="none", marker="$ρ$", label="ρ < 0: lowers it"),
+        Line2D([], [], color="0.45", ls="none", marker="$ρ$", label="n.s.: not significant at 5 %"),
+    ]
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=3)
+    what = f" of {scenario}" if scenario else ""
     fig.suptitle(
-        "Sobol sensitivity indices (bars: ST and S1; whiskers: 95 % bootstrap "
-        "interval of ST; (+)/(−): direction)",
+        f"Sobol sensitivity indices{what}{overrides_note(overrides)}; "
+        "ρ: Spearman correlation with the output (direction of the effect)",
         fontsize=10,
     )
-    fig.tight_layout()
     return _finish(fig, path)

@@ -470,7 +470,7 @@ def sensitivity(
         from sim import plots
 
         path = out_dir / FIGURE_FILE
-        plots.plot_sensitivity(indices, path)
+        plots.plot_sensitivity(indices, path, scenario=base.name, overrides=overrides)
         result.figures = {"indices": path}
         write_report(result, base)
     result.elapsed = time.perf_counter() - started

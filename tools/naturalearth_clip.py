@@ -118,13 +118,16 @@ def _round(pts):
 
 def _area(r) -> float:
     """Absolute area of a ring (square degrees, shoelace)."""
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1]))) / 2
+    return (
+        abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1], strict=False)))
+        / 2
+    )
 
 
 def _centroid(r) -> tuple[float, float]:
     """Area centroid of a ring: where the country's name goes."""
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1]):
+    for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1], strict=False):
         c = x0 * y1 - x1 * y0
         a += c
         cx += (x0 + x1) * c
@@ -137,7 +140,7 @@ def _centroid(r) -> tuple[float, float]:
 def _inside(r, x: float, y: float) -> bool:
     """Even-odd rule: is (x, y) inside ring r."""
     hit = False
-    for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1]):
+    for (x0, y0), (x1, y1) in zip(r, r[1:] + r[:1], strict=False):
         if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
             hit = not hit
     return hit
@@ -164,6 +167,7 @@ def _spots(r, n: int = 40) -> list[list[float]]:
 
 
 def main(src: str, dst: str) -> None:
+    """Write the clipped regions of the TopoJSON ``src`` to the JSON ``dst``."""
     topo = json.loads(Path(src).read_text())
     arcs = decode_arcs(topo)
     uses: dict[int, int] = {}
@@ -187,7 +191,9 @@ def main(src: str, dst: str) -> None:
     coasts = [arcs[i] for i, n in uses.items() if n == 1]
     out = {
         "source": "Natural Earth 1:50m Admin 0 countries, v4.1.0, via the npm package world-atlas",
-        "attribution": "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com",
+        "attribution": (
+            "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com"
+        ),
         "regions": {},
     }
     for name, box in REGIONS.items():
