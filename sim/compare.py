@@ -762,7 +762,7 @@ def compare(
     differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
     _write_manifest(result, max_reps, confidence)
     if report:
-        result.figures = write_figures(result)
+        result.figures = write_figures(result, overrides)
         write_report(result)
     result.elapsed = time.perf_counter() - started
     return result
@@ -815,13 +815,17 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
 # -- figures and report ---------------------------------------------------------------------
 
 
-def write_figures(res: ComparisonResult) -> dict[str, Path]:
-    """Draw the comparison's figures into its folder; returns figure key -> path."""
+def write_figures(
+    res: ComparisonResult, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Path]:
+    """Draw the comparison's figures into its folder; returns figure key -> path.
+
+    ``overrides`` (the ``--set`` values applied to every arm) go into every title.
+    """
     from sim import plots
 
     paths = {k: res.out / name for k, name in FIGURES.items()}
-    # the arms' sweep manifest records the --set overrides, which go into every title
-    common = {"specs": res.specs, "overrides": plots.manifest_overrides(res.sweep.out)}
+    common = {"specs": res.specs, "overrides": dict(overrides or {})}
     plots.plot_outcome_probabilities(res.summary, paths["outcomes"], weeks=res.weeks, **common)
     plots.plot_difference_forest(
         res.table, res.differences, paths["forest"], weeks=res.weeks, **common

@@ -662,6 +662,8 @@ def plot_sensitivity(
     *,
     scenario: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    spec: ScenarioSpec | None = None,
+    weeks: int | None = None,
 ) -> plt.Figure:
     """Sobol indices per output: a tornado-style bar chart, most influential parameter on top.
 
@@ -670,7 +672,9 @@ def plot_sensitivity(
     first-order index S1, and beside each bar the direction of the effect:
     the Spearman correlation of the parameter with the output (``ρ +0.42``:
     raising the parameter raises the output), marked "n.s." when not
-    significant at 5 %. Outputs that never vary get a panel saying so.
+    significant at 5 %. Outputs that never vary get a panel saying so; given
+    the scenario ``spec``, the outcomes of ``P(outcome)`` outputs are defined
+    in words under the figure.
     """
     import numpy as np
 
@@ -731,7 +735,7 @@ def plot_sensitivity(
             sig = np.isfinite(r.spearman_p) and r.spearman_p < 0.05
             end = float(np.nan_to_num(st[k] + hi[k]))
             ax.annotate(
-                f"ρ {r.spearman:+.2f}" + ("" if sig else " n.s."),
+                f"ρ {r.spearman:+.2f}".replace("-", "−") + ("" if sig else " n.s."),
                 (end, k),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -758,7 +762,16 @@ def plot_sensitivity(
         Line2D([], [], color="tab:red", ls="none", marker="$ρ$", label="ρ < 0: lowers it"),
         Line2D([], [], color="0.45", ls="none", marker="$ρ$", label="n.s.: not significant at 5 %"),
     ]
-    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=3)
+    spare = flat[len(outputs) :]
+    if spare:  # an empty panel holds the key
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles=handles, fontsize=8.5, loc="center", title="key")
+    else:
+        fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+    if spec is not None:
+        shown = [o[2:-1] for o in map(str, outputs) if o.startswith("P(") and o.endswith(")")]
+        _definitions(fig, {spec.name: spec}, shown, weeks)
     what = f" of {scenario}" if scenario else ""
     fig.suptitle(
         f"Sobol sensitivity indices{what}{overrides_note(overrides)}; "
