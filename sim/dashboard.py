@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import solara
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mesa.visualization import Slider, SolaraViz
 
 from sim import mapdata
@@ -286,8 +287,13 @@ def _weekly(model: ProxyWarModel) -> Any:
 
 
 def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
+    """Weeks on the axis, labelled with their dates (as in the CLI figures)."""
     ax.set_xlim(0, model.horizon)
-    ax.set_xlabel("week")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda w, _: f"{model.spec.date_of(round(w)):%b %Y}\nwk {round(w)}")
+    )
+    ax.tick_params(axis="x", labelsize=7)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     for iv in model.interventions:
@@ -313,14 +319,14 @@ def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
 
 
 def draw_front(model: ProxyWarModel, fig: Figure) -> None:
-    """Front distance over time, with stalemate and ceasefire weeks shaded."""
+    """Front distance over time, with static weeks and ceasefire weeks shaded."""
     ax = fig.subplots()
     df = _weekly(model)
     weeks = df["week"].to_numpy()
     ax.plot(weeks, df["front_km"].to_numpy(), color=FRONT_COLOUR, lw=2, label="front")
     top = max(float(df["front_km"].max()), 1.0) * 1.1
     for col, colour, label in (
-        ("stalemate", "#999999", "stalemate"),
+        ("stalemate", "#999999", "static weeks"),
         ("ceasefire", "#5aa469", "ceasefire"),
     ):
         flag = df[col].to_numpy(dtype=bool)
@@ -431,7 +437,7 @@ def status_html(model: ProxyWarModel) -> str:
         if model.ceasefire_on:
             state = "ceasefire holding"
         elif model.termination.stalemate:
-            state = "stalemate"
+            state = "static front"
     else:
         end = model.end_week if model.end_week is not None else model.week
         state = f"<b>ended: {e(str(model.summary()['outcome']))}</b> in week {end}"
