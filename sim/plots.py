@@ -350,7 +350,7 @@ def plot_outcome_probabilities(
     ax.set_title(f"Outcome probabilities{runs}{overrides_note(overrides)}")
     ax.grid(axis="x", alpha=0.3)
     fig.legend(
-        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right upper", title="scenario"
+        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right center", title="scenario"
     )
     _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
@@ -407,7 +407,7 @@ def plot_front_fan(
         Patch(color="0.5", alpha=0.5, label="50 % of runs"),
         Line2D([], [], color="0.3", lw=2, label="median"),
     ]
-    fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+    fig.legend(handles=handles, fontsize=8, loc="outside right center")
     fig.suptitle(f"Front line over time (median, 50 % and 90 % of runs){overrides_note(overrides)}")
     return _finish(fig, path)
 
@@ -489,7 +489,7 @@ def plot_survival(
     fig.legend(
         *flat[0].get_legend_handles_labels(),
         fontsize=8,
-        loc="outside right upper",
+        loc="outside right center",
         title="scenario",
     )
     fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
@@ -527,7 +527,7 @@ def plot_stalemate_durations(
     ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
     ax.grid(alpha=0.3)
     if scenarios:
-        fig.legend(fontsize=8, loc="outside right upper", title="scenario")
+        fig.legend(fontsize=8, loc="outside right center", title="scenario")
     return _finish(fig, path)
 
 
@@ -591,7 +591,7 @@ def plot_difference_forest(
         fig.legend(
             handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
             fontsize=8,
-            loc="outside right upper",
+            loc="outside right center",
             title="alternative",
         )
     outcomes = list(dict.fromkeys(str(o) for o in table["outcome"])) if len(table) else []
@@ -648,7 +648,7 @@ def plot_front_overlay(
     if means is not None and len(means):
         handles.append(Line2D([], [], color="0.4", lw=1.4, ls="--", label="mean"))
     handles.append(Line2D([], [], color="0.4", lw=0.9, ls=":", label="5th and 95th percentiles"))
-    fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+    fig.legend(handles=handles, fontsize=8, loc="outside right center")
     ax.set_title(f"Front line over time, arms overlaid{overrides_note(overrides)}")
     return _finish(fig, path)
 
@@ -768,7 +768,7 @@ def plot_sensitivity(
         spare[0].axis("off")
         spare[0].legend(handles=handles, fontsize=8.5, loc="center", title="key")
     else:
-        fig.legend(handles=handles, fontsize=8, loc="outside right upper")
+        fig.legend(handles=handles, fontsize=8, loc="outside right center")
     if spec is not None:
         shown = [o[2:-1] for o in map(str, outputs) if o.startswith("P(") and o.endswith(")")]
         _definitions(fig, {spec.name: spec}, shown, weeks)
