@@ -252,8 +252,9 @@ def _run_locked(args: argparse.Namespace, spec: ScenarioSpec, out: Path) -> int:
         for e in model.events:
             date = spec.date_of(e.week).isoformat()
             writer.writerow([e.week, date, e.actor, e.kind, e.detail, e.place or ""])
-    plot_front_timeline(model, out / "front.png")
-    plot_map(model, out / "map.png")
+    sets = parse_sets(args.set)
+    plot_front_timeline(model, out / "front.png", overrides=sets)
+    plot_map(model, out / "map.png", overrides=sets)
     s = model.summary()
     print(
         f"{spec.name} seed {args.seed}: {s['outcome']} in week {s['end_week']} "

@@ -22,8 +22,8 @@ def no_figures(monkeypatch):
     """Skip drawing in tests about the CSVs and messages (figures are tested once, below)."""
     import sim.viz.plots
 
-    monkeypatch.setattr(sim.viz.plots, "plot_front_timeline", lambda model, path: None)
-    monkeypatch.setattr(sim.viz.plots, "plot_map", lambda model, path: None)
+    monkeypatch.setattr(sim.viz.plots, "plot_front_timeline", lambda model, path, **kw: None)
+    monkeypatch.setattr(sim.viz.plots, "plot_map", lambda model, path, **kw: None)
 
 
 def test_run_writes_timeline_events_and_figures(tmp_path, capsys):

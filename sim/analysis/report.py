@@ -31,16 +31,18 @@ def write_figures(res: SweepResult) -> dict[str, Path]:
         first = next(iter(res.specs.values()))
         objective = first.front.objective
     paths = {k: out / name for k, name in FIGURES.items()}
-    plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
+    sets = plots.manifest_overrides(out)  # --set overrides go into every title
+    common = {"specs": res.specs, "overrides": sets}
+    plots.plot_outcome_probabilities(res.summary, paths["outcomes"], weeks=res.weeks, **common)
     if len(res.front):
-        plots.plot_front_fan(res.front, paths["front"], objective=objective)
+        plots.plot_front_fan(res.front, paths["front"], objective=objective, **common)
     else:
         paths.pop("front")
     if len(res.survival):
-        plots.plot_survival(res.survival, paths["survival"])
+        plots.plot_survival(res.survival, paths["survival"], weeks=res.weeks, **common)
     else:
         paths.pop("survival")
-    plots.plot_stalemate_durations(res.stalemates, paths["stalemates"])
+    plots.plot_stalemate_durations(res.stalemates, paths["stalemates"], overrides=sets)
     return paths
 
 

@@ -784,7 +784,7 @@ def compare(
         differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
         _write_manifest(result, max_reps, confidence)
         if report:
-            result.figures = write_figures(result)
+            result.figures = write_figures(result, overrides)
             write_report(result)
         result.elapsed = time.perf_counter() - started
         return result
@@ -864,22 +864,30 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
 # -- figures and report ---------------------------------------------------------------------
 
 
-def write_figures(res: ComparisonResult) -> dict[str, Path]:
-    """Draw the comparison's figures into its folder; returns figure key -> path."""
-    from sim.viz import plots
+def write_figures(
+    res: ComparisonResult, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Path]:
+    """Draw the comparison's figures into its folder; returns figure key -> path.
+
+    ``overrides`` (the ``--set`` values applied to every arm) go into every title.
+    """
+    from sim import plots
 
     paths = {k: res.out / name for k, name in FIGURES.items()}
-    plots.plot_outcome_probabilities(res.summary, paths["outcomes"])
-    plots.plot_difference_forest(res.table, res.differences, paths["forest"])
+    common = {"specs": res.specs, "overrides": dict(overrides or {})}
+    plots.plot_outcome_probabilities(res.summary, paths["outcomes"], weeks=res.weeks, **common)
+    plots.plot_difference_forest(
+        res.table, res.differences, paths["forest"], weeks=res.weeks, **common
+    )
     objective = res.specs[res.baseline].front.objective
     if len(res.sweep.front):
         plots.plot_front_overlay(
-            res.sweep.front, paths["front"], objective=objective, means=res.front_mean
+            res.sweep.front, paths["front"], objective=objective, means=res.front_mean, **common
         )
     else:
         paths.pop("front")
     if len(res.sweep.survival):
-        plots.plot_survival(res.sweep.survival, paths["survival"])
+        plots.plot_survival(res.sweep.survival, paths["survival"], weeks=res.weeks, **common)
     else:
         paths.pop("survival")
     return paths

@@ -491,7 +491,9 @@ def sensitivity(
             from sim import plots
 
             path = out_dir / FIGURE_FILE
-            plots.plot_sensitivity(indices, path)
+            plots.plot_sensitivity(
+                indices, path, scenario=base.name, overrides=overrides, spec=base, weeks=weeks
+            )
             result.figures = {"indices": path}
             write_report(result, base)
         result.elapsed = time.perf_counter() - started

@@ -26,13 +26,12 @@ from typing import Any
 
 import numpy as np
 import solara
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mesa.visualization import Slider, SolaraViz
 
-from sim.model.model import ProxyWarModel
+from sim import mapdata
+from sim.model import ProxyWarModel
 from sim.scenario import (
     CHANNELS,
     SCENARIO_DIR,
@@ -45,8 +44,6 @@ NONE = "none"
 #: weeks between a sanction decision and its bite on money and logistics
 #: (assumption, in line with the stylised fact that sanctions act with a lag)
 SANCTION_LAG_WEEKS = 4
-#: places within this road distance (km) of the objective get a zoomed panel
-ZOOM_KM = 50.0
 #: at most this many events in the status panel
 N_EVENTS = 8
 
@@ -62,10 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "embargo": 0.0,
 }
 
-ATTACKER_COLOUR = "#d08c2e"  # sand
-DEFENDER_COLOUR = "#2c6fbb"  # blue
-FRONT_COLOUR = "#d62728"
-ROAD_COLOUR = "#b5b5b5"
+ATTACKER_COLOUR = mapdata.ATTACKER_COLOUR
+DEFENDER_COLOUR = mapdata.DEFENDER_COLOUR
+FRONT_COLOUR = mapdata.FRONT_COLOUR
 #: chart margins (fixed: tight_layout on every step is slow)
 CHART_MARGINS = {"left": 0.14, "right": 0.97, "top": 0.9, "bottom": 0.14}
 
@@ -263,169 +259,18 @@ class DashboardModel(ProxyWarModel):
 
 
 def faction_colours(model: ProxyWarModel) -> dict[str, str]:
-    """Attacker in sand, defender in blue (the same in every panel)."""
-    out = {}
-    for f in model.factions:
-        out[f.fid] = ATTACKER_COLOUR if f.fid == model.attacker_id else DEFENDER_COLOUR
-    return out
-
-
-def _zoom_places(model: ProxyWarModel) -> list[int]:
-    """Places close to the objective, where the map is too crowded to read."""
-    th = model.theatre
-    near = [i for i in range(len(th.ids)) if th.dist[model.objective, i] <= ZOOM_KM]
-    return near if len(near) >= 3 else []
-
-
-def _draw_network(
-    model: ProxyWarModel, ax: Any, subset: list[int] | None, labels: set[int], size: float
-) -> None:
-    """Roads, front edges, places and names on one axes."""
-    th = model.theatre
-    colours = faction_colours(model)
-    keep = set(range(len(th.ids))) if subset is None else set(subset)
-    front = set(th.front_edges())
-    roads, front_segs = [], []
-    for a, b in th.edges:
-        if a not in keep and b not in keep:
-            continue
-        pa, pb = th.places[a], th.places[b]
-        seg = [(pa.lon, pa.lat), (pb.lon, pb.lat)]
-        (front_segs if (a, b) in front else roads).append(seg)
-    ax.add_collection(LineCollection(roads, colors=ROAD_COLOUR, linewidths=1.3, zorder=1))
-    ax.add_collection(
-        LineCollection(
-            front_segs,
-            colors=FRONT_COLOUR,
-            linewidths=3.0,
-            linestyles=(0, (3, 1.5)),
-            zorder=2,
-            label="front line",
-        )
-    )
-    idx = sorted(keep)
-    value = np.asarray(model.place_value, dtype=float)[idx]
-    ax.scatter(
-        [th.places[i].lon for i in idx],
-        [th.places[i].lat for i in idx],
-        s=size * (1.0 + 1.5 * value),
-        c=[colours.get(th.holder[i], "#777777") for i in idx],
-        edgecolors="black",
-        linewidths=0.7,
-        zorder=3,
-    )
-    if model.objective in keep:
-        obj = th.places[model.objective]
-        ax.scatter(
-            [obj.lon],
-            [obj.lat],
-            s=size * 5.0,
-            facecolors="none",
-            edgecolors="black",
-            linewidths=1.2,
-            zorder=4,
-        )
-    lons = [th.places[i].lon for i in idx]
-    lats = [th.places[i].lat for i in idx]
-    x0, x1 = min(lons), max(lons)
-    # a theatre laid out along a line: names alternate above and below it
-    flat = max(lats) - min(lats) < 0.2 * (x1 - x0)
-    shown = sorted((i for i in idx if i in labels), key=lambda i: th.places[i].lon)
-    for k, i in enumerate(shown):
-        p = th.places[i]
-        if flat:
-            offset, ha = (0, 7 if k % 2 == 0 else -13), "center"
-        else:
-            # names of places in the eastern third go to their left, to stay in the frame
-            right = x1 > x0 and (p.lon - x0) / (x1 - x0) > 0.67
-            offset, ha = (-4 if right else 4, 3), "right" if right else "left"
-        ax.annotate(
-            p.name.split(" (")[0],
-            (p.lon, p.lat),
-            xytext=offset,
-            textcoords="offset points",
-            ha=ha,
-            fontsize=6.5,
-            zorder=5,
-            color="#222222",
-        )
-
-
-def _frame(ax: Any, lons: list[float], lats: list[float], pad: float) -> None:
-    """Equal-distance aspect at this latitude and a margin around the places."""
-    ax.set_xlim(min(lons) - pad, max(lons) + pad)
-    ax.set_ylim(min(lats) - pad, max(lats) + pad)
-    ax.set_aspect(1.0 / np.cos(np.radians(np.mean(lats))))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor("#f6f3ec")
-
-
-#: corners of the map (axes fractions) for the zoom panel and the legend
-_CORNERS = {
-    "lower left": (0.01, 0.01),
-    "lower right": (0.57, 0.01),
-    "upper left": (0.01, 0.57),
-    "upper right": (0.57, 0.57),
-}
-
-
-def _emptiest_corners(ax: Any, lons: list[float], lats: list[float]) -> list[str]:
-    """Corners of the map ordered by how few places they would hide."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    fx = (np.asarray(lons) - x0) / (x1 - x0)
-    fy = (np.asarray(lats) - y0) / (y1 - y0)
-
-    def hidden(corner: str) -> int:
-        cx, cy = _CORNERS[corner]
-        return int(np.sum((fx >= cx) & (fx <= cx + 0.42) & (fy >= cy) & (fy <= cy + 0.42)))
-
-    return sorted(_CORNERS, key=hidden)  # stable: ties keep the listed order
-
-
-def _places(n: int) -> str:
-    return f"{n} place" if n == 1 else f"{n} places"
+    """Attacker in sand, defender in blue: the palette of every map (:mod:`sim.mapdata`)."""
+    return mapdata.faction_colours(model)
 
 
 def draw_map(model: ProxyWarModel, fig: Figure) -> None:
-    """The theatre: places coloured by holder, roads, the front (red dashes), names.
+    """The theatre over its coastlines: the map of ``map.png`` (:mod:`sim.mapdata`).
 
-    The places near the objective get a zoomed panel in the emptiest corner,
+    The places near the objective get a zoomed inset in the emptiest corner,
     since at theatre scale the suburbs where the war is fought overlap.
     """
     th = model.theatre
-    zoom = _zoom_places(model)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.9))
-    lons = [p.lon for p in th.places]
-    lats = [p.lat for p in th.places]
-    labels = set(range(len(th.ids))) - set(zoom)
-    if zoom:
-        labels.add(model.objective)
-    _draw_network(model, ax, None, labels, size=40)
-    _frame(ax, lons, lats, 0.5)
-    corners = _emptiest_corners(ax, lons, lats)
-    if zoom:
-        cx, cy = _CORNERS[corners.pop(0)]
-        axz = ax.inset_axes((cx, cy, 0.42, 0.42))
-        _draw_network(model, axz, zoom, set(zoom), size=55)
-        zl = [th.places[i].lon for i in zoom]
-        za = [th.places[i].lat for i in zoom]
-        _frame(axz, zl, za, 0.06)
-        axz.set_facecolor("#fffdf7")
-        zx0, zx1 = axz.get_xlim()
-        zy0, zy1 = axz.get_ylim()
-        ax.indicate_inset((zx0, zy0, zx1 - zx0, zy1 - zy0), edgecolor="#555555", alpha=0.8)
-        axz.set_title(
-            f"≤ {ZOOM_KM:.0f} km from {th.places[model.objective].name}", fontsize=7, pad=2
-        )
-    colours = faction_colours(model)
-    handles: list[Any] = [
-        Patch(fc=colours[f.fid], ec="black", label=f"{f.fid}: {_places(th.count(f.fid))}")
-        for f in model.factions
-    ]
-    handles.append(Line2D([], [], color=FRONT_COLOUR, lw=2.5, ls=(0, (3, 1.5)), label="front line"))
-    ax.legend(handles=handles, loc=corners[0], fontsize=7, framealpha=0.9)
+    mapdata.draw_theatre_map(model, fig)
     fig.suptitle(
         f"Week {model.week} · {model.date:%d %b %Y} · front {model.front_km:.0f} km "
         f"from {th.places[model.objective].name}",
@@ -442,8 +287,13 @@ def _weekly(model: ProxyWarModel) -> Any:
 
 
 def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
+    """Weeks on the axis, labelled with their dates (as in the CLI figures)."""
     ax.set_xlim(0, model.horizon)
-    ax.set_xlabel("week")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda w, _: f"{model.spec.date_of(round(w)):%b %Y}\nwk {round(w)}")
+    )
+    ax.tick_params(axis="x", labelsize=7)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     for iv in model.interventions:
@@ -469,14 +319,14 @@ def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
 
 
 def draw_front(model: ProxyWarModel, fig: Figure) -> None:
-    """Front distance over time, with stalemate and ceasefire weeks shaded."""
+    """Front distance over time, with static weeks and ceasefire weeks shaded."""
     ax = fig.subplots()
     df = _weekly(model)
     weeks = df["week"].to_numpy()
     ax.plot(weeks, df["front_km"].to_numpy(), color=FRONT_COLOUR, lw=2, label="front")
     top = max(float(df["front_km"].max()), 1.0) * 1.1
     for col, colour, label in (
-        ("stalemate", "#999999", "stalemate"),
+        ("stalemate", "#999999", "static weeks"),
         ("ceasefire", "#5aa469", "ceasefire"),
     ):
         flag = df[col].to_numpy(dtype=bool)
@@ -587,7 +437,7 @@ def status_html(model: ProxyWarModel) -> str:
         if model.ceasefire_on:
             state = "ceasefire holding"
         elif model.termination.stalemate:
-            state = "stalemate"
+            state = "static front"
     else:
         end = model.end_week if model.end_week is not None else model.week
         state = f"<b>ended: {e(str(model.summary()['outcome']))}</b> in week {end}"

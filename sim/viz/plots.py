@@ -15,27 +15,96 @@ if "ipykernel" not in sys.modules:
     matplotlib.use("Agg")
 
 import datetime as dt  # noqa: E402
+import json  # noqa: E402
 import math  # noqa: E402
+import textwrap  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from sim import mapdata  # noqa: E402
+from sim.outcomes import outcome_legend  # noqa: E402
 
 if TYPE_CHECKING:
-    from sim.model.model import ProxyWarModel
-
-#: faction colours by scenario order; red is kept for the front line
-FACTION_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
-FRONT_STYLE = {"color": "red", "linestyle": (0, (4, 2)), "linewidth": 3.0}
+    from sim.model import ProxyWarModel
+    from sim.scenario import ScenarioSpec
 
 
 def _faction_colours(model: ProxyWarModel) -> dict[str, str]:
-    return {
-        fid: FACTION_COLOURS[i % len(FACTION_COLOURS)] for i, fid in enumerate(model.spec.factions)
-    }
+    """The map's palette (:func:`sim.mapdata.faction_colours`), so markers match the map."""
+    return mapdata.faction_colours(model)
+
+
+# -- shared by every figure ---------------------------------------------------------------
+
+
+def overrides_note(overrides: Mapping[str, Any] | None) -> str:
+    """``" (key=value, ...)"`` for a title, or ``""``: a figure made with ``--set`` says so."""
+    if not overrides:
+        return ""
+    return " (" + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) + ")"
+
+
+def manifest_overrides(folder: str | Path) -> dict[str, Any]:
+    """The ``--set`` overrides recorded in a finished run's ``manifest.json`` (none: {})."""
+    path = Path(folder) / "manifest.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8")).get("overrides") or {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _specs_list(specs: Mapping[str, ScenarioSpec] | None) -> list[ScenarioSpec]:
+    return list((specs or {}).values())
+
+
+def _place_name(objective: str | None, specs: Mapping[str, ScenarioSpec] | None) -> str:
+    """The objective's place name ("Central Tripoli"), not its id ("tripoli")."""
+    for spec in _specs_list(specs):
+        if objective in spec.places:
+            return spec.places[objective].name
+    return objective or "the objective"
+
+
+def _definitions(
+    fig: plt.Figure,
+    specs: Mapping[str, ScenarioSpec] | None,
+    labels: list[str],
+    weeks: int | None = None,
+    fontsize: float = 7.5,
+    at: float | None = None,
+) -> None:
+    """Each outcome shown, defined in words from its scenario, under the figure.
+
+    With ``at`` None the figure must use ``layout="constrained"``: the text is
+    an "outside" legend, so the layout makes room for it instead of covering
+    the axes; otherwise it is plain text with its bottom at figure height ``at``.
+    """
+    text = outcome_legend(_specs_list(specs), labels, weeks) if specs else ""
+    if not text:
+        return
+    width = max(40, int(fig.get_figwidth() * 72 / (0.5 * fontsize)))
+    lines = [textwrap.fill(t, width, subsequent_indent="    ") for t in text.splitlines()]
+    if at is not None:
+        fig.text(0.01, at, "\n".join(lines), fontsize=fontsize, va="bottom", ha="left")
+        return
+    handles = [Line2D([], [], ls="none", label=t) for t in lines]
+    fig.legend(
+        handles=handles,
+        loc="outside lower left",
+        fontsize=fontsize,
+        handlelength=0,
+        handletextpad=0,
+        frameon=False,
+        title="Outcomes",
+        title_fontsize=fontsize + 0.5,
+        alignment="left",
+    )
 
 
 def _timeline(model: ProxyWarModel) -> dict[str, list[Any]]:
@@ -74,13 +143,19 @@ def _spans(weeks: list[int], flags: list[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
+def plot_front_timeline(
+    model: ProxyWarModel,
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
     """The front line's road distance from the objective, week by week.
 
-    Stalemate weeks are shaded grey, ceasefires green; interventions that fired
-    are dotted vertical lines with their label, captures triangles on the curve
-    in the capturing faction's colour. Returns the figure (also saved to
-    ``path`` when given).
+    Static weeks (the front moved less than the scenario's threshold) are
+    shaded grey, ceasefires green; interventions that fired are dotted
+    vertical lines with their label, captures triangles on the curve in the
+    capturing faction's colour (the map's palette). Returns the figure (also saved to
+    ``path`` when given). The title carries the ``--set`` ``overrides`` and
+    the outcome, defined in words under the plot.
     """
     spec = model.spec
     tl = _timeline(model)
@@ -127,16 +202,20 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
             zorder=3,
         )
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(f"road distance from {spec.places[spec.front.objective].name} to the front (km)")
+    ax.set_ylabel(f"km by road from {spec.places[spec.front.objective].name} to the front")
     attacker = spec.factions[spec.front.attacker].name
     outcome = model.outcome or ("running" if model.running else "stalemate")
-    ax.set_title(f"{spec.name}: {attacker}'s front line (outcome: {outcome})", fontsize=11)
+    ax.set_title(
+        f"{spec.name}{overrides_note(overrides)}: {attacker}'s front line "
+        f"(outcome: {outcome}, week {model.week})",
+        fontsize=11,
+    )
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=12))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(alpha=0.3)
     handles = [Line2D([], [], color="black", linewidth=1.8, label="front distance")]
     if any(tl["stalemate"]):
-        handles.append(Patch(color="0.6", alpha=0.3, label="stalemate weeks"))
+        handles.append(Patch(color="0.6", alpha=0.3, label="static weeks (front not moving)"))
     if any(tl["ceasefire"]):
         handles.append(Patch(color="tab:green", alpha=0.3, label="ceasefire"))
     if marks:
@@ -154,113 +233,38 @@ def plot_front_timeline(model: ProxyWarModel, path: str | Path | None = None) ->
             )
         )
     ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    if model.outcome is not None:
+        _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon)
     if path is not None:
         fig.savefig(path, dpi=120)
         plt.close(fig)
     return fig
 
 
-def _draw_theatre(
-    ax: plt.Axes,
+def plot_map(
     model: ProxyWarModel,
-    colours: dict[str, str],
-    show: set[int] | None,
-    fontsize: float,
-) -> None:
-    """Roads, front edges, places and labels on ``ax`` (labels only for ``show``)."""
-    th = model.theatre
-    xy = [(p.lon, p.lat) for p in th.places]
-    front = set(th.front_edges())
-    for a, b in th.edges:
-        (x1, y1), (x2, y2) = xy[a], xy[b]
-        if (a, b) in front:
-            ax.plot([x1, x2], [y1, y2], zorder=2, **FRONT_STYLE)
-        else:
-            ax.plot([x1, x2], [y1, y2], color="0.55", linewidth=1.0, zorder=1)
-    for i, (x, y) in enumerate(xy):
-        size = 40 + 140 * float(model.place_value[i])
-        ax.scatter(x, y, s=size, color=colours.get(th.holder[i], "0.5"), ec="black", zorder=3)
-        if i == model.objective:
-            ax.scatter(x, y, s=size * 2 + 250, marker="*", fc="none", ec="black", lw=1.5, zorder=4)
-        if show is None or i in show:
-            ax.annotate(
-                th.places[i].name,
-                (x, y),
-                xytext=(5, 4),
-                textcoords="offset points",
-                fontsize=fontsize,
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-            )
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """The theatre at the end of the run over its coastlines: who holds what, where the front is.
 
-
-def plot_map(model: ProxyWarModel, path: str | Path | None = None) -> plt.Figure:
-    """The theatre at the end of the run: who holds what, and where the front is.
-
-    Places sit at their lon/lat, coloured by holder (marker size by value);
-    roads are grey, front edges (roads between places held by different
-    factions) thick red dashes, and the objective a star. When several places
-    crowd round the objective (a city and its suburbs), a second panel zooms
-    in on them so their names stay readable.
+    The same map as the dashboard's (:func:`sim.mapdata.draw_theatre_map`):
+    places at their lon/lat over Natural Earth land and borders, coloured by
+    holder (size by value), roads grey, front edges red dashes, the objective
+    a star, and an inset on the places near the objective.
     """
     th = model.theatre
     spec = model.spec
-    colours = _faction_colours(model)
-    lon = [p.lon for p in th.places]
-    lat = [p.lat for p in th.places]
-    span = max(max(lon) - min(lon), max(lat) - min(lat), 1e-6)
-    ox, oy = lon[model.objective], lat[model.objective]
-    near = {i for i in range(len(lon)) if math.hypot(lon[i] - ox, lat[i] - oy) < 0.06 * span}
-    zoom = len(near) >= 3
-    aspect = 1.0 / max(0.2, math.cos(math.radians(sum(lat) / len(lat))))
-    if zoom:
-        fig, (ax, zax) = plt.subplots(
-            1, 2, figsize=(15, 7.5), layout="constrained", width_ratios=(1.7, 1)
-        )
-    else:
-        fig, ax = plt.subplots(figsize=(10, 7.5), layout="constrained")
-    show = (set(range(len(lon))) - near) | {model.objective} if zoom else None
-    _draw_theatre(ax, model, colours, show, 9)
-    pad = 0.06 * span
-    ax.set_xlim(min(lon) - pad, max(lon) + 2 * pad)
-    ax.set_ylim(min(lat) - pad, max(lat) + pad)
-    ax.set_aspect(aspect)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.grid(alpha=0.2)
-    if zoom:
-        zx = [lon[i] for i in near]
-        zy = [lat[i] for i in near]
-        zpad = 0.15 * max(max(zx) - min(zx), max(zy) - min(zy), 0.02)
-        box = (min(zx) - zpad, min(zy) - zpad, max(zx) + 3 * zpad, max(zy) + zpad)
-        _draw_theatre(zax, model, colours, near, 9)
-        zax.set_xlim(box[0], box[2])
-        zax.set_ylim(box[1], box[3])
-        zax.set_aspect(aspect)
-        zax.set_xlabel("longitude")
-        zax.grid(alpha=0.2)
-        zax.set_title(f"zoom: around {th.places[model.objective].name}", fontsize=10)
-        ax.add_patch(
-            Rectangle(
-                box[:2], box[2] - box[0], box[3] - box[1], fill=False, ec="0.3", lw=1, ls="--"
-            )
-        )
-    handles = [
-        Patch(fc=colours[fid], ec="black", label=f"{fid}: {spec.factions[fid].name}")
-        for fid in spec.factions
-    ]
-    handles += [
-        Line2D([], [], label="front line (contested road)", **FRONT_STYLE),
-        Line2D([], [], color="0.55", label="road"),
-        Line2D([], [], marker="*", color="black", mfc="none", ls="none", ms=14, label="objective"),
-    ]
-    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    fig = plt.figure(figsize=(11, 8))
+    mapdata.draw_theatre_map(model, fig, rect=(0.06, 0.08, 0.92, 0.84), fontsize=8, size=55)
     outcome = model.outcome or ("running" if model.running else "stalemate")
     fig.suptitle(
-        f"{spec.name}, week {model.week} ({model.date.isoformat()}): {outcome}; "
-        f"front {model.front_km:.0f} km from {th.places[model.objective].name}",
+        f"{spec.name}{overrides_note(overrides)}, week {model.week} ({model.date.isoformat()}): "
+        f"{outcome}; front {model.front_km:.0f} km by road from {th.places[model.objective].name}",
         fontsize=12,
     )
+    if model.outcome is not None:
+        _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon, at=0.01)
     if path is not None:
         fig.savefig(path, dpi=110)
         plt.close(fig)
@@ -287,17 +291,46 @@ def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
     return fig
 
 
-def plot_outcome_probabilities(summary: Any, path: str | Path | None = None) -> plt.Figure:
+def _date_axis(ax: plt.Axes) -> None:
+    """Concise dates on a time axis (``2019 Jul Oct 2020``)."""
+    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def _week_dates(
+    weeks: Any, scenario: str, specs: Mapping[str, ScenarioSpec] | None
+) -> list[Any] | None:
+    """The dates of a scenario's weeks, or None when its scenario is not known."""
+    spec = (specs or {}).get(scenario)
+    if spec is None:
+        return None
+    return [spec.date_of(int(w)) for w in weeks]
+
+
+def plot_outcome_probabilities(
+    summary: Any,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
+) -> plt.Figure:
     """Outcome probabilities per scenario, with their 95 % Wilson intervals.
 
     One group of horizontal bars per outcome, one bar per scenario, so a
-    policy's shift of the distribution reads across a row.
+    policy's shift of the distribution reads across a row. The legend sits
+    beside the axes (never over a bar) and, given the scenarios ``specs``,
+    each outcome is defined in words under the figure.
     """
     scenarios = list(dict.fromkeys(summary["scenario"]))
     outcomes = list(dict.fromkeys(summary["outcome"]))
     colours = _scenario_colours(scenarios)
     height = 0.8 / max(1, len(scenarios))
-    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7))
+    fig, ax = plt.subplots(
+        figsize=(10, 1.6 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7),
+        layout="constrained",
+    )
     for j, s in enumerate(scenarios):
         sub = summary[summary["scenario"] == s].set_index("outcome").reindex(outcomes)
         y = [i + (j - (len(scenarios) - 1) / 2) * height for i in range(len(outcomes))]
@@ -314,33 +347,42 @@ def plot_outcome_probabilities(summary: Any, path: str | Path | None = None) -> 
     ax.set_xlabel("probability (bars: estimate; whiskers: 95 % Wilson interval)")
     n = summary.groupby("scenario")["total"].first() if "total" in summary else None
     runs = f", {int(n.min())} runs per scenario" if n is not None and len(n) else ""
-    ax.set_title(f"Outcome probabilities{runs}")
+    ax.set_title(f"Outcome probabilities{runs}{overrides_note(overrides)}")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
+    fig.legend(
+        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right center", title="scenario"
+    )
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
 def plot_front_fan(
-    front: Any, path: str | Path | None = None, objective: str | None = None
+    front: Any,
+    path: str | Path | None = None,
+    objective: str | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Fan chart of the front line: median, 50 % and 90 % bands, dated axis.
 
-    One panel per scenario (shared axes). The distance is by road from the
-    contested objective to the attacker's nearest place; after a war ends its
-    front stays where it ended.
+    One panel per scenario, each scaled to its own 90 % band (a shared scale
+    cut off the bands of wider scenarios). The distance is by road from the
+    contested objective (named from ``specs``) to the attacker's nearest
+    place; after a war ends its front stays where it ended.
     """
     import numpy as np
 
     scenarios = list(dict.fromkeys(front["scenario"]))
     colours = _scenario_colours(scenarios)
+    place = _place_name(objective, specs)
     fig, axes = plt.subplots(
         len(scenarios),
         1,
-        figsize=(9, 2.6 * len(scenarios) + 0.8),
+        figsize=(10, 2.6 * len(scenarios) + 1.0),
         sharex=True,
-        sharey=True,
         squeeze=False,
+        layout="constrained",
     )
     for ax, s in zip(axes[:, 0], scenarios, strict=True):
         sub = front[front["scenario"] == s]
@@ -354,40 +396,66 @@ def plot_front_fan(
         ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.38, lw=0, label="50 % band")
         ax.plot(dates, q["q50"], color=c, lw=2, label="median")
         ax.set_title(s, fontsize=10, loc="left")
-        ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
-        ax.set_ylim(bottom=0)
+        ax.set_ylabel(f"km by road\nfrom {place}")
+        top = float(np.nanmax(np.append(q["q95"], 0.0)))
+        ax.set_ylim(0, top * 1.08 if top > 0 else 1.0)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper right")
-    axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator())
-    axes[-1, 0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
-    fig.suptitle("Front line over time (median, 50 % and 90 % of runs)")
-    fig.tight_layout()
+        _date_axis(ax)
+        ax.xaxis.set_tick_params(labelbottom=True)
+    handles = [
+        Patch(color="0.5", alpha=0.25, label="90 % of runs"),
+        Patch(color="0.5", alpha=0.5, label="50 % of runs"),
+        Line2D([], [], color="0.3", lw=2, label="median"),
+    ]
+    fig.legend(handles=handles, fontsize=8, loc="outside right center")
+    fig.suptitle(f"Front line over time (median, 50 % and 90 % of runs){overrides_note(overrides)}")
     return _finish(fig, path)
 
 
-def plot_survival(survival: Any, path: str | Path | None = None) -> plt.Figure:
+def plot_survival(
+    survival: Any,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
+) -> plt.Figure:
     """Time to each outcome: the war's survival curve and each outcome's incidence.
 
     First panel: probability the war is still going (Kaplan-Meier from
     ``scipy.stats.ecdf``, runs undecided at the horizon censored, with its
     95 % band). Then one panel per outcome: the share of runs that ended that
-    way by each week (the cumulative incidence, which, unlike 1 - a
-    cause-specific survival, accounts for the competing outcomes).
+    way by each date (the cumulative incidence, which, unlike 1 - a
+    cause-specific survival, accounts for the competing outcomes). The time
+    axis is dated from each scenario's start when ``specs`` are given.
     """
     scenarios = list(dict.fromkeys(survival["scenario"]))
     outcomes = [o for o in dict.fromkeys(survival["outcome"]) if o != "ended"]
     colours = _scenario_colours(scenarios)
+    dated = specs is not None and all(s in specs for s in scenarios)
     n = 1 + len(outcomes)
     cols = min(n, 3)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(4.4 * cols + 1.5, 3.3 * rows + 0.6),
+        squeeze=False,
+        layout="constrained",
+    )
     flat = list(axes.ravel())
+
+    def xs(c: Any, s: str) -> Any:
+        return _week_dates(c["week"], s, specs) if dated else c["week"]
+
+    # the first scenario widest, so curves that coincide stay visible
+    widths = {s: max(1.2, 3.0 - 0.8 * k) for k, s in enumerate(scenarios)}
     ax = flat[0]
     for s in scenarios:
         c = survival[(survival["scenario"] == s) & (survival["outcome"] == "ended")]
-        ax.step(c["week"], c["survival"], where="post", color=colours[s], label=s)
+        ax.step(xs(c, s), c["survival"], where="post", color=colours[s], lw=widths[s], label=s)
         ax.fill_between(
-            c["week"],
+            xs(c, s),
             c["ci_low"].astype(float),
             c["ci_high"].astype(float),
             step="post",
@@ -395,31 +463,54 @@ def plot_survival(survival: Any, path: str | Path | None = None) -> plt.Figure:
             alpha=0.15,
             lw=0,
         )
-    ax.set_title("war still going", fontsize=10)
+    ax.set_title("war still going (95 % band)", fontsize=10)
     ax.set_ylabel("probability")
-    ax.legend(fontsize=7)
+    ax.set_ylim(0, 1.02)
     for ax, label in zip(flat[1:], outcomes, strict=False):
+        top = 0.0
         for s in scenarios:
             c = survival[(survival["scenario"] == s) & (survival["outcome"] == label)]
             if len(c):
-                ax.step(c["week"], c["incidence"], where="post", color=colours[s], label=s)
-        ax.set_title(f"ended in {label} by week", fontsize=10)
+                inc = c["incidence"].astype(float)
+                top = max(top, float(inc.max()))
+                ax.step(xs(c, s), inc, where="post", color=colours[s], lw=widths[s], label=s)
+        ax.set_title(f"ended in {label} by then", fontsize=10)
+        ax.set_ylabel("share of runs")
+        # scaled to the data (rare outcomes stay readable), never past 1
+        ax.set_ylim(0, min(1.02, max(0.1, 1.2 * top)))
     for ax in flat[:n]:
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("week")
+        if dated:
+            _date_axis(ax)
+        else:
+            ax.set_xlabel("weeks since the start")
         ax.grid(alpha=0.3)
     for ax in flat[n:]:
         ax.set_visible(False)
-    fig.suptitle("Time to each outcome")
-    fig.tight_layout()
+    fig.legend(
+        *flat[0].get_legend_handles_labels(),
+        fontsize=8,
+        loc="outside right center",
+        title="scenario",
+    )
+    fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
-def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> plt.Figure:
-    """Distribution of stalemate spell durations (weeks), one step line per scenario."""
+def plot_stalemate_durations(
+    durations: Any,
+    path: str | Path | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """How long the front stays static: spells of static weeks, one step line per scenario.
+
+    A static week is one in which the front moved less than the scenario's
+    threshold over its window (the weekly flag, not the ``stalemate`` outcome).
+    """
     scenarios = list(dict.fromkeys(durations["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     for s in scenarios:
         sub = durations[durations["scenario"] == s].sort_values("duration")
         ax.step(
@@ -430,14 +521,13 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
             label=f"{s} ({int(sub['spells'].sum())} spells)",
         )
     if not scenarios:
-        ax.text(0.5, 0.5, "no stalemate spells", ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("stalemate spell duration (weeks)")
+        ax.text(0.5, 0.5, "no static spells", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("length of a spell of static weeks (weeks)")
     ax.set_ylabel("share of spells")
-    ax.set_title("How long stalemates last")
+    ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
     ax.grid(alpha=0.3)
     if scenarios:
-        ax.legend(fontsize=8)
-    fig.tight_layout()
+        fig.legend(fontsize=8, loc="outside right center", title="scenario")
     return _finish(fig, path)
 
 
@@ -448,14 +538,21 @@ def plot_stalemate_durations(durations: Any, path: str | Path | None = None) -> 
 
 
 def plot_difference_forest(
-    table: Any, differences: Any = None, path: str | Path | None = None
+    table: Any,
+    differences: Any = None,
+    path: str | Path | None = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
 ) -> plt.Figure:
     """Forest plot of paired differences in outcome probabilities, with 95 % intervals.
 
     One row per alternative and outcome (``comparison.csv``), plus the
     "P(outcome by date)" rows of ``differences.csv`` when given; a dot is the
     paired difference (alternative - baseline), the whiskers its interval, and
-    a filled dot means the interval excludes zero.
+    a filled dot means the interval excludes zero. Given ``specs``, the
+    outcomes are defined in words under the figure.
     """
     rows = [
         (r.alternative, f"P({r.outcome})", r.difference, r.ci_low, r.ci_high, r.significant)
@@ -471,7 +568,7 @@ def plot_difference_forest(
     colours = {
         a: SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)] for i, a in enumerate(alternatives)
     }
-    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.32 * max(1, len(rows))))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.32 * max(1, len(rows))), layout="constrained")
     labels = []
     for y, (alt, label, diff, low, high, sig) in enumerate(rows):
         c = colours[alt]
@@ -484,15 +581,21 @@ def plot_difference_forest(
     ax.invert_yaxis()
     ax.set_xlabel("paired difference in probability (alternative − baseline), 95 % interval")
     base = table["baseline"].iloc[0] if len(table) else ""
-    ax.set_title(f"What each policy changes, against {base} (filled: interval excludes 0)")
+    ax.set_title(
+        f"What each policy changes, against {base}{overrides_note(overrides)}\n"
+        "(filled dot: the interval excludes 0)",
+        fontsize=11,
+    )
     ax.grid(axis="x", alpha=0.3)
     if len(alternatives) > 1:
-        ax.legend(
+        fig.legend(
             handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
             fontsize=8,
-            loc="lower right",
+            loc="outside right center",
+            title="alternative",
         )
-    fig.tight_layout()
+    outcomes = list(dict.fromkeys(str(o) for o in table["outcome"])) if len(table) else []
+    _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
 
 
@@ -501,6 +604,9 @@ def plot_front_overlay(
     path: str | Path | None = None,
     objective: str | None = None,
     means: Any = None,
+    *,
+    specs: Mapping[str, ScenarioSpec] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Fan charts of several scenarios overlaid on one axis.
 
@@ -515,7 +621,7 @@ def plot_front_overlay(
 
     scenarios = list(dict.fromkeys(front["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(9.5, 4.8))
+    fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
     for k, s in enumerate(scenarios):
         sub = front[front["scenario"] == s]
         dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
@@ -534,32 +640,41 @@ def plot_front_overlay(
                 mdates_ = [dt.date.fromisoformat(str(d)) for d in m["date"]]
                 ax.plot(mdates_, m["mean"].astype(float), color=c, lw=1.4, ls="--")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("km" + (f" from {objective}" if objective else " from objective"))
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_ylabel(f"km by road from {_place_name(objective, specs)}")
+    _date_axis(ax)
     ax.grid(alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Patch(color="0.5", alpha=0.3, label="50 % band"))
     if means is not None and len(means):
         handles.append(Line2D([], [], color="0.4", lw=1.4, ls="--", label="mean"))
     handles.append(Line2D([], [], color="0.4", lw=0.9, ls=":", label="5th and 95th percentiles"))
-    ax.legend(handles=handles, fontsize=8, loc="upper right")
-    ax.set_title("Front line over time, arms overlaid")
-    fig.tight_layout()
+    fig.legend(handles=handles, fontsize=8, loc="outside right center")
+    ax.set_title(f"Front line over time, arms overlaid{overrides_note(overrides)}")
     return _finish(fig, path)
 
 
 # -- sensitivity figure (sim.experiments.sensitivity) ---------------------------------------
 
 
-def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure:
+def plot_sensitivity(
+    indices: Any,
+    path: str | Path | None = None,
+    *,
+    scenario: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    spec: ScenarioSpec | None = None,
+    weeks: int | None = None,
+) -> plt.Figure:
     """Sobol indices per output: a tornado-style bar chart, most influential parameter on top.
 
     One panel per output (``sensitivity.csv`` rows): a light bar for the total
     index ST with its bootstrap interval, a dark bar inside it for the
-    first-order index S1, and after the parameter's name the sign of its
-    Spearman correlation with the output when significant at 5 % (the
-    direction of the effect). Outputs that never vary get a panel saying so.
+    first-order index S1, and beside each bar the direction of the effect:
+    the Spearman correlation of the parameter with the output (``ρ +0.42``:
+    raising the parameter raises the output), marked "n.s." when not
+    significant at 5 %. Outputs that never vary get a panel saying so; given
+    the scenario ``spec``, the outcomes of ``P(outcome)`` outputs are defined
+    in words under the figure.
     """
     import numpy as np
 
@@ -569,7 +684,11 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
     rows = math.ceil(n / cols)
     params = list(dict.fromkeys(indices["parameter"]))
     fig, axes = plt.subplots(
-        rows, cols, figsize=(6.2 * cols, 0.9 + (0.45 * len(params) + 0.9) * rows), squeeze=False
+        rows,
+        cols,
+        figsize=(7.0 * cols, 1.4 + (0.45 * len(params) + 1.1) * rows),
+        squeeze=False,
+        layout="constrained",
     )
     flat = list(axes.ravel())
     for ax, out in zip(flat, outputs, strict=False):
@@ -579,7 +698,8 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
         y = np.arange(len(sub))
         st = sub["ST"].astype(float).to_numpy()
         s1 = sub["S1"].astype(float).to_numpy()
-        if not np.isfinite(st).any():
+        constant = not np.isfinite(st).any()
+        if constant:
             ax.text(
                 0.5,
                 0.5,
@@ -608,23 +728,54 @@ def plot_sensitivity(indices: Any, path: str | Path | None = None) -> plt.Figure
             elinewidth=1,
             capsize=3,
         )
-        names = []
-        for r in sub.itertuples(index=False):
-            sign = ""
-            if np.isfinite(r.spearman_p) and r.spearman_p < 0.05:
-                sign = " (+)" if r.spearman > 0 else " (−)"
-            names.append(f"{r.parameter}{sign}")
-        ax.set_yticks(y, names, fontsize=8)
-        ax.set_xlim(0, max(1.0, float(np.nanmax(np.append(st + hi, 0))) * 1.05))
+        right = max(1.0, float(np.nanmax(np.append(st + hi, 0))) * 1.05)
+        for k, r in enumerate(sub.itertuples(index=False)):
+            if constant or not np.isfinite(r.spearman):
+                continue
+            sig = np.isfinite(r.spearman_p) and r.spearman_p < 0.05
+            end = float(np.nan_to_num(st[k] + hi[k]))
+            ax.annotate(
+                f"ρ {r.spearman:+.2f}".replace("-", "−") + ("" if sig else " n.s."),
+                (end, k),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color=("tab:green" if r.spearman > 0 else "tab:red") if sig else "0.45",
+                fontweight="bold" if sig else "normal",
+            )
+        ax.set_yticks(y, [str(r.parameter) for r in sub.itertuples(index=False)], fontsize=8)
+        ax.set_xlim(0, right * 1.25)
+        ax.set_xlabel("Sobol index: share of the output's variance", fontsize=8.5)
         ax.set_title(str(out), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     for ax in flat[len(outputs) :]:
         ax.set_visible(False)
-    flat[0].legend(fontsize=7, loc="lower right")
+    handles, labels = flat[0].get_legend_handles_labels()
+    handles += [
+        Line2D(
+            [], [], color="black", marker="|", ls="-", lw=1, label="95 % bootstrap interval of ST"
+        ),
+        Line2D(
+            [], [], color="tab:green", ls="none", marker="$ρ$", label="ρ > 0: raises the output"
+        ),
+        Line2D([], [], color="tab:red", ls="none", marker="$ρ$", label="ρ < 0: lowers it"),
+        Line2D([], [], color="0.45", ls="none", marker="$ρ$", label="n.s.: not significant at 5 %"),
+    ]
+    spare = flat[len(outputs) :]
+    if spare:  # an empty panel holds the key
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles=handles, fontsize=8.5, loc="center", title="key")
+    else:
+        fig.legend(handles=handles, fontsize=8, loc="outside right center")
+    if spec is not None:
+        shown = [o[2:-1] for o in map(str, outputs) if o.startswith("P(") and o.endswith(")")]
+        _definitions(fig, {spec.name: spec}, shown, weeks)
+    what = f" of {scenario}" if scenario else ""
     fig.suptitle(
-        "Sobol sensitivity indices (bars: ST and S1; whiskers: 95 % bootstrap "
-        "interval of ST; (+)/(−): direction)",
+        f"Sobol sensitivity indices{what}{overrides_note(overrides)}; "
+        "ρ: Spearman correlation with the output (direction of the effect)",
         fontsize=10,
     )
-    fig.tight_layout()
     return _finish(fig, path)
