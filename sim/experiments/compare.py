@@ -1101,7 +1101,9 @@ def format_comparison(res: ComparisonResult) -> str:
 
 def resume_command(args: argparse.Namespace) -> str:
     """The exact command that resumes the comparison described by ``args``."""
-    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    from sim.experiments.sweep import program_words
+
+    prog = program_words()
     cmd = [*prog, "compare", args.baseline, *args.alternative, "--reps", str(args.reps)]
     cmd += ["--seed", str(args.seed), "--out", str(args.out)]
     for flag in ("weeks", "workers", "precision"):

@@ -69,6 +69,7 @@ import pandas as pd
 from sim.analysis import summaries as analysis
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
+from sim.outcomes import outcome_labels
 from sim.scenario import ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
@@ -622,9 +623,9 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
     cols += ["longest_stalemate", "stalemate_spells", "status"]
     header = pd.read_csv(out / RUNS_FILE, nrows=0).columns
     runs = read_runs(out / RUNS_FILE, [c for c in cols if c in header])
-    # every outcome the scenarios can produce is listed, also with 0 runs
-    possible = [f"victory:{fid}" for spec in specs.values() for fid in spec.factions]
-    possible += ["ceasefire", "stalemate"]
+    # every outcome each scenario can produce is listed, also with 0 runs, and
+    # only its own factions' victories (a mixed sweep has no victory:RED for Libya)
+    possible = {s: outcome_labels(spec) for s, spec in specs.items()}
     summary = analysis.outcome_summary(runs, scenarios=labels, outcomes=possible)
     summary.to_csv(out / SUMMARY_FILE, index=False, float_format="%.6g")
     acc = _front_accumulators(out / FRONT_FILE, labels)
@@ -974,9 +975,31 @@ def _execute(
 # -- the command line -------------------------------------------------------------------
 
 
+def program_words() -> list[str]:
+    """How this process was started, so a printed command works when pasted.
+
+    A bare ``python`` may be another interpreter without the project, so
+    ``run.py`` is run with the running interpreter (``sys.executable``); the
+    ``proxywar`` console script is named as such when it is the one on
+    ``PATH``, else by its full path; anything else (``python -m``, a test)
+    falls back to the running interpreter and ``run.py`` in the repository.
+    """
+    import shutil
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("")
+    if argv0.name == "run.py":
+        return [sys.executable, str(argv0)]
+    if argv0.name == "proxywar":
+        found = shutil.which("proxywar")
+        same = found is not None and Path(found).resolve() == argv0.resolve()
+        return ["proxywar"] if same else [str(argv0.resolve())]
+    run_py = Path(__file__).resolve().parents[2] / "run.py"
+    return [sys.executable, str(run_py)]
+
+
 def resume_command(args: argparse.Namespace) -> str:
     """The exact command that resumes the sweep described by ``args``."""
-    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    prog = program_words()
     cmd = [*prog, "sweep", *args.scenario, "--reps", str(args.reps), "--seed", str(args.seed)]
     cmd += ["--out", str(args.out)]
     if args.weeks is not None:
