@@ -11,6 +11,7 @@ horizon, which is not the weekly "static weeks" flag.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,3 +58,19 @@ def outcome_definitions(spec: ScenarioSpec) -> dict[str, str]:
 def definitions_markdown(spec: ScenarioSpec) -> str:
     """The definitions as a markdown bullet list, for reports."""
     return "\n".join(f"- `{k}`: {v}." for k, v in outcome_definitions(spec).items())
+
+
+def definitions_footer(specs: Mapping[str, ScenarioSpec]) -> str:
+    """The definitions as plain text under a terminal table.
+
+    Scenarios whose outcomes read the same share one block, so a sweep of
+    twelve Libya variants prints the definitions once.
+    """
+    blocks: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for name, spec in specs.items():
+        blocks.setdefault(tuple(outcome_definitions(spec).items()), []).append(name)
+    lines = []
+    for defs, names in blocks.items():
+        lines.append(f"Outcomes ({', '.join(names)}):")
+        lines += [f"  {label}: {text}." for label, text in defs]
+    return "\n".join(lines)

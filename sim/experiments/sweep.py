@@ -69,7 +69,7 @@ import pandas as pd
 from sim.analysis import summaries as analysis
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
-from sim.outcomes import outcome_labels
+from sim.outcomes import definitions_footer, outcome_labels
 from sim.scenario import ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
@@ -1045,6 +1045,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
     print(analysis.format_outcome_table(res.summary))
+    print()
+    print(definitions_footer(res.specs))
     resumed = res.total - res.executed
     note = f" ({resumed} resumed)" if args.resume and resumed else ""
     print(

@@ -1,0 +1,77 @@
+"""Outputs an analyst can read: defined outcomes, every outcome listed, a working --resume."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+import pandas as pd
+from conftest import ROOT
+
+from sim import load_scenario
+from sim.analysis.summaries import outcome_summary
+from sim.experiments.sweep import program_words, resume_command
+from sim.outcomes import definitions_footer, outcome_definitions, outcome_labels
+
+LIBYA = ROOT / "scenarios" / "libya_2019.toml"
+TEACH = ROOT / "scenarios" / "teaching_line.toml"
+
+
+def test_each_outcome_is_defined_in_words_from_the_scenario():
+    spec = load_scenario(LIBYA)
+    defs = outcome_definitions(spec)
+    assert list(defs) == outcome_labels(spec)
+    # the victory names the enemy's seat of power from the scenario, not just the label
+    assert "Tripoli" in defs["victory:LNA"] and "Benghazi" in defs["victory:GNA"]
+    assert str(spec.termination.ceasefire_hold_weeks) in defs["ceasefire"]
+    # the outcome and the weekly flag are named differently
+    assert defs["stalemate"].startswith("no decision by the horizon")
+    assert "static weeks" in defs["stalemate"]
+    footer = definitions_footer({"a": spec, "b": spec})
+    assert footer.count("victory:LNA") == 1  # identical scenarios share one block
+
+
+def test_every_outcome_is_listed_and_only_the_scenarios_own_victories():
+    runs = pd.DataFrame(
+        {
+            "scenario": ["libya"] * 3 + ["teach"] * 2,
+            "outcome": ["stalemate"] * 3 + ["victory:RED", "stalemate"],
+            "status": "ok",
+        }
+    )
+    possible = {"libya": outcome_labels(load_scenario(LIBYA))}
+    possible["teach"] = outcome_labels(load_scenario(TEACH))
+    s = outcome_summary(runs, scenarios=["libya", "teach"], outcomes=possible)
+    libya = s[s["scenario"] == "libya"].set_index("outcome")
+    # outcomes no run reached are listed with 0 and a Wilson interval that starts at 0
+    assert set(libya.index) == {"victory:LNA", "victory:GNA", "ceasefire", "stalemate"}
+    assert libya.loc["victory:GNA", "runs"] == 0 and libya.loc["victory:GNA", "ci_low"] == 0
+    assert libya.loc["victory:GNA", "ci_high"] > 0
+    # no victory:RED row for a Libya scenario in a mixed sweep
+    assert not (libya.index.str.contains("RED")).any()
+    teach = s[s["scenario"] == "teach"]
+    assert set(teach["outcome"]) == {"victory:RED", "victory:BLUE", "ceasefire", "stalemate"}
+
+
+def test_the_printed_resume_command_uses_the_running_interpreter(monkeypatch):
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "run.py"), "sweep"])
+    args = argparse.Namespace(
+        scenario=[str(LIBYA)],
+        reps=4,
+        seed=1,
+        out=Path("x"),
+        weeks=None,
+        set=[],
+        workers=None,
+        executor="auto",
+        scheduler=None,
+    )
+    words = shlex.split(resume_command(args))
+    assert words[0] == sys.executable  # never a bare "python", which may lack the project
+    assert words[-1] == "--resume"
+    monkeypatch.setattr(sys, "argv", ["-c"])
+    words = program_words()
+    assert words[0] == sys.executable and Path(words[1]).name == "run.py"
+    assert Path(words[1]).exists()
