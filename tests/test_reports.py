@@ -7,7 +7,9 @@ import shlex
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 from conftest import ROOT
 
 from sim import load_scenario
@@ -75,3 +77,39 @@ def test_the_printed_resume_command_uses_the_running_interpreter(monkeypatch):
     words = program_words()
     assert words[0] == sys.executable and Path(words[1]).name == "run.py"
     assert Path(words[1]).exists()
+
+
+def test_holm_step_down_and_the_exact_test():
+    from sim.experiments.compare import exact_p, holm
+
+    # 0.01 < 0.05/3, 0.02 < 0.05/2, 0.04 < 0.05/1: all three survive; 0.03 after 0.02 fails
+    assert holm([0.04, 0.01, 0.02]) == [True, True, True]
+    assert holm([0.01, 0.03, 0.03]) == [True, False, False]
+    # McNemar exact: 9 pairs all one way is p = 2 / 2**9; no changed pair is p = 1
+    assert exact_p(np.array([1.0] * 9 + [0.0] * 51)) == pytest.approx(2 / 2**9)
+    assert exact_p(np.zeros(20)) == 1.0
+
+
+def test_significance_needs_both_the_interval_and_the_exact_test():
+    from sim.experiments.compare import paired_outcomes
+
+    # 5 pairs gained victory:X, 1 lost it: the t interval excludes 0 with 400 pairs,
+    # but the exact test on 6 discordant pairs (p = 0.22) does not agree
+    base = ["stalemate"] * 394 + ["victory:X"] + ["stalemate"] * 5
+    alt = ["stalemate"] * 394 + ["stalemate"] + ["victory:X"] * 5
+    pairs = pd.DataFrame({"outcome_base": base, "outcome_alt": alt})
+    t = paired_outcomes(pairs, "b", "a", ["victory:X", "ceasefire"]).set_index("outcome")
+    row = t.loc["victory:X"]
+    assert row["p_exact"] > 0.05 and not row["significant"]
+    # an outcome nobody reached: no pair changed, and an exact bound on the changed share
+    none = t.loc["ceasefire"]
+    assert none["only_baseline"] + none["only_alternative"] == 0
+    assert 0 < none["changed_share_max"] < 0.01  # about 3.7/400
+
+
+def test_interval_ends_never_round_to_a_misleading_zero():
+    from sim.experiments.compare import _ci_text
+
+    assert _ci_text(-0.056, -0.0004) == "[−0.0560, −0.0004]"
+    assert _ci_text(-0.0004, 0.055) == "[−0.0004, +0.0550]"
+    assert _ci_text(-0.05, 0.05) == "[−0.050, +0.050]"
