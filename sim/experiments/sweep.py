@@ -769,7 +769,9 @@ def run_sweep(
     _write_json(manifest_path, manifest)
     del manifest  # re-read at the end: nothing per run stays in memory
 
-    store = RunStore(out_dir, run_columns(specs.values()))
+    # one front column per week up to the longest horizon (docs/outputs.md)
+    longest = max(horizon_of(sp, weeks) for sp in specs.values())
+    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest)
     store.open(resume=resume)
     done = store.done(labels, reps) if resume else {s: np.zeros(reps, bool) for s in labels}
     already = sum(int(d.sum()) for d in done.values())
