@@ -807,7 +807,12 @@ def compare(
             executor=executor,
             resume=resume or bool(rounds),
             weeks=weeks,
-            progress=progress,
+            progress=(
+                f"compare: {base} + {len(alts)} what-if(s)"
+                + (f", batch {len(rounds) + 1} to {n} reps" if precision is not None else "")
+                if progress
+                else False
+            ),
             scheduler=scheduler,
             report=False,
         )

@@ -396,7 +396,7 @@ def sensitivity(
         executor=executor,
         resume=resume,
         weeks=weeks,
-        progress=progress,
+        progress=f"sensitivity: {len(specs)} design points x {reps} reps" if progress else False,
         report=False,
     )
     runs = sweep.runs

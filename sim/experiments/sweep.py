@@ -696,7 +696,7 @@ def run_sweep(
     resume: bool = False,
     overrides: Mapping[str, Any] | None = None,
     weeks: int | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     scheduler: str | None = None,
     report: bool = True,
     chunk: int | None = None,
@@ -715,7 +715,9 @@ def run_sweep(
             (or failed) replicates.
         overrides: ``{"dotted.key": value}`` applied to every scenario.
         weeks: horizon overriding each scenario's ``horizon_weeks``.
-        progress: show a tqdm progress bar (runs/s, time left) on stderr.
+        progress: show a tqdm progress bar (runs/s, time left) on stderr; a
+            string shows the bar and names it by what it runs (e.g.
+            ``"compare: baseline + 2 what-ifs"``).
         scheduler: address of a Dask scheduler (implies the Dask executor).
         report: write the figures and ``report.md`` (when ``out`` is given).
         chunk: replications per task (default: :func:`chunk_size`).
@@ -879,7 +881,7 @@ def _execute(
     workers: int | None,
     scheduler: str | None,
     weeks: int | None,
-    progress: bool,
+    progress: bool | str,
     chunk: int | None,
 ) -> int:
     """Send the jobs in chunks through the executor, appending results as they come.
@@ -905,7 +907,8 @@ def _execute(
         tqdm(
             total=plan.todo,
             unit="run",
-            desc="sweep" if not already else f"sweep ({already} resumed)",
+            desc=(progress if isinstance(progress, str) else "sweep")
+            + (f" ({already} resumed)" if already else ""),
             file=sys.stderr,
             smoothing=0.05,
             dynamic_ncols=True,
@@ -1038,7 +1041,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             resume=args.resume,
             overrides=overrides,
             weeks=args.weeks,
-            progress=not getattr(args, "no_progress", False),
+            progress=(
+                False
+                if getattr(args, "no_progress", False)
+                else f"sweep: {len(args.scenario)} scenario(s) x {args.reps} reps"
+            ),
             scheduler=getattr(args, "scheduler", None),
         )
     except SweepInterrupted as exc:
