@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--workers", type=_positive_int, default=None, help="processes (2)")
     m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
     m.add_argument("--out", default=None, help="report path (docs/validation.md)")
+    from sim.help_texts import document
+
+    document(p)  # a sentence and the default for every option, examples per subcommand
     return p
 
 

@@ -113,3 +113,23 @@ def test_interval_ends_never_round_to_a_misleading_zero():
     assert _ci_text(-0.056, -0.0004) == "[−0.0560, −0.0004]"
     assert _ci_text(-0.0004, 0.055) == "[−0.0004, +0.0550]"
     assert _ci_text(-0.05, 0.05) == "[−0.050, +0.050]"
+
+
+def test_every_option_has_a_sentence_and_every_command_examples():
+    import argparse as ap
+
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    subs = next(a for a in parser._actions if isinstance(a, ap._SubParsersAction))
+    for name in ("run", "sweep", "compare", "sensitivity"):
+        sub = subs.choices[name]
+        assert "examples:" in (sub.epilog or ""), name
+        for a in sub._actions:
+            if isinstance(a, ap._HelpAction):
+                continue
+            assert a.help and len(a.help.split()) >= 3, (name, a.dest)
+            if a.default not in (None, False, []) and a.option_strings:
+                assert "default" in a.help, (name, a.dest)
+    text = subs.choices["compare"].format_help()
+    assert "--reps" in text and "(default: 100" in text and "--interval" in text
