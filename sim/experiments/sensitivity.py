@@ -543,7 +543,14 @@ def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
         "(its sign is the direction of the effect). noise: Monte Carlo share of the "
         f"output's variance; above {NOISY:g} the indices are unreliable (raise `--reps`).",
         "",
+        "`P(outcome)` is the share of a design point's replicates that ended in that "
+        "outcome; what each outcome means (the model's rules for ending a war):",
+        "",
     ]
+    from sim.outcomes import outcome_definitions
+
+    lines += [f"- `{k}`: {v}." for k, v in outcome_definitions(base).items()]
+    lines.append("")
     if res.figures:
         lines += [f"![Sobol indices]({FIGURE_FILE})", ""]
     for output, sub in res.indices.groupby("output", sort=False):
