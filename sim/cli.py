@@ -196,7 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = ProxyWarModel(spec, rng=args.seed, weeks=args.weeks)
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
-    df.to_csv(out / "timeline.csv", index=False)
+    # the weekly flag is a "static week", not the stalemate outcome (docs/outputs.md)
+    df.rename(columns={"stalemate": "static_week"}).to_csv(out / "timeline.csv", index=False)
     with (out / "events.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)  # descriptions may hold commas and quotes
         writer.writerow(["week", "date", "actor", "kind", "detail", "place"])

@@ -133,3 +133,37 @@ def test_every_option_has_a_sentence_and_every_command_examples():
                 assert "default" in a.help, (name, a.dest)
     text = subs.choices["compare"].format_help()
     assert "--reps" in text and "(default: 100" in text and "--interval" in text
+
+
+def test_front_series_is_one_column_per_week_and_reads_back(tmp_path):
+    from sim.experiments.store import load_front_matrix
+    from sim.experiments.sweep import run_sweep
+
+    res = run_sweep([LIBYA, TEACH], reps=3, seed=4, out=tmp_path, workers=1, progress=False)
+    df = pd.read_csv(tmp_path / "front_series.csv")
+    longest = max(s.horizon_weeks for s in res.specs.values())
+    assert list(df.columns[:3]) == ["scenario", "replicate", "w0"]
+    assert df.columns[-1] == f"w{longest}" and len(df) == 6
+    # the shorter teaching horizon leaves the later weeks empty; the reader drops them
+    teach = load_front_matrix(tmp_path, "teaching_line")
+    assert teach.shape == (3, load_scenario(TEACH).horizon_weeks + 1)
+    libya = df[df["scenario"] == "libya_2019"].filter(like="w").to_numpy(dtype=float)
+    np.testing.assert_array_equal(load_front_matrix(tmp_path, "libya_2019"), libya)
+    # the last front equals the run's front_km
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    ends = runs[runs["scenario"] == "libya_2019"]["front_km"].to_numpy(dtype=float)
+    np.testing.assert_allclose(libya[:, -1], ends)
+    # analyst columns: spending by backer, the week each group left or "stayed"
+    assert {"spent_turkey", "received_GNA_drones", "left_week_wagner"} <= set(runs.columns)
+    libya_runs = runs[runs["scenario"] == "libya_2019"]
+    spent = libya_runs.filter(regex=r"^spent_").sum(axis=1)
+    np.testing.assert_allclose(spent, libya_runs["support_spent"], rtol=1e-3)
+    for reason, week in zip(libya_runs["left_wagner"], libya_runs["left_week_wagner"], strict=True):
+        assert (week == "stayed") == pd.isna(reason)
+    # mixed sweep: the Libya scenario has no victory:RED row, and every own outcome is listed
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    libya_out = set(summary.loc[summary["scenario"] == "libya_2019", "outcome"])
+    assert libya_out == {"victory:LNA", "victory:GNA", "ceasefire", "stalemate"}
+    report = (tmp_path / "report.md").read_text()
+    assert "Benghazi" in report and "no decision by the horizon" in report
+    assert "numpy.random.SeedSequence(" not in report  # the seeding sentence is in words

@@ -241,9 +241,13 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     lines += [
         "- `runs.csv`: one row per replication (seed, outcome, end week, casualties, ...; "
         "`status`/`error` for failures)",
-        "- `front_series.csv`: each run's weekly front distance (run-length encoded)",
+        "- `front_series.csv`: each run's weekly front distance (km), one column per week "
+        "(`w0`, `w1`, ...)",
         "- `summary.csv`, `front.csv`: the tables above",
         "- `manifest.json`: scenario files and hashes, seeds, package versions, code revision",
+        "",
+        "Every column, with its unit and meaning, is described in `docs/outputs.md` of the "
+        "proxywar repository.",
     ]
     if res.failures:
         lines += [
