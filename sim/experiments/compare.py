@@ -645,7 +645,7 @@ def analyse_pairs(
     """``comparison.csv``, ``differences.csv`` and the weekly mean front, from a sweep of all arms.
 
     ``differences.csv`` has, per alternative: the paired mean differences of
-    war duration, casualties and stalemate weeks (:data:`METRICS`); the front
+    war duration, casualties and static weeks (:data:`METRICS`); the front
     distance at each of ``at_weeks``; and, at each of those weeks before the
     horizon, the probability that the war has ended in each decisive outcome
     by then (``kind == "probability"``, e.g. "Tripoli falls within a year").
