@@ -167,3 +167,64 @@ def test_front_series_is_one_column_per_week_and_reads_back(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert "Benghazi" in report and "no decision by the horizon" in report
     assert "numpy.random.SeedSequence(" not in report  # the seeding sentence is in words
+
+
+def test_a_significant_difference_gets_its_replicate_level_account(tmp_path):
+    from types import SimpleNamespace
+
+    from sim.experiments.compare import ARMS_DIR, replicate_accounts
+
+    # 20 replicates: the GNA wins every baseline run; under sanctions Wagner leaves over
+    # pay in 15 of them and those 15 end undecided (a stylised, hand-made record)
+    rows = []
+    for i in range(20):
+        rows.append(("base", i, "victory:GNA", "", "", 0))
+        lost = i < 15
+        rows.append(
+            ("alt", i, "stalemate" if lost else "victory:GNA", "pay arrears" if lost else "", "", 0)
+        )
+    runs = pd.DataFrame(
+        rows, columns=["scenario", "replicate", "outcome", "left_wagner", "withdrew_uae", "vetoes"]
+    )
+    runs["status"] = "ok"
+    (tmp_path / ARMS_DIR).mkdir()
+    runs.to_csv(tmp_path / ARMS_DIR / "runs.csv", index=False)
+    table = pd.DataFrame(
+        [
+            {"baseline": "base", "alternative": "alt", "outcome": "victory:GNA",
+             "difference": -0.75, "significant": True},
+            {"baseline": "base", "alternative": "alt", "outcome": "ceasefire",
+             "difference": 0.0, "significant": False},
+        ]
+    )  # fmt: skip
+    lines = replicate_accounts(SimpleNamespace(out=tmp_path, table=table))
+    assert len(lines) == 1  # only the significant row gets an account
+    assert "in 15 of the 15 pairs that lost it" in lines[0]
+    assert "wagner stayed in the baseline but left (pay arrears)" in lines[0]
+    assert "0% of the other pairs" in lines[0]
+
+
+def test_compare_states_one_rule_defines_outcomes_and_never_prints_a_zero_interval(
+    tmp_path, capsys
+):
+    from sim.cli import main
+
+    out = tmp_path / "cmp"
+    sanctions = ROOT / "scenarios" / "teaching_line_sanctions.toml"
+    args = ["compare", str(TEACH), str(sanctions), "--reps", "20", "--seed", "1"]
+    assert main([*args, "--workers", "1", "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "McNemar" in text and "Holm" in text  # the rule, in the terminal footer
+    assert "victory:RED: RED takes East Capital" in text  # outcomes defined under the table
+    assert "+0.000 [+0.000, +0.000]" not in text
+    md = (out / "comparison.md").read_text()
+    assert "Significance: a difference is significant when" in md
+    assert "+0.000 [+0.000, +0.000]" not in md
+    assert "`stalemate`: no decision by the horizon" in md
+    table = pd.read_csv(out / "comparison.csv")
+    assert {"p_exact", "significant_holm", "changed_share_max"} <= set(table.columns)
+    # Holm never adds significance; every outcome of the scenario is a row
+    assert not (table["significant_holm"] & ~table["significant"]).any()
+    assert set(table["outcome"]) == {"victory:RED", "victory:BLUE", "ceasefire", "stalemate"}
+    unchanged = table[table["only_baseline"] + table["only_alternative"] == 0]
+    assert unchanged["changed_share_max"].between(0, 1, inclusive="neither").all()
