@@ -228,3 +228,17 @@ def test_compare_states_one_rule_defines_outcomes_and_never_prints_a_zero_interv
     assert set(table["outcome"]) == {"victory:RED", "victory:BLUE", "ceasefire", "stalemate"}
     unchanged = table[table["only_baseline"] + table["only_alternative"] == 0]
     assert unchanged["changed_share_max"].between(0, 1, inclusive="neither").all()
+
+
+def test_the_sensitivity_resume_command_repeats_the_analysis(monkeypatch):
+    from sim.experiments.sensitivity import resume_command as sens_resume
+
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "run.py"), "sensitivity"])
+    args = argparse.Namespace(
+        scenario=str(TEACH), param=["backers.northland.resolve=0.5:1"], samples=8, reps=2,
+        seed=3, out="x", workers=None, weeks=None, set=[], executor="auto",
+    )  # fmt: skip
+    words = shlex.split(sens_resume(args))
+    assert words[0] == sys.executable and words[2] == "sensitivity"
+    assert words[words.index("--param") + 1] == "backers.northland.resolve=0.5:1"
+    assert words[-1] == "--resume"

@@ -610,6 +610,28 @@ def format_indices(indices: pd.DataFrame) -> str:
     return "\n".join(fmt.format(*x) for x in [head, *rows])
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The exact command that resumes the analysis described by ``args`` (works as printed)."""
+    import shlex
+
+    from sim.experiments.sweep import program_words
+
+    cmd = [*program_words(), "sensitivity", str(args.scenario)]
+    for item in args.param:
+        cmd += ["--param", item]
+    cmd += ["--samples", str(args.samples), "--reps", str(getattr(args, "reps", 8))]
+    cmd += ["--seed", str(args.seed), "--out", str(args.out)]
+    if args.workers is not None:
+        cmd += ["--workers", str(args.workers)]
+    if args.weeks is not None:
+        cmd += ["--weeks", str(args.weeks)]
+    for item in getattr(args, "set", None) or []:
+        cmd += ["--set", item]
+    if getattr(args, "executor", "auto") != "auto":
+        cmd += ["--executor", args.executor]
+    return shlex.join([*cmd, "--resume"])
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``sensitivity SCENARIO --param KEY=LOW:HIGH ... --samples N --out DIR``.
 
@@ -641,7 +663,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             resume=getattr(args, "resume", False),
         )
     except SweepInterrupted as exc:
-        return report_interrupted(exc, "run the same command with --resume to finish")
+        return report_interrupted(exc, f"to finish the analysis run:\n  {resume_command(args)}")
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     print(format_indices(res.indices))
