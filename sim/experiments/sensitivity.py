@@ -667,6 +667,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     print(format_indices(res.indices))
+    from sim.outcomes import definitions_footer
+
+    spec = load_scenario(args.scenario, parse_sets(getattr(args, "set", None)) or None)
+    print()
+    print(definitions_footer({spec.name: spec}))
     noisy = res.indices.groupby("output")["noise_share"].first()
     noisy = noisy[noisy > NOISY]
     if len(noisy):
