@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.experiments.history_matching import add_parser as add_calibrate
 
     add_calibrate(sub, _positive_int, _seed)
+    from sim.help_texts import document
+
+    document(p)  # a sentence and the default for every option, examples per subcommand
     return p
 
 
@@ -245,7 +248,8 @@ def _run_locked(args: argparse.Namespace, spec: ScenarioSpec, out: Path) -> int:
     model = ProxyWarModel(spec, rng=args.seed, weeks=args.weeks)
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
-    df.to_csv(out / "timeline.csv", index=False)
+    # the weekly flag is a "static week", not the stalemate outcome (docs/outputs.md)
+    df.rename(columns={"stalemate": "static_week"}).to_csv(out / "timeline.csv", index=False)
     with (out / "events.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)  # descriptions may hold commas and quotes
         writer.writerow(["week", "date", "actor", "kind", "detail", "place"])

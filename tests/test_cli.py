@@ -32,7 +32,7 @@ def test_run_writes_timeline_events_and_figures(tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "tiny seed 3:" in stdout and "wrote" in stdout
     df = pd.read_csv(out / "timeline.csv")
-    for col in ("week", "date", "front_km", "stalemate", "fighters_ATT", "places_DEF"):
+    for col in ("week", "date", "front_km", "static_week", "fighters_ATT", "places_DEF"):
         assert col in df.columns
     assert list(df["week"]) == list(range(len(df)))  # week 0 (the start) and every week after
     assert df["week"].iloc[-1] <= 12 and df["date"].iloc[0] == "2020-01-02"

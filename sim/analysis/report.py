@@ -176,7 +176,7 @@ def _stalemate_table(res: SweepResult) -> str:
     t = pd.DataFrame(
         {
             "scenario": stats["scenario"],
-            "runs with a stalemate": stats["share_with_stalemate"].map(_fmt_p),
+            "runs with static weeks": stats["share_with_stalemate"].map(_fmt_p),
             "spells": stats["spells"],
             "median spell (weeks)": stats["median_spell"].map(
                 lambda x: "–" if pd.isna(x) else f"{x:.0f}"
@@ -184,7 +184,7 @@ def _stalemate_table(res: SweepResult) -> str:
             "90th pct spell (weeks)": stats["q90_spell"].map(
                 lambda x: "–" if pd.isna(x) else f"{x:.0f}"
             ),
-            "share of war weeks in stalemate": stats["mean_stalemate_share"].map(_fmt_p),
+            "share of war weeks static": stats["mean_stalemate_share"].map(_fmt_p),
         }
     )
     return _md_table(t)
@@ -192,7 +192,8 @@ def _stalemate_table(res: SweepResult) -> str:
 
 def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     """Write ``report.md``: design, scenarios, outcome table and the figures, tied together."""
-    from sim.experiments.sweep import MANIFEST_FILE, SEEDING
+    from sim.experiments.sweep import MANIFEST_FILE
+    from sim.outcomes import outcome_definitions
 
     out = res.out
     target = Path(path) if path is not None else out / "report.md"
@@ -211,8 +212,12 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
         + (f", horizon {res.weeks} weeks" if res.weeks else "")
         + f"; code revision `{rev}`.",
         "",
-        f"Seeding: {SEEDING}. Each replicate therefore shares its luck across the scenarios, "
-        "so differences between scenarios come from the scenarios, not the dice.",
+        "Seeding: the root seed and the replicate's number together fix the replicate's "
+        "random numbers (numpy's `SeedSequence`), and replicate number i gets the same "
+        "random numbers in every scenario (common random numbers). Each replicate therefore "
+        "shares its luck across the scenarios, so differences between scenarios come from "
+        "the scenarios, not the dice; any replicate can be rerun alone from its `seed` "
+        "column in `runs.csv`.",
         "",
     ]
     overrides = manifest.get("overrides") or {}
@@ -230,9 +235,19 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
         "## Outcomes",
         "",
         "Share of runs ending in each outcome, with 95 % Wilson intervals "
-        "(`summary.csv`). `stalemate` means no decision by the horizon.",
+        "(`summary.csv`); every outcome a scenario can end in is listed, also when no run "
+        "ended that way.",
         "",
         outcome_markdown(res.summary),
+        "",
+        "What each outcome means (the model's rules for ending a war):",
+        "",
+    ]
+    for s in res.scenarios:
+        lines.append(f"- **{s}**:")
+        for label, text in outcome_definitions(res.specs[s]).items():
+            lines.append(f"  - `{label}`: {text}.")
+    lines += [
         "",
     ]
     if "outcomes" in figs:
@@ -262,23 +277,30 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     if "survival" in figs:
         lines += [f"![Survival curves]({figs['survival']})", ""]
     lines += [
-        "## Stalemates",
+        "## Static weeks",
         "",
-        "A stalemate week is one in which the front moved less than the scenario's "
-        "`stalemate.max_move_km` over `stalemate.window_weeks`; a spell is a run of such weeks.",
+        "A static week is one in which the front moved less than the scenario's "
+        "`stalemate.max_move_km` over `stalemate.window_weeks`; a spell is a run of such weeks. "
+        "Static weeks happen during a war of any outcome; they are not the `stalemate` "
+        "outcome (no decision by the horizon). In `runs.csv` they are counted in the "
+        "`stalemate_weeks`, `longest_stalemate` and `stalemate_spells` columns.",
         "",
         _stalemate_table(res),
         "",
     ]
     if "stalemates" in figs:
-        lines += [f"![Stalemate durations]({figs['stalemates']})", ""]
+        lines += [f"![Static-week spells]({figs['stalemates']})", ""]
     lines += ["## Files", ""]
     lines += [
         "- `runs.csv`: one row per replication (seed, outcome, end week, casualties, ...; "
         "`status`/`error` for failures)",
-        "- `front_series.csv`: each run's weekly front distance (run-length encoded)",
+        "- `front_series.csv`: each run's weekly front distance (km), one column per week "
+        "(`w0`, `w1`, ...)",
         "- `summary.csv`, `front.csv`: the tables above",
         "- `manifest.json`: scenario files and hashes, seeds, package versions, code revision",
+        "",
+        "Every column, with its unit and meaning, is described in `docs/outputs.md` of the "
+        "proxywar repository.",
     ]
     if res.failures:
         lines += [

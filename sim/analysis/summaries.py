@@ -76,7 +76,7 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
 def outcome_summary(
     runs: pd.DataFrame,
     scenarios: Sequence[str] | None = None,
-    outcomes: Sequence[str] | None = None,
+    outcomes: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Outcome probabilities per scenario with Wilson intervals (``summary.csv``).
@@ -88,7 +88,10 @@ def outcome_summary(
     Args:
         runs: rows like ``runs.csv``.
         scenarios: the scenarios and their order (default: order of appearance).
-        outcomes: extra outcome labels to list even when never observed.
+        outcomes: extra outcome labels to list even when never observed;
+            a mapping gives each scenario its own labels (a mixed sweep: a
+            Libya scenario gets no ``victory:RED`` row), and then a scenario
+            lists only its labels plus any it actually produced.
         confidence: interval level.
 
     Returns:
@@ -99,13 +102,20 @@ def outcome_summary(
     good = ok_runs(runs)
     if scenarios is None:
         scenarios = list(dict.fromkeys(runs["scenario"].tolist()))
-    labels = outcome_order(list(good["outcome"].dropna().unique()) + list(outcomes or ()))
     counts = good.groupby(["scenario", "outcome"]).size()
     totals = good.groupby("scenario").size()
+    if isinstance(outcomes, Mapping):
+        seen = {
+            s: list(good.loc[good["scenario"] == s, "outcome"].dropna().unique()) for s in scenarios
+        }
+        per = {s: outcome_order(list(outcomes.get(s, ())) + seen[s]) for s in scenarios}
+    else:
+        every = outcome_order(list(good["outcome"].dropna().unique()) + list(outcomes or ()))
+        per = {s: every for s in scenarios}
     rows = []
     for s in scenarios:
         n = int(totals.get(s, 0))
-        for label in labels:
+        for label in per[s]:
             k = int(counts.get((s, label), 0))
             low, high = wilson(k, n, confidence)
             rows.append(

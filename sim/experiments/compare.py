@@ -94,12 +94,14 @@ from sim.experiments.store import read_front_series
 from sim.experiments.sweep import (
     FRONT_FILE,
     MANIFEST_FILE,
+    RUNS_FILE,
     SweepInterrupted,
     SweepResult,
     _design,
     horizon_of,
     load_specs,
     output_dir,
+    read_runs,
     report_interrupted,
     run_sweep,
     sweep_identity,
@@ -133,6 +135,9 @@ COMPARISON_COLUMNS = [
     "only_alternative",
     "correlation",
     "significant",
+    "p_exact",
+    "significant_holm",
+    "changed_share_max",
 ]
 DIFFERENCE_COLUMNS = [
     "baseline",
@@ -152,12 +157,14 @@ DIFFERENCE_COLUMNS = [
     "changed",
     "correlation",
     "significant",
+    "p_exact",
+    "significant_holm",
 ]
 #: numeric runs.csv columns compared by default: column -> readable name
 METRICS = {
     "end_week": "war duration (weeks, capped at the horizon)",
     "casualties": "casualties (killed and wounded, all sides)",
-    "stalemate_weeks": "stalemate weeks",
+    "stalemate_weeks": "static weeks (front barely moving; not the stalemate outcome)",
 }
 METHODS = ("t", "bca")
 FEW_DISCORDANT = 10
@@ -224,11 +231,59 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
+#: the significance rule, stated once for every table, report and CSV
+SIGNIFICANCE_RULE = (
+    "a difference is significant when its paired interval, at full precision, excludes 0 "
+    "*and* the exact sign test on the changed pairs (McNemar's exact test for an outcome: "
+    "`scipy.stats.binomtest` on the pairs that went one way against those that went the "
+    "other) gives p < 0.05"
+)
+HOLM_NOTE = (
+    "Several outcomes and alternatives are tested at once, so by chance alone about one "
+    "test in twenty passes at 5 %; the Holm step-down adjustment (over every row of the "
+    "table) keeps the chance of any false positive in the whole table at 5 %"
+)
+
+
+def exact_p(d: np.ndarray) -> float:
+    """Two-sided exact sign test on the non-zero paired differences ``d``.
+
+    For 0/1 outcomes this is McNemar's exact test: under no effect a changed
+    pair is equally likely to go either way. ``1.0`` when no pair changed.
+    """
+    x = np.asarray(d, dtype=float)
+    x = x[np.isfinite(x)]
+    up, down = int((x > 0).sum()), int((x < 0).sum())
+    if up + down == 0:
+        return 1.0
+    return float(stats.binomtest(up, up + down, 0.5).pvalue)
+
+
+def holm(pvalues: Sequence[float], alpha: float = 0.05) -> list[bool]:
+    """Holm step-down: which of ``pvalues`` stay significant as a family at ``alpha``.
+
+    Why by hand: scipy has no Holm (``false_discovery_control`` controls the
+    false discovery rate, a weaker promise). Sort the p-values; the i-th
+    smallest (0-based) must be below ``alpha / (m - i)``, and testing stops at
+    the first that is not. NaN p-values are never significant.
+    """
+    p = np.asarray(pvalues, dtype=float)
+    finite = np.where(np.isfinite(p))[0]
+    m = finite.size
+    keep = np.zeros(p.size, dtype=bool)
+    for i, j in enumerate(finite[np.argsort(p[finite], kind="stable")]):
+        if p[j] >= alpha / (m - i):
+            break
+        keep[j] = True
+    return keep.tolist()
+
+
 def _row(
     base: np.ndarray, alt: np.ndarray, confidence: float, method: str, seed: int
 ) -> dict[str, Any]:
     d = alt - base
     low, high = paired_interval(d, confidence, method, seed)
+    p = exact_p(d)
     return {
         "mean_baseline": float(base.mean()) if base.size else math.nan,
         "mean_alternative": float(alt.mean()) if alt.size else math.nan,
@@ -238,7 +293,9 @@ def _row(
         "pairs": int(d.size),
         "changed": int(np.count_nonzero(d)),
         "correlation": _correlation(base, alt),
-        "significant": bool(np.isfinite(low) and (low > 0 or high < 0)),
+        "significant": bool(np.isfinite(low) and (low > 0 or high < 0) and p < 1 - confidence),
+        "p_exact": p,
+        "significant_holm": False,  # set over the whole table by _holm_columns
     }
 
 
@@ -283,9 +340,24 @@ def paired_outcomes(
                 "only_alternative": int(((a == 1) & (b == 0)).sum()),
                 "correlation": r["correlation"],
                 "significant": r["significant"],
+                "p_exact": r["p_exact"],
+                "significant_holm": False,
+                "changed_share_max": (
+                    float(stats.binomtest(0, r["pairs"]).proportion_ci(confidence).high)
+                    if r["pairs"] and r["changed"] == 0
+                    else math.nan
+                ),
             }
         )
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def _holm_columns(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Fill ``significant_holm``: the raw rule, with Holm-adjusted p over the table's rows."""
+    if len(df):
+        adj = holm(df["p_exact"].astype(float).tolist(), alpha)
+        df["significant_holm"] = df["significant"].astype(bool) & np.asarray(adj)
+    return df
 
 
 def pair_runs(runs: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFrame:
@@ -496,16 +568,30 @@ def _fmt_signed(x: float, digits: int = 3) -> str:
 def headline(row: Mapping[str, Any]) -> str:
     """E.g. "P(victory:LNA) changes by −0.060 [−0.090, −0.030] under X vs Y, paired over 500."""
     lo, hi = row["ci_low"], row["ci_high"]
-    verdict = (
-        "significant at 95 %"
-        if row["significant"]
-        else ("no replicate changed" if lo == hi else "not significant at 95 %")
-    )
+    changed = int(row.get("only_baseline", 0)) + int(row.get("only_alternative", 0))
+    if changed == 0 and row["pairs"]:
+        bound = row.get("changed_share_max", math.nan)
+        return (
+            f"P({row['outcome']}) is {row['p_baseline']:.3f} under both {row['alternative']} "
+            f"and {row['baseline']}: no replicate changed this outcome in {row['pairs']} pairs, "
+            f"so the policy changes it in at most {bound:.3f} of replicates "
+            "(95 % exact Clopper–Pearson bound)"
+        )
+    if row["significant"]:
+        verdict = "significant at 5 %"
+        holm_ok = row.get("significant_holm")
+        if holm_ok is not None:
+            verdict += " (also after Holm)" if holm_ok else " (not after Holm)"
+    else:
+        verdict = "not significant at 5 %"
+    p = row.get("p_exact", math.nan)
+    ptext = f"exact p = {p:.3g}, " if np.isfinite(p) else ""
+    few = " — few changed pairs" if changed < FEW_DISCORDANT else ""
     return (
         f"P({row['outcome']}) changes by {_fmt_signed(row['difference'])} "
-        f"[{_fmt_signed(lo)}, {_fmt_signed(hi)}] under {row['alternative']} vs "
+        f"{_ci_text(lo, hi)} under {row['alternative']} vs "
         f"{row['baseline']} ({row['p_baseline']:.3f} → {row['p_alternative']:.3f}), "
-        f"paired over {row['pairs']} replicates; {verdict}"
+        f"paired over {row['pairs']} replicates, {changed} changed; {ptext}{verdict}{few}"
     )
 
 
@@ -569,7 +655,7 @@ def analyse_pairs(
     """``comparison.csv``, ``differences.csv`` and the weekly mean front, from a sweep of all arms.
 
     ``differences.csv`` has, per alternative: the paired mean differences of
-    war duration, casualties and stalemate weeks (:data:`METRICS`); the front
+    war duration, casualties and static weeks (:data:`METRICS`); the front
     distance at each of ``at_weeks``; and, at each of those weeks before the
     horizon, the probability that the war has ended in each decisive outcome
     by then (``kind == "probability"``, e.g. "Tripoli falls within a year").
@@ -618,7 +704,9 @@ def analyse_pairs(
     table = (
         pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COMPARISON_COLUMNS)
     )
-    return table, pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS), means
+    table = _holm_columns(table, 1 - confidence)
+    differences = _holm_columns(pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS), 1 - confidence)
+    return table, differences, means
 
 
 def next_reps(n: int, half_width: float, target: float, max_reps: int) -> int:
@@ -740,7 +828,12 @@ def compare(
                 resume=resume or bool(rounds),
                 force=force,
                 weeks=weeks,
-                progress=progress,
+                progress=(
+                    f"compare: {base} + {len(alts)} what-if(s)"
+                    + (f", batch {len(rounds) + 1} to {n} reps" if precision is not None else "")
+                    if progress
+                    else False
+                ),
                 scheduler=scheduler,
                 report=False,
                 ensemble=ensemble,
@@ -904,16 +997,135 @@ def _fmt(x: float, digits: int = 3) -> str:
     return "n/a" if not np.isfinite(x) else f"{x:.{digits}f}"
 
 
+def _ci_digits(lo: float, hi: float, digits: int) -> int:
+    """Enough decimals that no non-zero end of an interval rounds to ±0.
+
+    Why: "[−0.056, −0.000]" (significant) beside "[−0.000, +0.055]" (not) hides
+    which side of zero an end is on; more digits make sign and verdict agree.
+    """
+    for d in range(digits, 9):
+        if all(x == 0 or round(abs(x), d) > 0 for x in (lo, hi)):
+            return d
+    return 8
+
+
 def _ci_text(lo: float, hi: float, digits: int = 3) -> str:
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "n/a"
-    return f"[{_fmt_signed(lo, digits)}, {_fmt_signed(hi, digits)}]"
+    d = _ci_digits(lo, hi, digits)
+    return f"[{_fmt_signed(lo, d)}, {_fmt_signed(hi, d)}]"
 
 
 def _digits(values: Sequence[float]) -> int:
     """Decimals that suit a metric's size (weeks and km: 1, casualties: 0)."""
     big = max((abs(v) for v in values if np.isfinite(v)), default=0.0)
     return 0 if big >= 1000 else (1 if big >= 1 else 3)
+
+
+def _run_states(runs: pd.DataFrame) -> dict[str, tuple[str, pd.Series]]:
+    """Per-run facts, each as a short phrase, from the per-run columns of ``runs.csv``.
+
+    Returns ``column -> (subject, phrase per run)``; e.g. ``left_wagner`` ->
+    ("wagner", "stayed" / "left (pay)"), ``withdrew_uae`` -> ("uae", "stayed"
+    / "withdrew"), ``objectives_week_GNA`` -> ("GNA", "held its objective" / ...).
+    """
+    out: dict[str, tuple[str, pd.Series]] = {}
+    for col in runs.columns:
+        v = runs[col]
+        if col.startswith("left_"):
+            phrase = v.map(
+                lambda x: "stayed" if pd.isna(x) or x in ("", "stayed") else f"left ({x})"
+            )
+            out[col] = (col.removeprefix("left_"), phrase)
+        elif col.startswith("withdrew_"):
+            phrase = pd.to_numeric(v, errors="coerce").map(
+                lambda x: "kept backing its client" if pd.isna(x) else "withdrew its support"
+            )
+            out[col] = (col.removeprefix("withdrew_"), phrase)
+        elif col.startswith("objectives_week_"):
+            phrase = pd.to_numeric(v, errors="coerce").map(
+                lambda x: "never held its objectives" if pd.isna(x) else "held its objectives"
+            )
+            out[col] = (col.removeprefix("objectives_week_"), phrase)
+        elif col == "start_line_week":
+            phrase = pd.to_numeric(v, errors="coerce").map(
+                lambda x: (
+                    "was never pushed past its start line"
+                    if pd.isna(x)
+                    else "was pushed past its start line"
+                )
+            )
+            out[col] = ("the attacker", phrase)
+        elif col in ("vetoes", "ceasefires", "breakdowns"):
+            phrase = (
+                pd.to_numeric(v, errors="coerce")
+                .fillna(0)
+                .map(
+                    lambda x, c=col: (
+                        f"had no {c.removesuffix('s')}"
+                        if x == 0
+                        else f"had a {c.removesuffix('s')}"
+                    )
+                )
+            )
+            out[col] = ("the war", phrase)
+    return out
+
+
+def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
+    """Why a significant outcome difference happened, from the replicates that changed.
+
+    For each significant row of the outcome table, take the pairs that moved in
+    the row's direction (e.g. a GNA victory in the baseline but not under the
+    alternative) and, for every per-run fact that differs between the arms of
+    a pair (who left, backers' withdrawals, milestones), count how often that
+    exact change occurs among those pairs and among the unchanged pairs. The
+    changes most over-represented among the changed pairs are the account.
+    """
+    path = res.out / ARMS_DIR / RUNS_FILE
+    if not path.exists() or not len(res.table):
+        return []
+    runs = analysis.ok_runs(read_runs(path))
+    out = []
+    for r in res.table.itertuples(index=False):
+        if not r.significant:
+            continue
+        b = runs[runs["scenario"] == r.baseline].set_index("replicate")
+        a = runs[runs["scenario"] == r.alternative].set_index("replicate")
+        common = b.index.intersection(a.index)
+        b, a = b.loc[common], a.loc[common]
+        in_b, in_a = b["outcome"] == r.outcome, a["outcome"] == r.outcome
+        lost = r.difference < 0
+        moved = (in_b & ~in_a) if lost else (in_a & ~in_b)
+        n = int(moved.sum())
+        if n == 0:
+            continue
+        sb, sa = _run_states(b), _run_states(a)
+        found = []
+        for col, (who, pb) in sb.items():
+            if col not in sa:
+                continue
+            pa = sa[col][1]
+            change = (pb + " → " + pa).where(pb != pa)
+            counts = change[moved].value_counts()
+            if not len(counts):
+                continue
+            what, k = counts.index[0], int(counts.iloc[0])
+            rest = change[~moved]
+            base_rate = float((rest == what).mean()) if len(rest) else 0.0
+            found.append((k / n - base_rate, k, who, what, base_rate))
+        found.sort(reverse=True)
+        verb = "lost" if lost else "gained"
+        for lift, k, who, what, base_rate in found[:top]:
+            if lift <= 0.1 or k / n < 0.25:
+                continue
+            before, after = what.split(" → ")
+            out.append(
+                f"{r.alternative} vs {r.baseline}, `{r.outcome}`: in {k} of the {n} pairs that "
+                f"{verb} it, {who} {before} in the baseline but {after} under "
+                f"{r.alternative} (against {base_rate:.0%} of the other pairs)."
+            )
+    return out
 
 
 def write_report(res: ComparisonResult) -> Path:
@@ -957,7 +1169,13 @@ def write_report(res: ComparisonResult) -> Path:
             f"{res.runs} runs in all; largest half-width {_fmt(res.max_half_width)}.",
             "",
         ]
+    from sim.outcomes import outcome_definitions
+
     lines += ["## The answer", ""]
+    lines += [f"Significance: {SIGNIFICANCE_RULE}. {HOLM_NOTE}.", ""]
+    lines += ["What each outcome means (the model's rules for ending a war):", ""]
+    lines += [f"- `{k}`: {v}." for k, v in outcome_definitions(spec).items()]
+    lines.append("")
     for alt in res.alternatives:
         sub = res.table[res.table["alternative"] == alt]
         lines.append(f"**{alt}:**")
@@ -1003,6 +1221,9 @@ def write_report(res: ComparisonResult) -> Path:
                         )
                     ],
                     "corr": t["correlation"].map(lambda x: _fmt(x, 2)),
+                    "exact p": t["p_exact"].map(lambda x: f"{x:.3g}"),
+                    "sig.": t["significant"].map({True: "yes", False: "no"}),
+                    "sig. (Holm)": t["significant_holm"].map({True: "yes", False: "no"}),
                 }
             )
         )
@@ -1015,13 +1236,26 @@ def write_report(res: ComparisonResult) -> Path:
             "(`--reps`, or `--precision`).",
             "",
         ]
-    if (t["ci_low"] == t["ci_high"]).any():
+    if (t["only_baseline"] + t["only_alternative"] == 0).any():
         lines += [
-            "A zero-width interval means no replicate changed outcome: with common random "
-            "numbers the policy made no difference in any of these runs (the rule of three "
-            f"bounds the share of replicates it would change at about {3 / max(res.reps, 1):.3f}).",
+            "A row whose `changed` is 0 / 0 means no replicate changed outcome: with common "
+            "random numbers the policy made no difference in any of these runs; the answer "
+            "above gives the 95 % exact (Clopper–Pearson) bound on the share of replicates "
+            "it would change.",
             "",
         ]
+    why = replicate_accounts(res)
+    if why:
+        lines += ["## Why: the replicates behind each significant difference", ""]
+        lines += [
+            "For each significant outcome difference, the pairs that changed are compared "
+            "with the pairs that did not on the per-run columns of `arms/runs.csv` (who left "
+            "and when, backers' withdrawals, milestones): the differences between the arms "
+            "most over-represented among the changed pairs.",
+            "",
+        ]
+        lines += [f"- {w}" for w in why]
+        lines.append("")
     if "forest" in figs:
         lines += [f"![Paired differences]({figs['forest']})", ""]
     lines += [
@@ -1059,10 +1293,15 @@ def write_report(res: ComparisonResult) -> Path:
                     if r.kind == "number"
                     else ""
                 ),
-                "difference": _fmt_signed(r.difference, digits),
-                "95 % CI": _ci_text(r.ci_low, r.ci_high, digits)
+                "difference": _fmt_signed(r.difference, digits) if r.changed else "none",
+                "95 % CI": (
+                    _ci_text(r.ci_low, r.ci_high, digits)
+                    if r.changed
+                    else f"no pair changed (of {r.pairs})"
+                )
                 + (" (few)" if r.kind == "probability" and 0 < r.changed < FEW_DISCORDANT else ""),
                 "sig.": "yes" if r.significant else "no",
+                "sig. (Holm)": "yes" if r.significant_holm else "no",
             }
         )
     lines += [_md_table(pd.DataFrame(rows)) if rows else "(no pairs)", ""]
@@ -1124,12 +1363,26 @@ def format_comparison(res: ComparisonResult) -> str:
                 r.outcome,
                 _fmt(r.p_baseline),
                 _fmt(r.p_alternative),
-                _fmt_signed(r.difference),
-                _ci_text(r.ci_low, r.ci_high) + (" *" if r.significant else ""),
+                _fmt_signed(r.difference) if r.only_baseline + r.only_alternative else "none",
+                (
+                    _ci_text(r.ci_low, r.ci_high)
+                    if r.only_baseline + r.only_alternative
+                    else f"no pair changed; ≤{r.changed_share_max:.3f}"
+                )
+                + _marks(r),
+                f"{r.only_baseline}/{r.only_alternative}"
+                + (" few" if 0 < r.only_baseline + r.only_alternative < FEW_DISCORDANT else ""),
             )
             for r in t.itertuples(index=False)
         ]
-        head = ("outcome", "P baseline", "P alternative", "difference", "95% CI (paired)")
+        head = (
+            "outcome",
+            "P baseline",
+            "P alternative",
+            "difference",
+            "95% CI (paired)",
+            "changed",
+        )
         out += align(head, rows, 1)
         d = res.differences[res.differences["alternative"] == alt]
         rows = []
@@ -1142,8 +1395,9 @@ def format_comparison(res: ComparisonResult) -> str:
                     r.metric,
                     _fmt(r.mean_baseline, digits),
                     _fmt(r.mean_alternative, digits),
-                    _fmt_signed(r.difference, digits),
-                    _ci_text(r.ci_low, r.ci_high, digits) + (" *" if r.significant else ""),
+                    _fmt_signed(r.difference, digits) if r.changed else "none",
+                    (_ci_text(r.ci_low, r.ci_high, digits) if r.changed else "no pair changed")
+                    + _marks(r),
                 )
             )
         if rows:
@@ -1152,13 +1406,33 @@ def format_comparison(res: ComparisonResult) -> str:
                 ("metric (mean)", "baseline", "alternative", "difference", "95% CI"), rows, 1
             )
         out.append("")
-    out.append("* the 95 % interval excludes 0")
+    out.append(
+        "* significant: the paired 95 % interval excludes 0 and the exact sign/McNemar test "
+        "on the changed pairs gives p < 0.05; ** also after Holm's adjustment over all rows "
+        "(many tests at once). changed: replicates that ended this way in the baseline only / "
+        f"the alternative only; few: fewer than {FEW_DISCORDANT}, so the interval rests on a "
+        "handful of pairs. 'no pair changed; ≤x': the 95 % exact bound on the share of "
+        "replicates the policy changes."
+    )
+    if res.specs:
+        from sim.outcomes import definitions_footer
+
+        out += ["", definitions_footer({res.baseline: res.specs[res.baseline]})]
     return "\n".join(out)
+
+
+def _marks(r: Any) -> str:
+    """Mark a significant row: " *" by the one rule, " **" when it survives Holm too."""
+    if not r.significant:
+        return ""
+    return " **" if r.significant_holm else " *"
 
 
 def resume_command(args: argparse.Namespace) -> str:
     """The exact command that resumes the comparison described by ``args``."""
-    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    from sim.experiments.sweep import program_words
+
+    prog = program_words()
     cmd = [*prog, "compare", args.baseline, *args.alternative, "--reps", str(args.reps)]
     cmd += ["--seed", str(args.seed), "--out", str(args.out)]
     for flag in ("weeks", "workers", "precision"):

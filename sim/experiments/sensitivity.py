@@ -417,7 +417,9 @@ def sensitivity(
             resume=resume,
             force=force,
             weeks=weeks,
-            progress=progress,
+            progress=(
+                f"sensitivity: {len(specs)} design points x {reps} reps" if progress else False
+            ),
             report=False,
             ensemble=ensemble,
         )
@@ -566,7 +568,14 @@ def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
         "(its sign is the direction of the effect). noise: Monte Carlo share of the "
         f"output's variance; above {NOISY:g} the indices are unreliable (raise `--reps`).",
         "",
+        "`P(outcome)` is the share of a design point's replicates that ended in that "
+        "outcome; what each outcome means (the model's rules for ending a war):",
+        "",
     ]
+    from sim.outcomes import outcome_definitions
+
+    lines += [f"- `{k}`: {v}." for k, v in outcome_definitions(base).items()]
+    lines.append("")
     if res.figures:
         lines += [f"![Sobol indices]({FIGURE_FILE})", ""]
     for output, sub in res.indices.groupby("output", sort=False):
@@ -627,16 +636,20 @@ def format_indices(indices: pd.DataFrame) -> str:
 
 
 def resume_command(args: argparse.Namespace) -> str:
-    """The exact command that resumes the sensitivity run described by ``args``."""
-    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
-    cmd = [*prog, "sensitivity", args.scenario]
+    """The exact command that resumes the analysis described by ``args`` (works as printed)."""
+    import shlex
+
+    from sim.experiments.sweep import program_words
+
+    cmd = [*program_words(), "sensitivity", str(args.scenario)]
     for item in args.param:
         cmd += ["--param", item]
     cmd += ["--samples", str(args.samples), "--reps", str(getattr(args, "reps", 8))]
     cmd += ["--seed", str(args.seed), "--out", str(args.out)]
-    for flag in ("weeks", "workers"):
-        if getattr(args, flag, None) is not None:
-            cmd += [f"--{flag}", str(getattr(args, flag))]
+    if args.workers is not None:
+        cmd += ["--workers", str(args.workers)]
+    if args.weeks is not None:
+        cmd += ["--weeks", str(args.weeks)]
     for item in getattr(args, "set", None) or []:
         cmd += ["--set", item]
     if getattr(args, "executor", "auto") != "auto":
@@ -673,13 +686,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             force=getattr(args, "force", False),
         )
     except SweepInterrupted as exc:
-        return report_interrupted(exc, "run the same command with --resume to finish")
+        return report_interrupted(exc, f"to finish the analysis run:\n  {resume_command(args)}")
     except (StoreError, ValueError, BadInputError) as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:  # a full disk: the runs so far are whole on disk
         print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
         return 1
     print(format_indices(res.indices))
+    from sim.outcomes import definitions_footer
+
+    spec = load_scenario(args.scenario, parse_sets(getattr(args, "set", None)) or None)
+    print()
+    print(definitions_footer({spec.name: spec}))
     noisy = res.indices.groupby("output")["noise_share"].first()
     noisy = noisy[noisy > NOISY]
     if len(noisy):

@@ -14,8 +14,12 @@ Files (both with a header line, both keyed by ``scenario, replicate``):
     :mod:`sim.experiments.sweep`), ending with ``status`` (``ok`` or ``error``) and
     ``error`` (one line, empty when ok).
 ``front_series.csv``
-    ``scenario, replicate, front_km``: the weekly front distance (km) of one
-    successful run, weeks ``0..horizon``, run-length encoded as
+    ``scenario, replicate, w0, w1, ..., wN``: the weekly front distance (km)
+    of one successful run, one column per week ``0..N`` (N the longest
+    horizon of the sweep; a scenario with a shorter horizon leaves the later
+    cells empty), so pandas, R or a spreadsheet load it as it is. A store
+    made without ``weeks`` (a library caller) writes the compact legacy form
+    ``scenario, replicate, front_km`` instead, run-length encoded as
     space-separated ``value*count`` tokens (``value`` alone when the count is
     1), e.g. ``120*3 96 46*101``. Values are written with Python's shortest
     round-trip float repr, so decoding is exact. ``inf`` means the attacker
@@ -45,7 +49,14 @@ import numpy as np
 
 RUNS_FILE = "runs.csv"
 FRONT_FILE = "front_series.csv"
-FRONT_HEADER = ["scenario", "replicate", "front_km"]
+FRONT_HEADER = ["scenario", "replicate", "front_km"]  # the compact (run-length) form
+
+
+def front_header(weeks: int | None) -> list[str]:
+    """The ``front_series.csv`` header: a column per week ``w0..w{weeks}``, or the compact one."""
+    if weeks is None:
+        return list(FRONT_HEADER)
+    return ["scenario", "replicate", *(f"w{i}" for i in range(weeks + 1))]
 
 
 class StoreError(ValueError):
@@ -216,11 +227,14 @@ class RunStore:
         out: the sweep's output folder (created if missing).
         columns: the ``runs.csv`` header; must start with ``scenario, replicate``
             and contain ``status``.
+        weeks: the longest horizon: ``front_series.csv`` gets one column per
+            week ``0..weeks``; None keeps the compact run-length form.
     """
 
-    def __init__(self, out: str | Path, columns: Sequence[str]):
+    def __init__(self, out: str | Path, columns: Sequence[str], weeks: int | None = None):
         self.out = Path(out)
         self.columns = list(columns)
+        self.weeks = weeks  # None: the compact run-length front file
         if self.columns[:2] != ["scenario", "replicate"] or "status" not in self.columns:
             raise ValueError("runs.csv columns must start with scenario, replicate and have status")
         self.runs_path = self.out / RUNS_FILE
@@ -240,7 +254,7 @@ class RunStore:
             StoreError: when resuming files whose header differs from this sweep's.
         """
         self.out.mkdir(parents=True, exist_ok=True)
-        pairs = ((self.runs_path, self.columns), (self.front_path, FRONT_HEADER))
+        pairs = ((self.runs_path, self.columns), (self.front_path, front_header(self.weeks)))
         for path, header in pairs:
             if resume and path.exists() and path.stat().st_size > 0:
                 cut = _repair_tail(path)
@@ -377,7 +391,13 @@ class RunStore:
         for row, front in results:
             rows.append(_csv_line([row.get(c) for c in self.columns]))
             if front is not None:
-                fronts.append(_csv_line([row["scenario"], row["replicate"], encode_front(front)]))
+                key = [row["scenario"], row["replicate"]]
+                if self.weeks is None:
+                    fronts.append(_csv_line([*key, encode_front(front)]))
+                else:
+                    cells = [float(x) for x in np.asarray(front)[: self.weeks + 1]]
+                    cells += [""] * (self.weeks + 1 - len(cells))
+                    fronts.append(_csv_line([*key, *cells]))
         if fronts:
             _write_durably(self._front, "".join(fronts).encode("utf-8"), self.front_path)
         if rows:
@@ -402,19 +422,28 @@ def read_front_series(
     """Yield ``(scenario, replicate, weekly front km)`` from a ``front_series.csv``.
 
     Streams the file, so it works for any number of runs. Give ``scenario`` to
-    keep only that scenario's runs.
+    keep only that scenario's runs. Reads both forms: one column per week
+    (empty cells past a scenario's horizon dropped) and the compact one.
     """
     p = Path(path)
     if p.is_dir():
         p = p / FRONT_FILE
     with p.open("rb") as fh:
-        fh.readline()
+        wide = _parse_line(fh.readline()) != FRONT_HEADER
         for line in fh:
             if not line.endswith(b"\n"):
                 break
-            name, rep, text = _parse_line(line)
-            if scenario is None or name == scenario:
-                yield name, int(rep), decode_front(text)
+            fields = _parse_line(line)
+            name, rep = fields[0], fields[1]
+            if scenario is not None and name != scenario:
+                continue
+            if wide:
+                cells = fields[2:]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                yield name, int(rep), np.array([float(x) for x in cells])
+            else:
+                yield name, int(rep), decode_front(fields[2])
 
 
 def load_front_matrix(path: str | Path, scenario: str) -> np.ndarray:

@@ -82,6 +82,7 @@ from sim.experiments.faults import (
 )
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
+from sim.outcomes import definitions_footer, outcome_labels
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
@@ -668,9 +669,9 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
     cols += ["longest_stalemate", "stalemate_spells", "status"]
     header = pd.read_csv(out / RUNS_FILE, nrows=0).columns
     runs = read_runs(out / RUNS_FILE, [c for c in cols if c in header])
-    # every outcome the scenarios can produce is listed, also with 0 runs
-    possible = [f"victory:{fid}" for spec in specs.values() for fid in spec.factions]
-    possible += ["ceasefire", "stalemate"]
+    # every outcome each scenario can produce is listed, also with 0 runs, and
+    # only its own factions' victories (a mixed sweep has no victory:RED for Libya)
+    possible = {s: outcome_labels(spec) for s, spec in specs.items()}
     summary = analysis.outcome_summary(runs, scenarios=labels, outcomes=possible)
     summary.to_csv(out / SUMMARY_FILE, index=False, float_format="%.6g")
     acc = _front_accumulators(out / FRONT_FILE, labels)
@@ -740,7 +741,7 @@ def run_sweep(
     resume: bool = False,
     overrides: Mapping[str, Any] | None = None,
     weeks: int | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     scheduler: str | None = None,
     report: bool = True,
     chunk: int | None = None,
@@ -761,7 +762,9 @@ def run_sweep(
             (or failed) replicates.
         overrides: ``{"dotted.key": value}`` applied to every scenario.
         weeks: horizon overriding each scenario's ``horizon_weeks``.
-        progress: show a tqdm progress bar (runs/s, time left) on stderr.
+        progress: show a tqdm progress bar (runs/s, time left) on stderr; a
+            string shows the bar and names it by what it runs (e.g.
+            ``"compare: baseline + 2 what-ifs"``).
         scheduler: address of a Dask scheduler (implies the Dask executor).
         report: write the figures and ``report.md`` (when ``out`` is given).
         chunk: replications per task (default: :func:`chunk_size`).
@@ -886,7 +889,9 @@ def _run_sweep_locked(
     _write_json(manifest_path, manifest)
     del manifest  # re-read at the end: nothing per run stays in memory
 
-    store = RunStore(out_dir, run_columns(specs.values()))
+    # one front column per week up to the longest horizon (docs/outputs.md)
+    longest = max(horizon_of(sp, weeks) for sp in specs.values())
+    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest)
     store.open(resume=resume)
     empty = np.zeros(0, dtype=bool)
     done = store.done_prefix(labels, reps) if resume else {s: empty for s in labels}
@@ -1018,7 +1023,7 @@ def _execute(
     workers: int | None,
     scheduler: str | None,
     weeks: int | None,
-    progress: bool,
+    progress: bool | str,
     chunk: int | None,
 ) -> int:
     """Send the jobs in chunks through the executor, appending results as they come.
@@ -1044,7 +1049,8 @@ def _execute(
         tqdm(
             total=plan.todo,
             unit="run",
-            desc="sweep" if not already else f"sweep ({already} resumed)",
+            desc=(progress if isinstance(progress, str) else "sweep")
+            + (f" ({already} resumed)" if already else ""),
             file=sys.stderr,
             smoothing=0.05,
             dynamic_ncols=True,
@@ -1116,9 +1122,31 @@ def _execute(
 # -- the command line -------------------------------------------------------------------
 
 
+def program_words() -> list[str]:
+    """How this process was started, so a printed command works when pasted.
+
+    A bare ``python`` may be another interpreter without the project, so
+    ``run.py`` is run with the running interpreter (``sys.executable``); the
+    ``proxywar`` console script is named as such when it is the one on
+    ``PATH``, else by its full path; anything else (``python -m``, a test)
+    falls back to the running interpreter and ``run.py`` in the repository.
+    """
+    import shutil
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("")
+    if argv0.name == "run.py":
+        return [sys.executable, str(argv0)]
+    if argv0.name == "proxywar":
+        found = shutil.which("proxywar")
+        same = found is not None and Path(found).resolve() == argv0.resolve()
+        return ["proxywar"] if same else [str(argv0.resolve())]
+    run_py = Path(__file__).resolve().parents[2] / "run.py"
+    return [sys.executable, str(run_py)]
+
+
 def resume_command(args: argparse.Namespace) -> str:
     """The exact command that resumes the sweep described by ``args``."""
-    prog = ["python", "run.py"] if Path(sys.argv[0]).name == "run.py" else ["proxywar"]
+    prog = program_words()
     cmd = [*prog, "sweep", *args.scenario, "--reps", str(args.reps), "--seed", str(args.seed)]
     cmd += ["--out", str(args.out)]
     if args.weeks is not None:
@@ -1170,7 +1198,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             resume=args.resume,
             overrides=overrides,
             weeks=args.weeks,
-            progress=not getattr(args, "no_progress", False),
+            progress=(
+                False
+                if getattr(args, "no_progress", False)
+                else f"sweep: {len(args.scenario)} scenario(s) x {args.reps} reps"
+            ),
             scheduler=getattr(args, "scheduler", None),
             ensemble=ensemble,
             force=getattr(args, "force", False),
@@ -1190,6 +1222,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             f"parameter set i mod {len(ensemble)} of {args.ensemble}; the point-estimate "
             f"run is in {Path(args.out) / POINT_ESTIMATE_DIR} (report.md shows both)"
         )
+    print()
+    print(definitions_footer(res.specs))
     resumed = res.total - res.executed
     note = f" ({resumed} resumed)" if args.resume and resumed else ""
     print(

@@ -565,4 +565,16 @@ class ProxyWarModel(mesa.Model):
             row[f"peak_{g.gid}"] = round(g.peak, 1)
         if self.sides is not None:
             row.update(self.sides.summary())
+        # analyst columns (docs/outputs.md): appended so the columns above keep their place
+        for b in self.backers:
+            row[f"spent_{b.bid}"] = round(b.spent, 3)  # MUSD: channels and its groups' pay
+        for f in self.factions:
+            for ch in CHANNELS:
+                row[f"received_{f.fid}_{ch}"] = round(f.received_total[ch], 3)
+        departs = {}
+        for e in self.events:
+            if e.kind == "depart" and e.actor not in departs:
+                departs[e.actor] = e.week
+        for g in self.groups:
+            row[f"left_week_{g.gid}"] = departs.get(g.gid, "stayed") if g.leave_reason else "stayed"
         return row
