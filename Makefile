@@ -38,6 +38,7 @@ run: $(STAMP)
 test: $(STAMP) solara-assets
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

@@ -24,8 +24,9 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim import ProxyWarModel, load_scenario, mapdata, plots  # noqa: E402
-from sim.outcomes import outcome_definitions, outcome_legend  # noqa: E402
+from sim import ProxyWarModel, load_scenario, plots  # noqa: E402
+from sim.analysis.outcomes import outcome_definitions, outcome_legend  # noqa: E402
+from sim.viz import mapdata
 
 
 @pytest.fixture(scope="module")

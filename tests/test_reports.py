@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT
 
 from sim import load_scenario
+from sim.analysis.outcomes import definitions_footer, outcome_definitions, outcome_labels
 from sim.analysis.summaries import outcome_summary
 from sim.experiments.sweep import program_words, resume_command
-from sim.outcomes import definitions_footer, outcome_definitions, outcome_labels
 
 LIBYA = ROOT / "scenarios" / "libya_2019.toml"
 TEACH = ROOT / "scenarios" / "teaching_line.toml"

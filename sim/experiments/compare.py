@@ -964,7 +964,7 @@ def write_figures(
 
     ``overrides`` (the ``--set`` values applied to every arm) go into every title.
     """
-    from sim import plots
+    from sim.viz import plots
 
     paths = {k: res.out / name for k, name in FIGURES.items()}
     common = {"specs": res.specs, "overrides": dict(overrides or {})}
@@ -1130,7 +1130,7 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
 
 def write_report(res: ComparisonResult) -> Path:
     """Write ``comparison.md``: the question, the answer in words, tables and figures."""
-    from sim.analysis.report import outcome_markdown
+    from sim.experiments.report import outcome_markdown
 
     base = res.baseline
     spec = res.specs[base]
@@ -1169,7 +1169,7 @@ def write_report(res: ComparisonResult) -> Path:
             f"{res.runs} runs in all; largest half-width {_fmt(res.max_half_width)}.",
             "",
         ]
-    from sim.outcomes import outcome_definitions
+    from sim.analysis.outcomes import outcome_definitions
 
     lines += ["## The answer", ""]
     lines += [f"Significance: {SIGNIFICANCE_RULE}. {HOLM_NOTE}.", ""]
@@ -1415,7 +1415,7 @@ def format_comparison(res: ComparisonResult) -> str:
         "replicates the policy changes."
     )
     if res.specs:
-        from sim.outcomes import definitions_footer
+        from sim.analysis.outcomes import definitions_footer
 
         out += ["", definitions_footer({res.baseline: res.specs[res.baseline]})]
     return "\n".join(out)
@@ -1471,7 +1471,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     Prints the paired tables; exit status 0, 1 when some replications failed
     (recorded in ``arms/runs.csv``), 2 on bad input, 130 on Ctrl-C.
     """
-    from sim.cli import UsageError, parse_sets
+    from sim.experiments.arguments import UsageError, parse_sets
     from sim.experiments.store import StoreError
 
     check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once

@@ -572,7 +572,7 @@ def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
         "outcome; what each outcome means (the model's rules for ending a war):",
         "",
     ]
-    from sim.outcomes import outcome_definitions
+    from sim.analysis.outcomes import outcome_definitions
 
     lines += [f"- `{k}`: {v}." for k, v in outcome_definitions(base).items()]
     lines.append("")
@@ -637,8 +637,6 @@ def format_indices(indices: pd.DataFrame) -> str:
 
 def resume_command(args: argparse.Namespace) -> str:
     """The exact command that resumes the analysis described by ``args`` (works as printed)."""
-    import shlex
-
     from sim.experiments.sweep import program_words
 
     cmd = [*program_words(), "sensitivity", str(args.scenario)]
@@ -663,7 +661,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     Exit status 0; 2 on bad input (a malformed or unknown parameter, a bad
     scenario); 1 when replications failed; 130 on Ctrl-C.
     """
-    from sim.cli import UsageError, parse_sets
+    from sim.experiments.arguments import UsageError, parse_sets
     from sim.experiments.compare import _ensemble_arg
     from sim.experiments.store import StoreError
 
@@ -693,7 +691,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
         return 1
     print(format_indices(res.indices))
-    from sim.outcomes import definitions_footer
+    from sim.analysis.outcomes import definitions_footer
 
     spec = load_scenario(args.scenario, parse_sets(getattr(args, "set", None)) or None)
     print()

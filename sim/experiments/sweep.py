@@ -10,7 +10,7 @@ The module follows the EMA Workbench split:
   ``concurrent.futures.Executor`` you pass in;
 * **storage** — :class:`sim.experiments.store.RunStore`, append-only and resumable;
 * **analysis** — :mod:`sim.analysis.summaries`, figures in :mod:`sim.viz.plots`, the
-  report in :mod:`sim.analysis.report`.
+  report in :mod:`sim.experiments.report`.
 
 Reproducibility: replicate ``i`` gets its seed from
 ``numpy.random.SeedSequence(seed, spawn_key=(i,))`` (the ``i``-th child of
@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.analysis.outcomes import definitions_footer, outcome_labels
 from sim.experiments.faults import (
     BadInputError,
     check_out_dir,
@@ -82,7 +83,6 @@ from sim.experiments.faults import (
 )
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
-from sim.outcomes import definitions_footer, outcome_labels
 from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
 
 log = logging.getLogger(__name__)
@@ -932,7 +932,7 @@ def _run_sweep_locked(
     )
     result.ensemble_members = len(ensemble) if ensemble else 0
     if report:
-        from sim.analysis.report import write_figures, write_report
+        from sim.experiments.report import write_figures, write_report
 
         result.figures = write_figures(result)
         write_report(result)
@@ -1171,9 +1171,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     (they are recorded in runs.csv), 2 on bad input, 130 on Ctrl-C (with the
     command that resumes).
     """
-    from sim.analysis.report import POINT_ESTIMATE_DIR
-    from sim.cli import UsageError, parse_sets
+    from sim.experiments.arguments import UsageError, parse_sets
     from sim.experiments.compare import _ensemble_arg
+    from sim.experiments.report import POINT_ESTIMATE_DIR
 
     overrides = parse_sets(args.set)
     ensemble = _ensemble_arg(args)

@@ -30,7 +30,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mesa.visualization import Slider, SolaraViz
 
-from sim import mapdata
 from sim.model import ProxyWarModel
 from sim.scenario import (
     CHANNELS,
@@ -39,6 +38,7 @@ from sim.scenario import (
     ScenarioSpec,
     load_scenario,
 )
+from sim.viz import mapdata
 
 NONE = "none"
 #: weeks between a sanction decision and its bite on money and logistics
@@ -259,12 +259,12 @@ class DashboardModel(ProxyWarModel):
 
 
 def faction_colours(model: ProxyWarModel) -> dict[str, str]:
-    """Attacker in sand, defender in blue: the palette of every map (:mod:`sim.mapdata`)."""
+    """Attacker in sand, defender in blue: the palette of every map (:mod:`sim.viz.mapdata`)."""
     return mapdata.faction_colours(model)
 
 
 def draw_map(model: ProxyWarModel, fig: Figure) -> None:
-    """The theatre over its coastlines: the map of ``map.png`` (:mod:`sim.mapdata`).
+    """The theatre over its coastlines: the map of ``map.png`` (:mod:`sim.viz.mapdata`).
 
     The places near the objective get a zoomed inset in the emptiest corner,
     since at theatre scale the suburbs where the war is fought overlap.

@@ -27,8 +27,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from sim import mapdata  # noqa: E402
-from sim.outcomes import outcome_legend  # noqa: E402
+from sim.analysis.outcomes import outcome_legend  # noqa: E402
+from sim.viz import mapdata  # noqa: E402
 
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def _faction_colours(model: ProxyWarModel) -> dict[str, str]:
-    """The map's palette (:func:`sim.mapdata.faction_colours`), so markers match the map."""
+    """The map's palette (:func:`sim.viz.mapdata.faction_colours`), so markers match the map."""
     return mapdata.faction_colours(model)
 
 
@@ -248,7 +248,7 @@ def plot_map(
 ) -> plt.Figure:
     """The theatre at the end of the run over its coastlines: who holds what, where the front is.
 
-    The same map as the dashboard's (:func:`sim.mapdata.draw_theatre_map`):
+    The same map as the dashboard's (:func:`sim.viz.mapdata.draw_theatre_map`):
     places at their lon/lat over Natural Earth land and borders, coloured by
     holder (size by value), roads grey, front edges red dashes, the objective
     a star, and an inset on the places near the objective.
@@ -271,7 +271,7 @@ def plot_map(
     return fig
 
 
-# -- sweep figures (sim.experiments.sweep / sim.analysis.report) ----------------------------
+# -- sweep figures (sim.experiments.sweep / sim.experiments.report) ----------------------------
 #
 # These take the DataFrames of sim.analysis.summaries (the same shapes as summary.csv,
 # front.csv and analysis.survival_curves / stalemate_durations), so notebooks

@@ -192,8 +192,8 @@ def _stalemate_table(res: SweepResult) -> str:
 
 def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     """Write ``report.md``: design, scenarios, outcome table and the figures, tied together."""
+    from sim.analysis.outcomes import outcome_definitions
     from sim.experiments.sweep import MANIFEST_FILE
-    from sim.outcomes import outcome_definitions
 
     out = res.out
     target = Path(path) if path is not None else out / "report.md"

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sim.experiments.arguments import UsageError, parse_sets
 from sim.experiments.faults import BadInputError, check_out_dir, folder_lock
 from sim.scenario import (
     SCENARIO_DIR,
@@ -19,12 +20,7 @@ from sim.scenario import (
     ScenarioSpec,
     list_scenarios,
     load_scenario,
-    parse_value,
 )
-
-
-class UsageError(Exception):
-    """A bad command-line argument (exit status 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,27 +53,6 @@ def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
 
 _positive_int = _int_at_least(1, "a number")
 _seed = _int_at_least(0, "a seed")
-
-
-def parse_sets(items: Sequence[str] | None) -> dict[str, object]:
-    """``KEY=VALUE`` strings to a dict of dotted key paths to TOML values."""
-    out: dict[str, object] = {}
-    for item in items or ():
-        if "=" not in item:
-            raise UsageError(f"--set: expected KEY=VALUE, found {item!r}")
-        key, _, text = item.partition("=")
-        if not key.strip():
-            raise UsageError(f"--set: expected KEY=VALUE, found {item!r}")
-        key, text = key.strip(), text.strip()
-        value = parse_value(text)
-        if isinstance(value, dict):
-            # a table would replace every key of it (defaults included), silently
-            raise UsageError(
-                f"--set {key}: expected a single value, found a whole table {text!r}; "
-                f"set its keys one by one (--set {key}.KEY=VALUE)"
-            )
-        out[key] = value
-    return out
 
 
 _ENSEMBLE_HELP = (
@@ -185,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.experiments.history_matching import add_parser as add_calibrate
 
     add_calibrate(sub, _positive_int, _seed)
-    from sim.help_texts import document
+    from sim.cli.help_texts import document
 
     document(p)  # a sentence and the default for every option, examples per subcommand
     return p

@@ -85,9 +85,7 @@ def outcome_definitions(spec: ScenarioSpec, weeks: int | None = None) -> dict[st
                 if eid == fid:
                     continue
                 home = spec.places[e.home].name if e.home in spec.places else e.home
-                parts.append(
-                    f"{fid} takes {home} ({eid}'s seat of power), or {_broke(spec, eid)}"
-                )
+                parts.append(f"{fid} takes {home} ({eid}'s seat of power), or {_broke(spec, eid)}")
             out[f"victory:{fid}"] = "; or ".join(parts)
     out["ceasefire"] = (
         f"a ceasefire held for {t.ceasefire_hold_weeks} weeks without breaking down "
