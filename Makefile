@@ -30,10 +30,10 @@ solara-assets: $(STAMP)
 ENSEMBLE ?= scenarios/ensembles/libya_2019.csv
 
 run: $(STAMP)
-	@echo "make run: using the calibrated Libya ensemble $(ENSEMBLE) (probabilities include parameter uncertainty)"
+	@echo "make run: using the calibrated Libya ensemble $(ENSEMBLE) (probabilities include parameter uncertainty); results/ is replaced"
 	$(PY) run.py sweep scenarios/libya_2019.toml scenarios/libya_wagner_sanctions.toml \
 		scenarios/libya_wagner_withdrawal.toml scenarios/libya_uae_drones_halt.toml \
-		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results --ensemble $(ENSEMBLE)
+		--reps $(REPS) --seed 2019 --workers $(WORKERS) --out results --ensemble $(ENSEMBLE) --force
 
 test: $(STAMP) solara-assets
 	$(PY) -m ruff check .
