@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TINY
-from sim.sweep import replicate_seed
 
 from sim.cli import main
+from sim.experiments.sweep import replicate_seed
 from sim.scenario import ScenarioError
 
 WEEKS = 20
@@ -342,7 +342,7 @@ def test_a_full_disk_names_the_file_and_prints_the_resume_command(
 ):
     # expected: exit 1, the path that could not be written, the command that resumes;
     # after space is freed, that command finishes with the uninterrupted sweep's files
-    import sim.store
+    import sim.experiments.store
 
     real, calls = os.fsync, []
 
@@ -352,14 +352,14 @@ def test_a_full_disk_names_the_file_and_prints_the_resume_command(
             raise OSError(28, "No space left on device")
         return real(fd)
 
-    monkeypatch.setattr(sim.store.os, "fsync", fsync_until_full)
+    monkeypatch.setattr(sim.experiments.store.os, "fsync", fsync_until_full)
     assert main(sweep_args(tmp_path, 8, 9, "--set", "combat.lethality=0.02")) == 1
     err = capsys.readouterr().err
     assert "no space left on device writing" in err and "front_series.csv" in err, err
     resume = [line.strip() for line in err.splitlines() if line.strip().endswith("--resume")]
     assert resume and "--set combat.lethality=0.02" in resume[0] and str(tmp_path) in resume[0]
     assert "Traceback" not in err and "Errno" not in err
-    monkeypatch.setattr(sim.store.os, "fsync", real)
+    monkeypatch.setattr(sim.experiments.store.os, "fsync", real)
     assert 1 <= data_rows(tmp_path / "runs.csv") < 8
     # space freed: the printed command finishes the sweep
     assert main(shlex.split(resume[0])[1:]) == 0

@@ -24,9 +24,12 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim import ProxyWarModel, load_scenario, plots  # noqa: E402
+from sim import ProxyWarModel, load_scenario  # noqa: E402
 from sim.analysis.outcomes import outcome_definitions, outcome_legend  # noqa: E402
-from sim.viz import mapdata
+from sim.viz import (
+    mapdata,
+    plots,  # noqa: E402
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +123,7 @@ def test_map_labels_do_not_overlap(libya_model, tmp_path):
 
 
 def test_cli_map_and_dashboard_share_palette_and_zoom(libya_model):
-    from sim import dashboard
+    from sim.viz import dashboard
 
     assert dashboard.faction_colours(libya_model) == plots._faction_colours(libya_model)
     assert mapdata.faction_colours(libya_model)["LNA"] == mapdata.ATTACKER_COLOUR

@@ -4,7 +4,7 @@ Why a module: the same targets are checked lightly in the test suite and in
 full (300 seeds) by ``python -m sim.experiments.calibration``; docs/calibration.md quotes
 the full check. Only facts known by 5 December 2019 are targets (BRIEF.md).
 The same facts, with their uncertainties, are the history-matching targets of
-``calibrate`` (``scenarios/targets/libya_2019.toml``, :mod:`sim.history_matching`).
+``calibrate`` (``scenarios/targets/libya_2019.toml``, :mod:`sim.experiments.history_matching`).
 """
 
 from __future__ import annotations

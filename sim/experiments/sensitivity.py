@@ -490,7 +490,7 @@ def sensitivity(
         indices.to_csv(out_dir / INDICES_FILE, index=False, float_format="%.6g")
         _write_manifest(result, base, samples, confidence)
         if report:
-            from sim import plots
+            from sim.viz import plots
 
             path = out_dir / FIGURE_FILE
             plots.plot_sensitivity(
