@@ -317,7 +317,8 @@ class RunStore:
         status_at = self.columns.index("status")
         found: dict[str, dict[str, tuple[array, array]]] = {}
         self.damaged = {}
-        for path, width in ((self.runs_path, len(self.columns)), (self.front_path, 3)):
+        front_width = len(front_header(self.weeks))
+        for path, width in ((self.runs_path, len(self.columns)), (self.front_path, front_width)):
             per = {s: (array("q"), array("b")) for s in scenarios}
             found[path.name] = per
             bad: list[int] = []
@@ -335,9 +336,12 @@ class RunStore:
                         rep = int(fields[1])
                         if rep >= reps:
                             continue
-                        if width == 3:
-                            try:
-                                decode_front(fields[2])
+                        if path == self.front_path:
+                            try:  # compact run-length text, or one cell per week
+                                if self.weeks is None:
+                                    decode_front(fields[2])
+                                else:
+                                    [float(x) for x in fields[2:] if x != ""]
                             except ValueError:
                                 bad.append(number)
                                 continue

@@ -1,0 +1,8 @@
+"""``python -m sim.cli``: the command line (as ``python run.py`` and ``proxywar``)."""
+
+import sys
+
+from sim.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
