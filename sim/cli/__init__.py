@@ -294,5 +294,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: exit 1, a message, no traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-
-
