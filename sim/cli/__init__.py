@@ -235,9 +235,10 @@ def _run_locked(args: argparse.Namespace, spec: ScenarioSpec, out: Path) -> int:
     plot_front_timeline(model, out / "front.png", overrides=sets)
     plot_map(model, out / "map.png", overrides=sets)
     s = model.summary()
+    objective = spec.places[spec.front.objective].name
     print(
         f"{spec.name} seed {args.seed}: {s['outcome']} in week {s['end_week']} "
-        f"({s['end_date']}); front {s['front_km']:.0f} km from {spec.front.objective}; "
+        f"({s['end_date']}); front {s['front_km']:.0f} km by road from {objective}; "
         f"casualties {s['casualties']:.0f}"
     )
     names = ", ".join(str(out / n) for n in ("timeline.csv", "events.csv", "front.png", "map.png"))
