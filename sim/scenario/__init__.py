@@ -1,15 +1,26 @@
 """The scenario layer: the schema of scenario files, their loader and its messages.
 
-Imports nothing else from sim.
+Imports nothing else from sim. ``schema`` (the tables and keys), ``ranges`` (plausible
+ranges), ``messages`` (validation errors in words), ``checks`` (cross-checks),
+``loader`` (TOML, ``extends``, overrides, cache).
 """
 
+from sim.scenario.loader import (
+    list_scenarios,
+    load_scenario,
+    parse_value,
+    set_key,
+)
+from sim.scenario.ranges import (
+    PLAUSIBLE_RANGES,
+    plausible_ranges,
+)
 from sim.scenario.schema import (
     BIG,
     CHANNELS,
     INTERVENTION_KEYS,
     INTERVENTION_TYPES,
     MAX_WEEKS,
-    PLAUSIBLE_RANGES,
     ROUTES,
     SCENARIO_DIR,
     Backer,
@@ -37,11 +48,6 @@ from sim.scenario.schema import (
     Value,
     When,
     intervention_names,
-    list_scenarios,
-    load_scenario,
-    parse_value,
-    plausible_ranges,
-    set_key,
 )
 
 __all__ = [
