@@ -17,6 +17,7 @@ from sim.experiments.sensitivity import (
     INDICES_FILE,
     REPORT_FILE,
     Param,
+    _indices,
     design,
     parse_param,
     resolve_params,
@@ -157,3 +158,29 @@ def test_bad_input_is_exit_2_with_one_line(tmp_path, capsys, params, message):
     assert rc == 2
     assert message in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_one_parameter_works_and_explains_the_variance_it_drives(tmp_path):
+    # scipy's sobol_indices fails for d = 1; with one parameter that drives the war,
+    # expected: indices are finite and S1 and ST are large (it is the only cause besides
+    # the dice), and the same numbers as the indices of the same parameter beside a dummy
+    rng = np.random.default_rng(3)
+    n, d = 64, 1
+    f_a, f_b = rng.random(n), rng.random(n)
+    f_ab = 0.9 * f_b + 0.1 * rng.random(n)  # B's value of the one parameter drives f
+    f = np.concatenate([f_a, f_b, f_ab])
+    s1, st, low, high = _indices(f, n, d, 0.95, seed=1)
+    assert s1.shape == st.shape == (1,) and low.shape == high.shape == (2, 1)
+    assert st[0] > 0.5 and s1[0] > 0.5
+    # the dummy leaves the real parameter's estimate as with a second, inert parameter
+    two = np.concatenate([f_a, f_b, f_ab, f_a])
+    s1_two, st_two, _, _ = _indices(two, n, 2, 0.95, seed=1)
+    assert s1[0] == pytest.approx(s1_two[0]) and st[0] == pytest.approx(st_two[0])
+    code = main(
+        ["sensitivity", str(TEACH), "--param",
+         "factions.RED.fighters=4000:12000", "--samples", "8", "--reps", "2",
+         "--out", str(tmp_path / "one"), "--no-progress"]
+    )  # fmt: skip
+    assert code == 0
+    table = pd.read_csv(tmp_path / "one" / "sensitivity.csv")
+    assert set(table["parameter"]) == {"factions.RED.fighters"}

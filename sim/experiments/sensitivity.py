@@ -273,12 +273,19 @@ def _indices(
     f_a, f_b = f[:samples], f[samples : 2 * samples]
     f_ab = f[2 * samples :].reshape(d, samples)
 
+    # scipy's sobol_indices fails for one parameter (its index array collapses to a
+    # scalar); a dummy parameter that changes nothing (its AB block is A itself) has
+    # indices 0 and leaves the real one's estimators as they are (each index reads
+    # only f_A, f_B and its own AB block), so one parameter is run as two
+    blocks = f_ab if d > 1 else np.vstack([f_ab, f_a[None, :]])
+
     def indices(idx: np.ndarray) -> np.ndarray:
         res = stats.sobol_indices(
-            func={"f_A": f_a[None, idx], "f_B": f_b[None, idx], "f_AB": f_ab[:, None, idx]},
+            func={"f_A": f_a[None, idx], "f_B": f_b[None, idx], "f_AB": blocks[:, None, idx]},
             n=idx.size,
         )
-        return np.concatenate([np.ravel(res.first_order), np.ravel(res.total_order)])
+        first, total = np.ravel(res.first_order)[:d], np.ravel(res.total_order)[:d]
+        return np.concatenate([first, total])
 
     full = indices(np.arange(samples))
     if np.var(np.concatenate([f_a, f_b])) == 0:
