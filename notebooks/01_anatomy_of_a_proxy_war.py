@@ -45,7 +45,6 @@
 
 # %%
 # Setup: find the repository (the folder that holds scenarios/) and import the model.
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,27 +55,15 @@ import sim
 import sim.analysis.summaries
 import sim.viz.plots
 from sim import ProxyWarModel, load_scenario
+from sim.scenario import SCENARIO_DIR
 
 # sim.viz.plots selects matplotlib's file-only "Agg" backend when imported (the command
 # line writes PNG files); this line brings back inline figures in the notebook.
 # %matplotlib inline
 
 
-def find_root(start=None):
-    """Walk up from the notebook's folder until a folder with scenarios/ appears."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "scenarios").is_dir():
-            return folder
-    # opened from elsewhere: use the repository the package was installed from
-    pkg = Path(sim.__file__).resolve().parent.parent
-    if (pkg / "scenarios").is_dir():
-        return pkg
-    raise FileNotFoundError("no scenarios/ folder found: open this notebook inside proxywar")
-
-
-ROOT = find_root()
-SCENARIOS = ROOT / "scenarios"
+# the scenario library: the checkout's scenarios/, or the copy an installed package ships
+SCENARIOS = SCENARIO_DIR
 pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
 print("scenarios from", SCENARIOS)
