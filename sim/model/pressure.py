@@ -1,7 +1,9 @@
-"""Pressure: sanctions, withdrawals, embargoes, surges, mediation, and imposed events.
+"""Pressure: when the scenario's interventions fire, and the conditions that fire them.
 
-The imposed events are a ceasefire breakdown, a place changing hands off the
-front (transfer), a mercenary group's contract resized, and a truce.
+Interventions are sanctions, withdrawals, embargoes, surges, mediation, and imposed
+events (a ceasefire breakdown, a place changing hands off the front, a mercenary
+group's contract resized, a truce, a faction changing side); what each type does is
+its class in ``sim.model.interventions``.
 Each intervention in a scenario becomes an :class:`ActiveIntervention`. Dated
 ones are put on Mesa's event list (``model.schedule_event(..., at=...)``);
 conditional ones are checked once a week. Why the lags: sanctions bite through
@@ -16,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from mesa.time import Priority
 
+from sim.model.interventions import EFFECTS, Effect
+
 if TYPE_CHECKING:
-    from sim.model.agents import Backer
     from sim.model.model import ProxyWarModel
     from sim.scenario import Intervention, When
 
@@ -39,7 +42,8 @@ class ActiveIntervention:
         self.index = index
         self.fired_week: int | None = None
         self.bite_week: int | None = None
-        self._bound: list[Backer] = []
+        # what this type does (sim.model.interventions): one class per type
+        self.effect: Effect = EFFECTS[spec.type](self)
 
     # -- timing ----------------------------------------------------------------
 
@@ -48,7 +52,7 @@ class ActiveIntervention:
         week = self.week()
         if week is None:
             return
-        self._at_week(week, self._fire_dated)
+        self.at_week(week, self._fire_dated)
 
     def _fire_dated(self) -> None:
         # a bound method, not a lambda: Mesa keeps only weak references to callbacks
@@ -69,7 +73,7 @@ class ActiveIntervention:
         if condition_holds(self.model, self.spec.when):
             self.fire(self.model.week)
 
-    def _at_week(self, week: int, action: Callable[[], None]) -> None:
+    def at_week(self, week: int, action: Callable[[], None]) -> None:
         """Run ``action`` so that its effect is in force from ``week`` on.
 
         Mesa runs week ``k``'s step at time ``k`` (high priority); an event at
@@ -92,213 +96,22 @@ class ActiveIntervention:
         m = self.model
         self.fired_week = week if week is not None else max(m.week, 1)
         s = self.spec
-        kind = s.type
-        text = f"{kind}: {s.description}" if s.description else self.label()
-        m.log_event("scenario", "intervention", text, s.place, week=self.fired_week)
-        if kind == "sanction":
-            self._lagged(self._sanction_bites)
-        elif kind == "withdraw":
-            if s.group:
-                m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn", self.fired_week)
-            else:
-                m.backers_by_id[s.backer].withdraw(s.channels, s.exit_weeks, week=self.fired_week)
-        elif kind == "redeploy":
-            self._lagged(self._redeploy)
-        elif kind == "embargo":
-            routes = {r: getattr(s, r) for r in ("sea", "air", "land")}
-            m.support.impose_embargo(
-                {r: p for r, p in routes.items() if p is not None},
-                set(s.backers) if s.backers else None,
-            )
-        elif kind == "surge":
-            self._surge()
-        elif kind == "mediation":
-            self._mediation()
-        elif kind == "ceasefire_breakdown":
-            m.termination.force_breakdown(s.hazard)
-        elif kind == "transfer":
-            self._transfer()
-        elif kind == "resize":
-            self._resize()
-        elif kind == "truce":
-            self._truce()
-        elif kind == "realign":
-            assert m.sides is not None and s.faction is not None and s.side is not None
-            m.sides.realign(m.factions_by_id[s.faction], s.side, "realigns", self.fired_week)
+        text = f"{s.type}: {s.description}" if s.description else self.label()
+        m.log_event("scenario", "intervention", text, self.effect.place, week=self.fired_week)
+        self.effect.apply()
 
     def label(self) -> str:
         """A short name for logs and plots."""
-        s = self.spec
-        if s.type == "transfer":
-            return f"transfer {s.place} to {s.faction}"
-        if s.type == "resize":
-            return f"resize {s.group} to {s.size:g}"
-        if s.type == "truce":
-            return f"truce {s.duration_weeks} weeks"
-        if s.type == "realign":
-            return f"realign {s.faction} to {s.side}"
-        who = s.group or s.backer or ""
-        return f"{s.type} {who}".strip()
+        return self.effect.label()
 
-    def _lagged(self, action: Callable[[], None]) -> None:
-        """Run ``action`` ``lag_weeks`` after the firing week (now when there is no lag)."""
-        assert self.fired_week is not None
-        self.bite_week = self.fired_week + self.spec.lag_weeks
-        self._at_week(self.bite_week, action)
+    def lagged(self, action: Callable[[], None]) -> None:
+        """Run ``action`` ``lag_weeks`` after the firing week (now when there is no lag).
 
-    def _sanction_bites(self) -> None:
-        """Money and logistics blocked; a sanctioned backer's support dearer, its resolve hit.
-
-        ``financial`` is the share of the pay that no longer reaches the group
-        (``1 - financial`` leaks through); ``logistics`` the share of its weekly
-        deployment rate lost.
+        ``action`` must be a bound method of a live object (see :meth:`at_week`).
         """
-        s, m = self.spec, self.model
-        m.log_event(
-            "scenario", "sanction_bites", f"sanction bites: {self.label()}", week=self.bite_week
-        )
-        if s.group:
-            targets = [m.groups_by_id[s.group]]
-        else:
-            b = m.backers_by_id[s.backer]
-            b.cost_multiplier *= 1.0 + s.cost_increase
-            b.resolve_drain += s.resolve_hit * 0.1
-            b.resolve = max(0.0, b.resolve - s.resolve_hit)
-            targets = [g for g in m.groups if g.payer is b]
-        for g in targets:
-            g.financial_block = max(g.financial_block, s.financial)
-            g.cost_multiplier *= 1.0 + s.cost_increase
-            g.logistics_block = max(g.logistics_block, s.logistics)
-
-    def _redeploy(self) -> None:
-        """Move a group's station to another place (or back to the main effort)."""
-        s, m = self.spec, self.model
-        g = m.groups_by_id[s.group]
-        g.station = s.place
-        m.log_event(g.gid, "redeploy", f"{g.name} redeployed to {s.place}", s.place, self.bite_week)
-
-    def _surge(self) -> None:
-        """More of a channel, a new channel, a higher level, or more contracted fighters."""
-        s, m = self.spec, self.model
-        if s.group:
-            m.groups_by_id[s.group].reinforce(s.size)
-            return
-        b = m.backers_by_id[s.backer]
-        b.channels_changed()
-        if s.level:
-            b.level += s.level
-            b.max_level = max(b.max_level, b.level)
-        if s.channel:
-            from sim.model.agents import ChannelState
-
-            c = b.channels.get(s.channel)
-            if c is None:
-                b.channels[s.channel] = ChannelState(
-                    s.amount,
-                    s.unit_cost or 0.0,
-                    s.lag if s.lag is not None else 2,
-                    s.route or "air",
-                    1,
-                )
-            else:
-                c.amount += s.amount
-                c.active = True
-                if s.unit_cost is not None:
-                    c.unit_cost = s.unit_cost
-                if s.lag is not None:
-                    c.lag = s.lag
-                if s.route:
-                    c.route = s.route
-        b.withdrawn = False
-
-    def _mediation(self) -> None:
-        """Raise the ceasefire hazard for ``duration_weeks``; bound backers waive their veto."""
-        s, m = self.spec, self.model
         assert self.fired_week is not None
-        last = self.fired_week + s.duration_weeks - 1
-        m.termination.start_mediation(s.strength, max(0, last - m.week))
-        self._bound = [m.backers_by_id[bid] for bid in s.binds or ()]
-        m.termination.bound.update(b.bid for b in self._bound)
-        if self._bound:
-            self._at_week(last + 1, self._release)
-
-    def _release(self) -> None:
-        """The mediation is over: bound backers may escalate and veto again."""
-        self.model.termination.bound.difference_update(b.bid for b in self._bound)
-
-    def _transfer(self) -> None:
-        """A place changes hands off the modelled front (a local deal, a defection).
-
-        Through ``model.transfer``, as a capture: the fortification is reset,
-        morale moves, and the record (places lost and taken) follows, so
-        conditions such as ``places_lost`` see it.
-        """
-        s, m = self.spec, self.model
-        th = m.theatre
-        i = th.index[s.place]
-        name = th.places[i].name
-        winner = m.factions_by_id[s.faction]
-        held_by = th.holder[i]
-        if held_by == winner.fid:
-            detail = f"transfer: {name} already held by {winner.fid}; nothing changes"
-            m.log_event("scenario", "transfer", detail, s.place, week=self.fired_week)
-            return
-        m.transfer(i, winner, m.factions_by_id[held_by], kind="transfer", week=self.fired_week)
-
-    def _resize(self) -> None:
-        """A group's contracted size changes: it deploys toward a larger one, sheds the excess.
-
-        Why at once for a drawdown: the excess fighters are no longer paid for, so
-        they do not fight from the week the new size is in force; size 0 is a
-        contract ended (the group leaves, as if ordered out). A larger size is
-        reached at the deploy rate, as a surge's; a pending group keeps its
-        arrival week (a surge is what brings a group in early).
-        """
-        s, m = self.spec, self.model
-        g = m.groups_by_id[s.group]
-        week = self.fired_week
-        if g.status in ("leaving", "gone"):
-            detail = f"resize: {g.name} has left ({g.leave_reason}); nothing changes"
-            m.log_event("scenario", "resize", detail, week=week)
-            return
-        old = g.size
-        if s.size <= 0:
-            g.size = 0.0
-            g.order_out(1, "drawdown", week)  # its fighters are home before the fighting
-            detail = f"{g.name}: contract ended (drawdown)"
-        elif s.size > old and g.status != "pending":
-            g.reinforce(s.size - old)
-            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
-        else:
-            g.size = s.size
-            sent_home = max(0.0, g.fighters - s.size)
-            g.fighters -= sent_home
-            detail = f"{g.name}: contracted size {old:g} -> {s.size:g}"
-            if sent_home > 0:
-                detail += f", {sent_home:.0f} fighters sent home"
-        m.log_event("scenario", "resize", detail, week=week)
-
-    def _truce(self) -> None:
-        """No combat and no shelling for ``duration_weeks`` weeks; then the war resumes.
-
-        Unlike a ceasefire, a truce is not an outcome: it never counts as a
-        ceasefire, and the war goes on when it ends (see ``Termination.start_truce``).
-        """
-        s, m = self.spec, self.model
-        assert self.fired_week is not None
-        last = self.fired_week + s.duration_weeks - 1
-        m.termination.start_truce(self.fired_week, last)
-        detail = f"truce: no fighting in weeks {self.fired_week}-{last}"
-        m.log_event("scenario", "truce", detail, week=self.fired_week)
-        self._at_week(last + 1, self._truce_over)
-
-    def _truce_over(self) -> None:
-        """Log the end of the truce, unless a later truce extended it."""
-        m = self.model
-        assert self.fired_week is not None
-        last = self.fired_week + self.spec.duration_weeks - 1
-        if m.termination.truce_until == last:
-            m.log_event("scenario", "truce", "truce over: the war resumes", week=last + 1)
+        self.bite_week = self.fired_week + getattr(self.spec, "lag_weeks", 0)
+        self.at_week(self.bite_week, action)
 
 
 def condition_holds(model: ProxyWarModel, when: When) -> bool:

@@ -1,6 +1,7 @@
 """Cross-checks a schema cannot express.
 
-References between tables, dates in the war's span, and each intervention's keys.
+References between tables, dates in the war's span; each intervention type checks its
+own references (``interventions``), called from here.
 """
 
 from __future__ import annotations
@@ -11,14 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.scenario.messages import _shown
-from sim.scenario.schema import (
-    _REQUIRED_KEYS,
-    _TIMING_KEYS,
-    INTERVENTION_KEYS,
-    Intervention,
-    ScenarioSpec,
-)
+from sim.scenario.interventions import InterventionBase
+from sim.scenario.schema import ScenarioSpec
 
 
 def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
@@ -122,31 +117,27 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
     return out
 
 
+class _Report:
+    """Where one intervention's own cross-checks report (see ``interventions.Checks``)."""
+
+    def __init__(self, k: str, path: Path, ref: Any, out: list[str]):
+        self.k, self.path, self._ref, self.out = k, path, ref, out
+
+    def ref(self, kind: str, key: str, value: str | None, pool: Mapping[str, Any]) -> None:
+        """Report ``value`` at ``key`` unless it names one of ``pool``."""
+        self._ref(kind, f"{self.k}.{key}", value, pool)
+
+    def problem(self, key: str, text: str) -> None:
+        """Report ``text`` at ``key``."""
+        self.out.append(f"{self.path}: {self.k}.{key}: {text}")
+
+
 def _check_intervention(
-    spec: ScenarioSpec, iv: Intervention, k: str, path: Path, ref: Any
+    spec: ScenarioSpec, iv: InterventionBase, k: str, path: Path, ref: Any
 ) -> list[str]:
-    """References, timing and the keys that make sense for this type of intervention."""
+    """Its type's own checks (references, keys that fit together), then its timing."""
     out: list[str] = []
-    backers, groups = spec.backers, spec.groups
-    # keys that this type does not use would be silently ignored: refuse them
-    used = set(INTERVENTION_KEYS[iv.type]) | set(_TIMING_KEYS)
-    for key in sorted(iv.model_fields_set - used):
-        allowed = ", ".join(INTERVENTION_KEYS[iv.type])
-        out.append(
-            f"{path}: {k}.{key}: expected only keys a {iv.type} uses ({allowed}), "
-            f"found {key} = {_shown(getattr(iv, key))}"
-        )
-    for key in _REQUIRED_KEYS.get(iv.type, ()):
-        if key not in iv.model_fields_set:
-            out.append(
-                f"{path}: {k}.{key}: expected a value, found nothing (required in a {iv.type})"
-            )
-    ref("backer", f"{k}.backer", iv.backer, backers)
-    ref("group", f"{k}.group", iv.group, groups)
-    for j, b in enumerate(iv.backers or []):
-        ref("backer", f"{k}.backers.{j}", b, backers)
-    for j, b in enumerate(iv.binds or []):
-        ref("backer", f"{k}.binds.{j}", b, backers)
+    iv.check(spec, _Report(k, path, ref, out))
     if iv.when is not None:
         ref("faction", f"{k}.when.faction", iv.when.faction, spec.factions)
         if iv.when.after_week > spec.horizon_weeks:
@@ -159,51 +150,6 @@ def _check_intervention(
     if iv.week is not None and iv.week > spec.horizon_weeks:
         out.append(
             f"{path}: {k}.week: expected a week within 1..{spec.horizon_weeks}, found {iv.week}"
-        )
-    if iv.type == "redeploy" and iv.place not in (None, "front"):
-        ref("place", f"{k}.place", iv.place, spec.places)
-    if iv.type == "transfer":
-        ref("place", f"{k}.place", iv.place, spec.places)
-        ref("faction", f"{k}.faction", iv.faction, spec.factions)
-    if iv.type == "realign":
-        ref("faction", f"{k}.faction", iv.faction, spec.factions)
-    if iv.type == "sanction" and iv.group and (iv.cost_increase or iv.resolve_hit):
-        key = "cost_increase" if iv.cost_increase else "resolve_hit"
-        out.append(
-            f"{path}: {k}.{key}: expected only with a sanctioned `backer`, "
-            f"found it on group {iv.group!r}"
-        )
-    if iv.type == "withdraw" and iv.channels and iv.group:
-        out.append(
-            f"{path}: {k}.channels: expected only with a withdrawing `backer`, "
-            f"found it on group {iv.group!r}"
-        )
-    b = backers.get(iv.backer) if iv.backer else None
-    if iv.type == "withdraw" and b is not None:
-        for j, ch in enumerate(iv.channels or []):
-            if ch not in b.channels:
-                out.append(
-                    f"{path}: {k}.channels.{j}: expected a channel {iv.backer!r} has "
-                    f"({', '.join(b.channels) or 'none'}), found {ch!r}"
-                )
-    if iv.type == "surge" and iv.group:
-        for key in ("channel", "amount", "unit_cost", "level", "lag", "route"):
-            if key in iv.model_fields_set:
-                out.append(
-                    f"{path}: {k}.{key}: expected only in a backer surge, "
-                    f"found it in a surge of group {iv.group!r}"
-                )
-    if iv.type == "surge" and iv.backer and "size" in iv.model_fields_set:
-        out.append(
-            f"{path}: {k}.size: expected only in a group surge, found it in a surge of "
-            f"backer {iv.backer!r}"
-        )
-    new_channel = b is not None and iv.channel is not None and iv.channel not in b.channels
-    if iv.type == "surge" and new_channel and iv.unit_cost is None:
-        # a new channel: its cost must be stated, or rival backers would not see it
-        out.append(
-            f"{path}: {k}.unit_cost: expected the unit cost of the new channel "
-            f"{iv.channel!r} of {iv.backer!r}, found nothing"
         )
     return out
 

@@ -21,8 +21,9 @@ from pydantic import (
 )
 
 from sim.scenario.checks import _cross_check
+from sim.scenario.interventions import intervention_names
 from sim.scenario.messages import _format_errors
-from sim.scenario.schema import SCENARIO_DIR, ScenarioError, ScenarioSpec, intervention_names
+from sim.scenario.schema import SCENARIO_DIR, ScenarioError, ScenarioSpec
 
 # --------------------------------------------------------------------------- loading
 

@@ -7,13 +7,15 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ValidationError,
 )
 
+from sim.scenario.interventions import INTERVENTION_KEYS, INTERVENTION_TYPES, InterventionBase
 from sim.scenario.schema import ScenarioSpec
 
 
@@ -36,20 +38,44 @@ def _unwrap(ann: Any) -> tuple[Any, list[Any]]:
         return ann, meta
 
 
-def _annotation_at(loc: tuple[Any, ...]) -> tuple[Any, list[Any]]:
-    """The annotation (and its constraints) of the value at ``loc``; ``None`` if unknown.
+def _members(ann: Any) -> dict[str, type[BaseModel]]:
+    """The tables of a discriminated union by their ``type`` tag (empty if ``ann`` is not one)."""
+    args = get_args(ann) if get_origin(ann) in (Union, UnionType) else ()
+    out: dict[str, type[BaseModel]] = {}
+    for a in args:
+        if not (isinstance(a, type) and issubclass(a, BaseModel) and "type" in a.model_fields):
+            return {}
+        for tag in get_args(a.model_fields["type"].annotation):
+            out[str(tag)] = a
+    return out
+
+
+def _walk(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any, list[Any]]:
+    """The key path without union tags, and the annotation (and constraints) at ``loc``.
 
     Walks the schema by structure (model fields, dict values, list items, tuple
     positions), so a place called ``name`` is not mistaken for the field ``name``.
+    Pydantic puts the tag of a discriminated union's member in the location
+    (``interventions.0.sanction.financial``); a scenario file has no such key, so
+    it is dropped from the path shown. The annotation is ``None`` if unknown.
     """
     ann: Any = ScenarioSpec
     meta: list[Any] = []
+    shown: list[Any] = []
     for part in loc:
         ann, _ = _unwrap(ann)
+        members = _members(ann)
+        if members and isinstance(part, str) and part in members:
+            ann, meta = members[part], []
+            continue
+        shown.append(part)
+        if ann is None:
+            continue
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             field = ann.model_fields.get(part) if isinstance(part, str) else None
             if field is None:
-                return None, []
+                ann, meta = None, []
+                continue
             ann, meta = field.annotation, list(field.metadata)
             continue
         origin, args = get_origin(ann), get_args(ann)
@@ -60,15 +86,27 @@ def _annotation_at(loc: tuple[Any, ...]) -> tuple[Any, list[Any]]:
         elif origin is tuple and isinstance(part, int) and part < len(args):
             ann, meta = args[part], []
         else:
-            return None, []
+            ann, meta = None, []
     ann, more = _unwrap(ann)
-    return ann, meta + more
+    return tuple(shown), ann, meta + more
+
+
+def _annotation_at(loc: tuple[Any, ...]) -> tuple[Any, list[Any]]:
+    """The annotation (and its constraints) of the value at ``loc``; ``None`` if unknown."""
+    _, ann, meta = _walk(loc)
+    return ann, meta
+
+
+def _table_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The table (model class) at ``loc``, if it is one."""
+    ann, _ = _annotation_at(loc)
+    return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
 
 
 def _fields_of(loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at a location (for did-you-mean suggestions)."""
-    ann, _ = _annotation_at(loc[:-1])
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
+    ann = _table_at(loc[:-1])
+    if ann is not None:
         return [f for f in ann.model_fields if f not in ("source", "sha256", "files")]
     return []
 
@@ -153,23 +191,53 @@ def _expected(e: Any, meta: list[Any], ann: Any) -> str:
     return word
 
 
+#: keys some intervention type uses
+_ANY_TYPE_KEYS = {k for keys in INTERVENTION_KEYS.values() for k in keys}
+
+
+def _tag_problem(found: Any) -> str:
+    """The problem with an intervention's ``type``: missing, or not a known type."""
+    tag = found.get("type") if isinstance(found, Mapping) else None
+    if tag is None:
+        return "expected a value, found nothing (required key)"
+    *head, last = (f"'{t}'" for t in INTERVENTION_TYPES)
+    options = f"{', '.join(head)} or {last}"
+    guess = difflib.get_close_matches(tag, INTERVENTION_TYPES, n=1) if isinstance(tag, str) else []
+    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+    return f"expected one of {options}, found {_shown(tag)}{hint}"
+
+
 def _format_errors(path: Path, err: ValidationError) -> list[str]:
     """One ``FILE: key.path: expected ..., found ...`` line per schema error."""
     lines: list[str] = []
     for e in err.errors():
         raw_loc = tuple(e["loc"])
         dict_key = bool(raw_loc) and raw_loc[-1] == "[key]"
-        loc = tuple(x for x in raw_loc if not (isinstance(x, str) and "[" in x))
+        tagged = tuple(x for x in raw_loc if not (isinstance(x, str) and "[" in x))
+        loc = _walk(tagged)[0]
         key = ".".join(str(x) for x in loc) or "(top level)"
         found = e.get("input")
+        table = _table_at(tagged[:-1]) if tagged else None
+        iv = table if table is not None and issubclass(table, InterventionBase) else None
+        if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            lines.append(f"{path}: {key}.type: {_tag_problem(found)}")
+            continue
+        if e["type"] == "extra_forbidden" and iv is not None and loc[-1] in _ANY_TYPE_KEYS:
+            # a key of another type: name the keys this one uses
+            lines.append(
+                f"{path}: {key}: expected only keys a {iv.kind()} uses "
+                f"({', '.join(iv.keys())}), found {loc[-1]} = {_shown(found)}"
+            )
+            continue
         if e["type"] == "extra_forbidden":
-            allowed = _fields_of(loc)
+            allowed = _fields_of(tagged)
             guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
             lines.append(f"{path}: {key}: unknown key{hint}")
             continue
         if e["type"] == "missing":
-            lines.append(f"{path}: {key}: expected a value, found nothing (required key)")
+            why = f"required in a {iv.kind()}" if iv is not None else "required key"
+            lines.append(f"{path}: {key}: expected a value, found nothing ({why})")
             continue
         if e["type"] in ("value_error", "assertion_error"):
             msg = str(e["msg"])
@@ -181,7 +249,7 @@ def _format_errors(path: Path, err: ValidationError) -> list[str]:
             else:
                 lines.append(f"{path}: {key}: expected {msg}, found {_shown(found)}")
             continue
-        ann, meta = (None, []) if dict_key else _annotation_at(loc)
+        ann, meta = (None, []) if dict_key else _annotation_at(tagged)
         expected = _expected(e, meta, ann)
         hint = ""
         if e["type"] == "literal_error" and isinstance(found, str):

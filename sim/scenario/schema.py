@@ -12,18 +12,25 @@ import atexit
 import contextlib
 import datetime as dt
 import importlib.resources
-import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import Field, field_validator
+
+from sim.scenario.fields import (
+    MAX_WEEKS,
+    ChannelName,
+    Cover,
+    NonNeg,
+    NonNegInt,
+    Pos,
+    PosInt,
+    Prob,
+    Quality,
+    RouteName,
+    _Strict,
 )
+from sim.scenario.interventions import Intervention
 
 
 def _library_dir() -> Path:
@@ -51,39 +58,6 @@ def _library_dir() -> Path:
 
 SCENARIO_DIR = _library_dir()
 
-#: the longest horizon a scenario may ask for (a century): keeps date arithmetic finite
-MAX_WEEKS = 5200
-#: a ceiling for sizes and amounts: far above any real war, low enough that sums stay finite
-BIG = 1e9
-
-Prob = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNeg = Annotated[float, Field(ge=0.0, le=BIG, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0.0, le=BIG, allow_inf_nan=False)]
-# whole numbers here count weeks (lags, windows, tolerances) or places
-NonNegInt = Annotated[int, Field(ge=0, le=MAX_WEEKS)]
-PosInt = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
-# combat multipliers, bounded to their meaning (and so the Lanchester exponentials stay finite)
-Quality = Annotated[float, Field(gt=0.0, le=10.0, allow_inf_nan=False)]
-Cover = Annotated[float, Field(ge=0.1, le=10.0, allow_inf_nan=False)]
-
-CHANNELS = ("funds", "arms", "drones", "air_defence", "advisers")
-ROUTES = ("sea", "air", "land")
-#: the intervention types, in the order the docs list them (one list: the tuple is derived)
-InterventionType = Literal[
-    "sanction",
-    "withdraw",
-    "redeploy",
-    "embargo",
-    "surge",
-    "mediation",
-    "ceasefire_breakdown",
-    "transfer",
-    "resize",
-    "truce",
-    "realign",
-]
-INTERVENTION_TYPES: tuple[str, ...] = get_args(InterventionType)
-
 
 class ScenarioError(Exception):
     """A scenario file is invalid; ``problems`` holds one line per problem."""
@@ -99,14 +73,6 @@ class ScenarioError(Exception):
         ``list()`` would split into one problem per character.
         """
         return (type(self), (self.problems,))
-
-
-class _Strict(BaseModel):
-    """Base for every scenario table: unknown keys are errors, numbers finite."""
-
-    # strict: a string "25000" or `true` where a number belongs is an error, not a coercion;
-    # frozen: a loaded scenario is a value, shared by every run (change it with overrides)
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 # --------------------------------------------------------------------------- tables
@@ -288,7 +254,7 @@ class Channel(_Strict):
     amount: NonNeg
     unit_cost: NonNeg = 0.0
     lag_weeks: NonNegInt = 2
-    route: Literal["sea", "air", "land"] = "air"
+    route: RouteName = "air"
     start_week: PosInt = 1
 
 
@@ -310,7 +276,7 @@ class Backer(_Strict):
     deescalation: NonNeg = 0.05  # level shed per week as costs mount or the client wins
     rival_elasticity: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     cost_sensitivity: NonNeg = 0.004  # resolve lost per week at full budget spend
-    channels: dict[Literal["funds", "arms", "drones", "air_defence", "advisers"], Channel] = {}
+    channels: dict[ChannelName, Channel] = {}
 
 
 class Group(_Strict):
@@ -326,7 +292,7 @@ class Group(_Strict):
     deploy_rate: NonNeg = 100.0
     casualty_aversion: Prob = 0.3
     arrears_tolerance: NonNegInt = 4
-    route: Literal["sea", "air", "land"] = "air"
+    route: RouteName = "air"
     deployed: str = "front"
 
     @field_validator("arrival", mode="before")
@@ -338,210 +304,6 @@ class Group(_Strict):
         if isinstance(v, int) and not isinstance(v, bool) and v >= 1:
             return v
         raise ValueError(f"expected a date (YYYY-MM-DD) or a week number >= 1, found {v!r}")
-
-
-class When(_Strict):
-    """A condition checked weekly; the intervention fires the first week it holds."""
-
-    front_within_km: NonNeg | None = None
-    stalemate_weeks: PosInt | None = None
-    places_lost: PosInt | None = None
-    morale_below: Prob | None = None
-    ceasefire_weeks: PosInt | None = None
-    faction: str | None = None
-    after_week: NonNegInt = 0
-
-    @model_validator(mode="after")
-    def _one_condition(self) -> When:
-        conds = [
-            self.front_within_km,
-            self.stalemate_weeks,
-            self.places_lost,
-            self.morale_below,
-            self.ceasefire_weeks,
-        ]
-        n = sum(c is not None for c in conds)
-        if n != 1:
-            raise ValueError(
-                "expected exactly one of front_within_km, stalemate_weeks, "
-                f"places_lost, morale_below, ceasefire_weeks, found {n}"
-            )
-        per_faction = self.places_lost is not None or self.morale_below is not None
-        if per_faction and not self.faction:
-            raise ValueError(
-                "expected `faction` with places_lost or morale_below, found no faction"
-            )
-        if not per_faction and self.faction is not None:
-            raise ValueError(
-                "expected `faction` only with places_lost or morale_below, "
-                f"found faction = {self.faction!r}"
-            )
-        return self
-
-
-#: the keys each intervention type uses, besides type, description and timing
-INTERVENTION_KEYS: dict[str, tuple[str, ...]] = {
-    "sanction": (
-        "backer",
-        "group",
-        "financial",
-        "logistics",
-        "cost_increase",
-        "resolve_hit",
-        "lag_weeks",
-    ),
-    "withdraw": ("backer", "group", "channels", "exit_weeks"),
-    "redeploy": ("group", "place", "lag_weeks"),
-    "embargo": ("sea", "air", "land", "backers"),
-    "surge": ("backer", "group", "channel", "amount", "unit_cost", "level", "size", "lag", "route"),
-    "mediation": ("strength", "duration_weeks", "binds"),
-    "ceasefire_breakdown": ("hazard",),
-    "transfer": ("place", "faction"),
-    "resize": ("group", "size"),
-    "truce": ("duration_weeks",),
-    "realign": ("faction", "side"),
-}
-#: keys a type cannot do without: their defaults would make a silent, arbitrary policy
-_REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
-    "transfer": ("place", "faction"),
-    "resize": ("group", "size"),
-    "truce": ("duration_weeks",),
-    "realign": ("faction", "side"),
-}
-_TIMING_KEYS = ("type", "name", "description", "at", "week", "when")
-#: intervention types as the nouns of default names (others are nouns already)
-_NOUNS = {"sanction": "sanctions", "withdraw": "withdrawal", "redeploy": "redeployment"}
-#: what an intervention's name may be (a part of a dotted key path)
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-
-
-def intervention_names(items: Sequence[Intervention | Mapping[str, Any]]) -> list[str]:
-    """The name each intervention is addressed by in overrides (``interventions.NAME.key``).
-
-    Its ``name`` if it has one, else ``TARGET_KIND`` (``wagner_sanctions``,
-    ``uae_withdrawal``, ``turkey_surge``) from the backer, group or place it
-    acts on and the type as a noun, or the bare kind (``embargo``,
-    ``mediation``); a repeat gets ``_2``, ``_3``, ... in file order. Works on
-    validated interventions and on the raw tables of a file (which overrides
-    edit before validation).
-    """
-
-    def get(iv: Any, key: str) -> Any:
-        return iv.get(key) if isinstance(iv, Mapping) else getattr(iv, key, None)
-
-    used = {n for iv in items if isinstance(n := get(iv, "name"), str)}
-    out: list[str] = []
-    for iv in items:
-        given = get(iv, "name")
-        if isinstance(given, str):
-            out.append(given)
-            continue
-        target = get(iv, "backer") or get(iv, "group") or get(iv, "place")
-        kind = _NOUNS.get(str(get(iv, "type")), str(get(iv, "type")))
-        base = f"{target}_{kind}" if isinstance(target, str) else kind
-        name, k = base, 2
-        while name in used:
-            name, k = f"{base}_{k}", k + 1
-        used.add(name)
-        out.append(name)
-    return out
-
-
-class Intervention(_Strict):
-    """A policy or event: when it happens and what it does (docs/ODD.md, "Interventions")."""
-
-    type: InterventionType
-    # how overrides address it (`interventions.NAME.key`); default: see intervention_names()
-    name: str | None = None
-    description: str = ""
-    at: dt.date | None = None
-    week: PosInt | None = None
-    when: When | None = None
-    # targets
-    backer: str | None = None
-    group: str | None = None
-    channels: list[Literal["funds", "arms", "drones", "air_defence", "advisers"]] | None = None
-    # sanction: share of pay blocked (1 - leakage), deployment slowed, backer costs and resolve
-    financial: Prob = 0.0
-    logistics: Prob = 0.0
-    cost_increase: NonNeg = 0.0
-    resolve_hit: Prob = 0.0
-    lag_weeks: NonNegInt = 0
-    # withdraw
-    exit_weeks: NonNegInt = 2
-    # redeploy: a place id, or "front" (the faction's main effort); transfer: a place id
-    place: str | None = None
-    # transfer: the place's new holder; realign: the faction that changes side
-    faction: str | None = None
-    # realign: the side it joins (a side id; a new one makes it a side of its own)
-    side: str | None = None
-    # embargo
-    sea: Prob | None = None
-    air: Prob | None = None
-    land: Prob | None = None
-    backers: list[str] | None = None
-    # surge
-    channel: Literal["funds", "arms", "drones", "air_defence", "advisers"] | None = None
-    amount: NonNeg = 0.0
-    unit_cost: NonNeg | None = None
-    level: NonNeg = 0.0
-    size: NonNeg = 0.0  # surge: fighters added; resize: the new contracted size
-    lag: NonNegInt | None = None
-    route: Literal["sea", "air", "land"] | None = None
-    # mediation (and truce: the weeks it holds)
-    strength: Prob = 0.0
-    duration_weeks: PosInt = 4
-    binds: list[str] | None = None
-    # ceasefire breakdown
-    hazard: Prob | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        """A name is a key path part: no dots, and not a number (numbers are list indices)."""
-        if v is not None and not _NAME.fullmatch(v):
-            raise ValueError(
-                f"expected a name of letters, digits, _ and - starting with a letter, found {v!r}"
-            )
-        return v
-
-    @model_validator(mode="after")
-    def _check(self) -> Intervention:
-        n = sum(x is not None for x in (self.at, self.week, self.when))
-        if n != 1:
-            raise ValueError(f"expected exactly one of at, week, when, found {n}")
-        t = self.type
-        if t in ("sanction", "withdraw") and not (self.backer or self.group):
-            raise ValueError(f"expected `backer` or `group` in a {t}, found neither")
-        if t in ("sanction", "withdraw", "surge") and self.backer and self.group:
-            raise ValueError(f"expected `backer` or `group` in a {t}, found both")
-        if t == "sanction" and not (
-            self.financial or self.logistics or self.cost_increase or self.resolve_hit
-        ):
-            raise ValueError(
-                "expected a sanction with financial, logistics, cost_increase or "
-                "resolve_hit > 0, found none (it would do nothing)"
-            )
-        if t == "redeploy" and not (self.group and self.place):
-            raise ValueError(
-                "expected `group` and `place` in a redeploy, found "
-                f"group = {self.group!r}, place = {self.place!r}"
-            )
-        if t == "embargo" and self.sea is None and self.air is None and self.land is None:
-            raise ValueError("expected at least one of sea, air, land in an embargo, found none")
-        if t == "surge":
-            if not (self.backer or self.group):
-                raise ValueError("expected `backer` or `group` in a surge, found neither")
-            if self.backer and not ((self.channel and self.amount > 0) or self.level > 0):
-                raise ValueError(
-                    "expected a backer surge with `channel` and `amount` > 0, or `level` > 0, "
-                    "found neither"
-                )
-            if self.group and self.size <= 0:
-                raise ValueError(f"expected a group surge with `size` > 0, found {self.size}")
-        if t == "mediation" and self.strength <= 0:
-            raise ValueError(f"expected mediation with `strength` > 0, found {self.strength}")
-        return self
 
 
 class ScenarioSpec(_Strict):
