@@ -123,7 +123,7 @@ class WithdrawEffect(Effect):
             m.groups_by_id[s.group].order_out(s.exit_weeks, "withdrawn", week)
         else:
             assert s.backer is not None
-            channels = list(s.channels) if s.channels is not None else None
+            channels: list[str] | None = list(s.channels) if s.channels is not None else None
             m.backers_by_id[s.backer].withdraw(channels, s.exit_weeks, week=week)
 
 
