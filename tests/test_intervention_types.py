@@ -143,3 +143,22 @@ def test_an_unknown_or_missing_type_is_one_line_naming_the_key():
 def test_a_misspelt_key_gets_a_suggestion_from_its_own_type():
     (line,) = problems({"type": "sanction", "week": 3, "group": "contractors", "finacial": 0.5})
     assert line.endswith("interventions.0.finacial: unknown key (did you mean 'financial'?)")
+
+
+def test_an_embargo_has_one_key_per_route_and_channels_are_the_one_list():
+    from typing import get_args
+
+    from sim.scenario import CHANNELS, ROUTES, Backer, ChannelName, RouteName, Surge, Withdraw
+
+    assert INTERVENTION_KEYS["embargo"][: len(ROUTES)] == ROUTES
+    assert get_args(ChannelName) == CHANNELS and get_args(RouteName) == ROUTES
+    # every key naming a channel or a route is typed by that one Literal
+    assert get_args(Backer.model_fields["channels"].annotation)[0] is ChannelName
+    assert get_args(Withdraw.model_fields["channels"].annotation)[0] == list[ChannelName]
+    assert Surge.model_fields["channel"].annotation == ChannelName | None
+    assert Surge.model_fields["route"].annotation == RouteName | None
+
+
+def test_a_mediation_of_no_strength_is_refused_at_its_key():
+    (line,) = problems({"type": "mediation", "strength": 0.0, "week": 3})
+    assert line.endswith("interventions.0.strength: expected a number in (0, 1], found 0.0")
