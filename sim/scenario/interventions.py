@@ -92,6 +92,8 @@ class InterventionBase(_Strict):
     Subclasses add ``type: Literal["..."]`` and their own keys (docs/ODD.md 7.7).
     """
 
+    # first, as in the files; each subclass narrows it to its one Literal (the union's tag)
+    type: str
     # how overrides address it (`interventions.NAME.key`); default: see intervention_names()
     name: str | None = None
     description: str = ""

@@ -3,7 +3,8 @@
 Why a schema: a what-if file is a policy argument. A misspelt key that is
 silently ignored would make the file claim a policy the model never ran, so
 unknown keys, dangling references and impossible numbers are all errors, each
-reported on one line as ``FILE: key.path: expected ..., found ...``.
+reported on one line as ``FILE: key.path: expected ..., found ...``. The field
+types are in ``fields``, the interventions (one table per type) in ``interventions``.
 """
 
 from __future__ import annotations
@@ -324,7 +325,7 @@ class ScenarioSpec(_Strict):
     factions: dict[str, Faction]
     backers: dict[str, Backer] = {}
     groups: dict[str, Group] = {}
-    interventions: list[Intervention] = []
+    interventions: list[Intervention] = []  # one table per type, see interventions.py
     # pairs of factions that do not fight each other though on different sides
     neutral: list[tuple[str, str]] = []
     # bookkeeping, filled by the loader (not from the file)
