@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.tables import aligned
+
 #: the front-line quantiles written to front.csv (column name -> level)
 FRONT_QUANTILES: dict[str, float] = {
     "q05": 0.05,
@@ -141,9 +143,7 @@ def format_outcome_table(summary: pd.DataFrame, digits: int = 3) -> str:
         p = "n/a" if pd.isna(r.probability) else f"{r.probability:.{digits}f}"
         ci = "" if pd.isna(r.ci_low) else f"[{r.ci_low:.{digits}f}, {r.ci_high:.{digits}f}]"
         lines.append((str(r.scenario), str(r.outcome), f"{r.runs}/{r.total}", p, ci))
-    widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
-    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
-    return "\n".join(fmt.format(*x) for x in [head, *lines])
+    return "\n".join(aligned(head, lines, 2))
 
 
 # -- front-line quantiles --------------------------------------------------------------

@@ -39,7 +39,6 @@ the main module, as with any ``multiprocessing`` code.
 
 from __future__ import annotations
 
-import argparse
 import concurrent.futures as cf
 import contextlib
 import gc
@@ -50,7 +49,6 @@ import math
 import multiprocessing as mp
 import os
 import platform
-import shlex
 import signal
 import subprocess
 import sys
@@ -69,9 +67,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
-from sim.analysis.outcomes import definitions_footer, outcome_labels
+from sim.analysis.outcomes import outcome_labels
 from sim.experiments.faults import (
-    BadInputError,
     check_out_dir,
     check_scheduler,
     die_with_parent,
@@ -79,7 +76,6 @@ from sim.experiments.faults import (
     read_manifest,
     refuse_other_run,
     watch_parent,
-    write_failure,
 )
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, RunStore, StoreError, load_front_matrix
 from sim.model.model import ProxyWarModel
@@ -722,15 +718,6 @@ def output_dir(
     return out_dir, tmp, report
 
 
-def report_interrupted(exc: SweepInterrupted, how_to_finish: str) -> int:
-    """Tell the user what was saved and how to finish; the Ctrl-C exit status (130)."""
-    print(
-        f"\ninterrupted: {exc.saved} of {exc.total} runs are saved in {exc.out}; {how_to_finish}",
-        file=sys.stderr,
-    )
-    return 130
-
-
 def run_sweep(
     scenarios: Sequence[str | Path | ScenarioSpec],
     reps: int,
@@ -838,7 +825,7 @@ def _run_sweep_locked(
     run_specs: dict[str, Any] = dict(specs)
     if ensemble:
         members = [dict(m) for m in ensemble]
-        _check_ensemble_keys(specs, members[0])
+        check_ensemble_keys(specs, members[0])
         run_specs = {k: tuple(load_scenario(s, m) for m in members) for k, s in specs.items()}
         design["ensemble"] = {
             "members": len(members),
@@ -940,14 +927,14 @@ def _run_sweep_locked(
     return result
 
 
-def _check_ensemble_keys(specs: Mapping[str, ScenarioSpec], member: Mapping[str, Any]) -> None:
+def check_ensemble_keys(specs: Mapping[str, ScenarioSpec], member: Mapping[str, Any]) -> None:
     """An ensemble made for another scenario fails in one line naming the key."""
-    from sim.experiments.sensitivity import _lookup
+    from sim.experiments.parameters import lookup
 
     for spec in specs.values():
         for key in member:
             try:
-                _lookup(spec, key)
+                lookup(spec, key)
             except (KeyError, IndexError, ValueError):
                 raise ScenarioError(
                     [f"--ensemble: {key}: expected a key of {spec.name}, found none there"]
@@ -1117,129 +1104,3 @@ def _execute(
         store.close()
         backend.close()
     return stored
-
-
-# -- the command line -------------------------------------------------------------------
-
-
-def program_words() -> list[str]:
-    """How this process was started, so a printed command works when pasted.
-
-    A bare ``python`` may be another interpreter without the project, so
-    ``run.py`` is run with the running interpreter (``sys.executable``); the
-    ``proxywar`` console script is named as such when it is the one on
-    ``PATH``, else by its full path; anything else (``python -m``, a test)
-    falls back to the running interpreter and ``run.py`` in the repository.
-    """
-    import shutil
-
-    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("")
-    if argv0.name == "run.py":
-        return [sys.executable, str(argv0)]
-    if argv0.name == "proxywar":
-        found = shutil.which("proxywar")
-        same = found is not None and Path(found).resolve() == argv0.resolve()
-        return ["proxywar"] if same else [str(argv0.resolve())]
-    run_py = Path(__file__).resolve().parents[2] / "run.py"
-    return [sys.executable, str(run_py)]
-
-
-def resume_command(args: argparse.Namespace) -> str:
-    """The exact command that resumes the sweep described by ``args``."""
-    prog = program_words()
-    cmd = [*prog, "sweep", *args.scenario, "--reps", str(args.reps), "--seed", str(args.seed)]
-    cmd += ["--out", str(args.out)]
-    if args.weeks is not None:
-        cmd += ["--weeks", str(args.weeks)]
-    for item in args.set or []:
-        cmd += ["--set", item]
-    if getattr(args, "ensemble", None):
-        cmd += ["--ensemble", str(args.ensemble)]
-    if args.workers is not None:
-        cmd += ["--workers", str(args.workers)]
-    if getattr(args, "executor", "auto") != "auto":
-        cmd += ["--executor", args.executor]
-    if getattr(args, "scheduler", None):
-        cmd += ["--scheduler", args.scheduler]
-    return shlex.join([*cmd, "--resume"])
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    """``sweep SCENARIO... --reps N --seed S --workers W --out DIR [--resume] [--set K=V]``.
-
-    Prints the outcome table; exit status 0, 1 when some replications failed
-    (they are recorded in runs.csv), 2 on bad input, 130 on Ctrl-C (with the
-    command that resumes).
-    """
-    from sim.experiments.arguments import UsageError, parse_sets
-    from sim.experiments.compare import _ensemble_arg
-    from sim.experiments.report import POINT_ESTIMATE_DIR
-
-    overrides = parse_sets(args.set)
-    ensemble = _ensemble_arg(args)
-    try:
-        if ensemble:  # the point-estimate run too, for the report's side-by-side table
-            _check_ensemble_keys(load_specs(args.scenario, overrides), ensemble[0])
-            run_sweep(
-                args.scenario, reps=args.reps, seed=args.seed,
-                out=Path(args.out) / POINT_ESTIMATE_DIR, workers=args.workers,
-                executor=getattr(args, "executor", "auto"), resume=args.resume,
-                overrides=overrides, weeks=args.weeks,
-                progress=not getattr(args, "no_progress", False),
-                scheduler=getattr(args, "scheduler", None), report=False,
-            )  # fmt: skip
-        res = run_sweep(
-            args.scenario,
-            reps=args.reps,
-            seed=args.seed,
-            out=args.out,
-            workers=args.workers,
-            executor=getattr(args, "executor", "auto"),
-            resume=args.resume,
-            overrides=overrides,
-            weeks=args.weeks,
-            progress=(
-                False
-                if getattr(args, "no_progress", False)
-                else f"sweep: {len(args.scenario)} scenario(s) x {args.reps} reps"
-            ),
-            scheduler=getattr(args, "scheduler", None),
-            ensemble=ensemble,
-            force=getattr(args, "force", False),
-        )
-    except SweepInterrupted as exc:
-        return report_interrupted(exc, f"to finish the sweep run:\n  {resume_command(args)}")
-    except (StoreError, SweepConfigError, BadInputError) as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:  # a full disk, a lost mount: the runs so far are whole on disk
-        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
-        return 1
-
-    print(analysis.format_outcome_table(res.summary))
-    if ensemble:
-        print(
-            f"\nthese probabilities include parameter uncertainty: replicate i ran with "
-            f"parameter set i mod {len(ensemble)} of {args.ensemble}; the point-estimate "
-            f"run is in {Path(args.out) / POINT_ESTIMATE_DIR} (report.md shows both)"
-        )
-    print()
-    print(definitions_footer(res.specs))
-    resumed = res.total - res.executed
-    note = f" ({resumed} resumed)" if args.resume and resumed else ""
-    print(
-        f"\n{res.total} runs{note} of {len(res.scenarios)} scenario(s) x {res.reps} reps "
-        f"in {res.elapsed:.1f} s"
-    )
-    names = [RUNS_FILE, SUMMARY_FILE, FRONT_QUANTILE_FILE, FRONT_FILE, MANIFEST_FILE]
-    names += [p.name for p in res.figures.values()]
-    if res.figures:
-        names.append(REPORT_FILE)
-    print(f"wrote {', '.join(names)} in {res.out}")
-    if res.failures:
-        print(
-            f"{res.failures} of {res.total} replications failed; "
-            f"see the status and error columns of {res.out / RUNS_FILE}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0

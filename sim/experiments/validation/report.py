@@ -136,7 +136,7 @@ def render(report: ValidationReport) -> str:
         "from its own random stream, so a difference between two arms is the policy's, not "
         "the dice's. Differences are *alternative minus baseline*.",
         "* **Intervals.** 95 %: paired Student's t on the per-pair differences for shares and "
-        "numbers (`sim.experiments.compare.paired_interval`); Wilson for a share of runs; exact "
+        "numbers (`sim.analysis.paired.paired_interval`); Wilson for a share of runs; exact "
         "(Clopper-Pearson) for the hazard ratio; order statistics for a median.",
         "* **p-values.** Exact McNemar test on the discordant pairs for a paired share "
         "(`only base/only alternative` pairs are shown); paired t for a number; exact binomial "
