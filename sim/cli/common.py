@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.arguments import UsageError
-from sim.experiments.sweep import SweepInterrupted
+from sim.experiments.executors import SweepInterrupted
 
 
 def ensemble_arg(args: argparse.Namespace) -> list[dict[str, Any]] | None:

@@ -18,9 +18,9 @@ from sim.experiments.compare import (
     compare,
 )
 from sim.experiments.compare_report import fmt, format_comparison
+from sim.experiments.executors import SweepInterrupted
 from sim.experiments.faults import BadInputError, check_out_dir, write_failure
 from sim.experiments.store import StoreError
-from sim.experiments.sweep import SweepInterrupted
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ from pathlib import Path
 from sim.cli.arguments import UsageError, parse_sets
 from sim.cli.common import ensemble_arg, report_interrupted
 from sim.cli.resume import resume_command
+from sim.experiments.executors import SweepInterrupted
 from sim.experiments.faults import BadInputError, check_out_dir, write_failure
+from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.sensitivity import (
     DESIGN_FILE,
     FIGURE_FILE,
@@ -21,7 +23,6 @@ from sim.experiments.sensitivity import (
 )
 from sim.experiments.sensitivity_report import format_indices
 from sim.experiments.store import StoreError
-from sim.experiments.sweep import MANIFEST_FILE, SweepInterrupted
 from sim.scenario import load_scenario
 
 

@@ -9,20 +9,13 @@ from pathlib import Path
 from sim.cli.arguments import UsageError, parse_sets
 from sim.cli.common import ensemble_arg, report_interrupted
 from sim.cli.resume import resume_command
+from sim.experiments.design import SweepConfigError, check_ensemble_keys, load_specs
+from sim.experiments.executors import SweepInterrupted
 from sim.experiments.faults import BadInputError, write_failure
+from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.report import POINT_ESTIMATE_DIR
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, StoreError
-from sim.experiments.sweep import (
-    FRONT_QUANTILE_FILE,
-    MANIFEST_FILE,
-    REPORT_FILE,
-    SUMMARY_FILE,
-    SweepConfigError,
-    SweepInterrupted,
-    check_ensemble_keys,
-    load_specs,
-    run_sweep,
-)
+from sim.experiments.sweep import FRONT_QUANTILE_FILE, REPORT_FILE, SUMMARY_FILE, run_sweep
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

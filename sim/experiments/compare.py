@@ -66,7 +66,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,23 +88,15 @@ from sim.analysis.paired import (  # noqa: F401 - their old home, where notebook
     paired_outcomes,
     paired_row,
 )
+from sim.experiments.design import horizon_of, load_specs
 from sim.experiments.faults import (
     folder_lock,
     read_manifest,
     refuse_other_run,
 )
-from sim.experiments.store import read_front_series
-from sim.experiments.sweep import (
-    FRONT_FILE,
-    MANIFEST_FILE,
-    SweepResult,
-    _design,
-    horizon_of,
-    load_specs,
-    output_dir,
-    run_sweep,
-    sweep_identity,
-)
+from sim.experiments.manifest import MANIFEST_FILE, sweep_design, sweep_identity, write_json_atomic
+from sim.experiments.store import FRONT_FILE, read_front_series
+from sim.experiments.sweep import SweepResult, output_dir, run_sweep
 from sim.scenario import ScenarioSpec
 
 ARMS_DIR = "arms"
@@ -651,7 +642,7 @@ def _same_comparison(
     have = sweep_identity(old)
     rounds = old.get("rounds") or [{}]
     have.update(reps=rounds[0].get("reps", old.get("reps")), precision=old.get("precision"))
-    design = _design(specs, seed, weeks, dict(overrides or {}))
+    design = sweep_design(specs, seed, weeks, dict(overrides or {}))
     wanted = sweep_identity({"command": "compare", **design, "reps": int(reps)})
     wanted["precision"] = precision
     refuse_other_run(out, have, wanted)
@@ -696,9 +687,7 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
     for key in ("scenarios", "overrides", "seeding", "first_seeds", "packages", "code"):
         manifest[key] = arms.get(key)
     path = res.out / MANIFEST_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, manifest)
     return path
 
 

@@ -30,12 +30,10 @@ from sim.experiments.compare import (
     FIGURES,
     REPORT_FILE,
 )
-from sim.experiments.sweep import (
-    MANIFEST_FILE,
-    RUNS_FILE,
-    horizon_of,
-    read_runs,
-)
+from sim.experiments.design import horizon_of
+from sim.experiments.manifest import MANIFEST_FILE
+from sim.experiments.store import RUNS_FILE
+from sim.experiments.sweep import read_runs
 
 if TYPE_CHECKING:
     from sim.experiments.compare import ComparisonResult

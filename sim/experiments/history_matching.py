@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from sim.experiments.design import replicate_seed
 from sim.experiments.emulator import (
     CANDIDATES,
     Emulator,
@@ -50,8 +51,9 @@ from sim.experiments.emulator import (
     screen,
     summarise,
 )
+from sim.experiments.executors import mp_context
+from sim.experiments.manifest import package_versions, write_json_atomic
 from sim.experiments.parameters import Param, resolve_params
-from sim.experiments.sweep import _mp_context, _versions, replicate_seed
 from sim.experiments.targets import Targets, horizon_for, load_targets, measure
 from sim.model import ProxyWarModel
 from sim.scenario import (
@@ -119,7 +121,7 @@ def run_design(
     todo = [i for i in range(len(points)) if i not in results]
     # the pool before the bar: tqdm's monitor thread would make the pool fork a threaded process
     pool = (
-        cf.ProcessPoolExecutor(workers, mp_context=_mp_context())
+        cf.ProcessPoolExecutor(workers, mp_context=mp_context())
         if workers > 1 and len(todo) > 1
         else None
     )
@@ -306,7 +308,7 @@ def calibrate(
             if f.name.startswith(("design_", "runs_")):
                 f.unlink()
         (out_dir / "point_runs.csv").unlink(missing_ok=True)
-    _write(mpath, {**design, "status": "running", "packages": _versions()})
+    write_json_atomic(mpath, {**design, "status": "running", "packages": package_versions()})
 
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     lows = np.array([p.low for p in plist])
@@ -418,7 +420,7 @@ def calibrate(
         write_report(cal, spec)
         m["files"]["report"] = "calibration.md"
         m["files"]["figures"] = [p.name for p in cal.figures.values()]
-    _write(mpath, m)
+    write_json_atomic(mpath, m)
     return cal
 
 
@@ -471,12 +473,6 @@ def _target_table(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _write(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
 
 
 def _say(progress: bool, text: str) -> None:

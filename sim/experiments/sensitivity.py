@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -57,17 +56,13 @@ from sim.experiments.faults import (
     read_manifest,
     refuse_other_run,
 )
+from sim.experiments.manifest import MANIFEST_FILE, write_json_atomic
 from sim.experiments.parameters import (
     Param,
     parse_param,  # noqa: F401 - its old home
     resolve_params,
 )
-from sim.experiments.sweep import (
-    MANIFEST_FILE,
-    SweepResult,
-    output_dir,
-    run_sweep,
-)
+from sim.experiments.sweep import SweepResult, output_dir, run_sweep
 from sim.scenario import ScenarioSpec, load_scenario
 
 RUNS_DIR = "runs"
@@ -446,7 +441,5 @@ def _write_manifest(
     for key in ("overrides", "weeks", "seeding", "packages", "code"):
         manifest[key] = runs_manifest.get(key)
     path = res.out / MANIFEST_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, manifest)
     return path

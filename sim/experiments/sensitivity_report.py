@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.tables import aligned, fmt
+from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.sensitivity import (
     DESIGN_FILE,
     FIGURE_FILE,
@@ -16,9 +17,6 @@ from sim.experiments.sensitivity import (
     NOISY,
     REPORT_FILE,
     RUNS_DIR,
-)
-from sim.experiments.sweep import (
-    MANIFEST_FILE,
 )
 from sim.scenario import ScenarioSpec
 

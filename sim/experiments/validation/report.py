@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from sim.experiments.sweep import _git_revision
+from sim.experiments.manifest import git_revision
 from sim.experiments.validation.arms import NO_WAGNER, Runs, collect
 from sim.experiments.validation.measures import CheckResult, ValidationReport
 from sim.experiments.validation.model_checks import (
@@ -67,7 +67,7 @@ def run_validation(
         workers=workers,
         seconds=time.perf_counter() - t0,
         started=started,
-        revision=_git_revision(),
+        revision=git_revision(),
         arms={label: a.origin for label, a in runs.arms.items()},
     )
 
