@@ -152,9 +152,6 @@ def run_design(
     return results
 
 
-# -- implausibility and emulators ---------------------------------------------------------
-
-
 # -- the calibration ----------------------------------------------------------------------
 
 
@@ -478,6 +475,3 @@ def _target_table(
 def _say(progress: bool, text: str) -> None:
     if progress:
         print(text, file=sys.stderr, flush=True)
-
-
-# -- ensembles ------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """Monte Carlo sweeps: many replications of one or more scenarios, on any executor.
 
-The module follows the EMA Workbench split:
+The sweep follows the EMA Workbench split; this module is the orchestration:
 
-* **experiment design** — which scenarios (loaded once, ``--set`` overrides
-  applied and validated), how many replicates, and their seeds
-  (:func:`replicate_seeds`);
-* **execution** — chunks of replications sent to a ``concurrent.futures``
-  executor: in-process, a local process pool, Dask distributed, or any
-  ``concurrent.futures.Executor`` you pass in;
-* **storage** — :class:`sim.experiments.store.RunStore`, append-only and resumable;
+* **experiment design** (:mod:`sim.experiments.design`) — which scenarios
+  (loaded once, ``--set`` overrides applied and validated), how many
+  replicates, and their seeds (:func:`sim.experiments.design.replicate_seeds`);
+* **execution** (:mod:`sim.experiments.executors`) — chunks of replications
+  sent to a ``concurrent.futures`` executor: in-process, a local process pool,
+  Dask distributed, or any ``concurrent.futures.Executor`` you pass in;
+* **storage** — :class:`sim.experiments.store.RunStore`, append-only and
+  resumable, and the manifest (:mod:`sim.experiments.manifest`) that says
+  which run a folder holds;
 * **analysis** — :mod:`sim.analysis.summaries`, figures in :mod:`sim.viz.plots`, the
   report in :mod:`sim.experiments.report`.
 
@@ -66,7 +68,14 @@ from sim.experiments.design import (
     replicate_seed,
     run_columns,
 )
+from sim.experiments.design import replicate_seeds as replicate_seeds  # re-exported: its old home
 from sim.experiments.executors import Plan, execute_jobs
+from sim.experiments.executors import (
+    SweepInterrupted as SweepInterrupted,  # re-exported: its old home
+)
+from sim.experiments.executors import (
+    run_replication as run_replication,  # re-exported: its old home
+)
 from sim.experiments.faults import (
     check_out_dir,
     check_scheduler,
@@ -97,18 +106,6 @@ FIGURES = {
     "stalemates": "stalemates.png",
 }
 REPORT_FILE = "report.md"
-
-
-# -- experiment design ----------------------------------------------------------------
-
-
-# -- one replication ----------------------------------------------------------------
-
-
-# -- execution ------------------------------------------------------------------------
-
-
-# -- the manifest ---------------------------------------------------------------------
 
 
 # -- the result -------------------------------------------------------------------------
