@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.analysis.tables import aligned
 
@@ -71,6 +70,8 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """
     if n <= 0:
         return (float("nan"), float("nan"))
+    from scipy import stats  # here, not at the top: starting a command need not load scipy.stats
+
     ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
     return (float(ci.low), float(ci.high))
 
@@ -272,6 +273,8 @@ def _horizon_of(horizon: int | Mapping[str, int], scenario: str) -> int:
 
 def _km(events: np.ndarray, censored: np.ndarray, grid: np.ndarray, confidence: float):
     """Kaplan-Meier survival and its interval on a grid (scipy.stats.ecdf)."""
+    from scipy import stats
+
     if events.size == 0:
         ones = np.ones(grid.size)
         return ones, np.full(grid.size, np.nan), np.full(grid.size, np.nan)

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.arguments import UsageError
-from sim.experiments.history_matching import CUTOFF, DEFAULT_KEYS, calibrate
+from sim.experiments.calibrate_defaults import CUTOFF, DEFAULT_KEYS
 
 
 def add_parser(sub: Any, positive_int: Any, seed_type: Any) -> None:
@@ -42,6 +42,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     Exit status 0; 1 when no parameter set is non-implausible; 2 on bad input.
     """
     from sim.experiments.calibration_report import targets_markdown, waves_markdown
+    from sim.experiments.history_matching import calibrate
 
     if args.reps < 2:
         raise UsageError("--reps: expected at least 2 replicates (the run variance needs two)")

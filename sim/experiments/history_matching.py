@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from sim.experiments.calibrate_defaults import CUTOFF, DEFAULT_KEYS, POINT_REPS
 from sim.experiments.design import replicate_seed
 from sim.experiments.emulator import (
     CANDIDATES,
@@ -62,21 +63,6 @@ from sim.scenario import (
     load_scenario,
     plausible_ranges,
 )
-
-#: what calibrate varies when no --param is given (PLAUSIBLE_RANGES keys): the
-#: combat constants that set how fast and how far the front moves, each side's
-#: risk tolerance, and the mercenary groups' sizes (8 parameters for Libya).
-DEFAULT_KEYS: tuple[str, ...] = (
-    "combat.lethality",
-    "combat.noise_sigma",
-    "combat.cover_urban",
-    "combat.attacker_break",
-    "factions.*.attack_odds",
-    "groups.*.size",
-)
-CUTOFF = 3.0  # Pukelsheim (1994): 95 % of any unimodal distribution lies within 3 sd
-POINT_REPS = 100  # replicates of the scenario's own values (the "before" column)
-
 
 # -- runs -------------------------------------------------------------------------------
 
