@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from sim.cli.arguments import UsageError, parse_sets
-from sim.cli.common import ensemble_arg, report_interrupted
-from sim.cli.resume import resume_command
+from sim.cli.arguments import parse_sets
+from sim.cli.common import ensemble_arg, run_stored
 from sim.experiments.compare import (
     ARMS_DIR,
     COMPARISON_FILE,
@@ -18,9 +16,7 @@ from sim.experiments.compare import (
     compare,
 )
 from sim.experiments.compare_report import fmt, format_comparison
-from sim.experiments.executors import SweepInterrupted
-from sim.experiments.faults import BadInputError, check_out_dir, write_failure
-from sim.experiments.store import StoreError
+from sim.experiments.faults import check_out_dir
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -30,8 +26,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     (recorded in ``arms/runs.csv``), 2 on bad input, 130 on Ctrl-C.
     """
     check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once
-    try:
-        res = compare(
+    res, status = run_stored(
+        "compare",
+        args,
+        "comparison",
+        lambda: compare(
             args.baseline,
             args.alternative,
             reps=args.reps,
@@ -50,16 +49,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
             resume=getattr(args, "resume", False),
             ensemble=ensemble_arg(args),
             force=getattr(args, "force", False),
-        )
-    except SweepInterrupted as exc:
-        how = f"to finish the comparison run:\n  {resume_command('compare', args)}"
-        return report_interrupted(exc, how)
-    except (StoreError, ValueError, BadInputError) as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:  # a full disk: the arms' runs so far are whole on disk
-        resume = resume_command("compare", args)
-        print(write_failure(exc, Path(args.out), resume), file=sys.stderr)
-        return 1
+        ),
+    )
+    if res is None:
+        return status
 
     print(format_comparison(res))
     if res.precision is not None:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from sim.cli.arguments import UsageError, parse_sets
-from sim.cli.common import ensemble_arg, report_interrupted
-from sim.cli.resume import resume_command
-from sim.experiments.executors import SweepInterrupted
-from sim.experiments.faults import BadInputError, check_out_dir, write_failure
+from sim.cli.arguments import parse_sets
+from sim.cli.common import ensemble_arg, run_stored
+from sim.experiments.faults import check_out_dir
 from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.sensitivity import (
     DESIGN_FILE,
@@ -22,7 +18,6 @@ from sim.experiments.sensitivity import (
     sensitivity,
 )
 from sim.experiments.sensitivity_report import format_indices
-from sim.experiments.store import StoreError
 from sim.scenario import load_scenario
 
 
@@ -33,8 +28,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario); 1 when replications failed; 130 on Ctrl-C.
     """
     check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once
-    try:
-        res = sensitivity(
+    res, status = run_stored(
+        "sensitivity",
+        args,
+        "analysis",
+        lambda: sensitivity(
             args.scenario,
             args.param,
             samples=args.samples,
@@ -49,16 +47,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             resume=getattr(args, "resume", False),
             ensemble=ensemble_arg(args),
             force=getattr(args, "force", False),
-        )
-    except SweepInterrupted as exc:
-        how = f"to finish the analysis run:\n  {resume_command('sensitivity', args)}"
-        return report_interrupted(exc, how)
-    except (StoreError, ValueError, BadInputError) as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:  # a full disk: the runs so far are whole on disk
-        resume = resume_command("sensitivity", args)
-        print(write_failure(exc, Path(args.out), resume), file=sys.stderr)
-        return 1
+        ),
+    )
+    if res is None:
+        return status
     print(format_indices(res.indices))
     from sim.analysis.outcomes import definitions_footer
 

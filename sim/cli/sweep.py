@@ -6,16 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.arguments import UsageError, parse_sets
-from sim.cli.common import ensemble_arg, report_interrupted
-from sim.cli.resume import resume_command
+from sim.cli.arguments import parse_sets
+from sim.cli.common import ensemble_arg, run_stored
 from sim.experiments.design import SweepConfigError, check_ensemble_keys, load_specs
-from sim.experiments.executors import SweepInterrupted
-from sim.experiments.faults import BadInputError, write_failure
+from sim.experiments.faults import BadInputError
 from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.report import POINT_ESTIMATE_DIR
 from sim.experiments.store import FRONT_FILE, RUNS_FILE, StoreError
-from sim.experiments.sweep import FRONT_QUANTILE_FILE, REPORT_FILE, SUMMARY_FILE, run_sweep
+from sim.experiments.sweep import (
+    FRONT_QUANTILE_FILE,
+    REPORT_FILE,
+    SUMMARY_FILE,
+    SweepResult,
+    run_sweep,
+)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -27,7 +31,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """
     overrides = parse_sets(args.set)
     ensemble = ensemble_arg(args)
-    try:
+
+    def both() -> SweepResult:
         if ensemble:  # the point-estimate run too, for the report's side-by-side table
             check_ensemble_keys(load_specs(args.scenario, overrides), ensemble[0])
             run_sweep(
@@ -38,7 +43,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 progress=not getattr(args, "no_progress", False),
                 scheduler=getattr(args, "scheduler", None), report=False,
             )  # fmt: skip
-        res = run_sweep(
+        return run_sweep(
             args.scenario,
             reps=args.reps,
             seed=args.seed,
@@ -57,14 +62,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             ensemble=ensemble,
             force=getattr(args, "force", False),
         )
-    except SweepInterrupted as exc:
-        how = f"to finish the sweep run:\n  {resume_command('sweep', args)}"
-        return report_interrupted(exc, how)
-    except (StoreError, SweepConfigError, BadInputError) as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:  # a full disk, a lost mount: the runs so far are whole on disk
-        print(write_failure(exc, Path(args.out), resume_command("sweep", args)), file=sys.stderr)
-        return 1
+
+    bad_input = (StoreError, SweepConfigError, BadInputError)
+    res, status = run_stored("sweep", args, "sweep", both, bad_input)
+    if res is None:
+        return status
 
     from sim.analysis.outcomes import definitions_footer
     from sim.analysis.summaries import format_outcome_table
