@@ -41,6 +41,11 @@ from sim.scenario import ScenarioSpec
 
 Result = tuple[dict[str, Any], np.ndarray | None]
 
+#: ``executor="auto"`` runs fewer replications than this in-process: starting and
+#: stopping a pool costs about what 20-25 Libya runs save on 2 workers (about 18 ms a
+#: run, benchmarks/bench_sweep.py), and results are the same on every executor (tuned)
+INLINE_BELOW = 24
+
 
 class SweepInterrupted(KeyboardInterrupt):  # noqa: N818 - it *is* a KeyboardInterrupt
     """Ctrl-C during a sweep: finished runs are on disk; ``--resume`` continues.
@@ -264,18 +269,21 @@ def open_backend(
     workers: int | None = None,
     scheduler: str | None = None,
     n_chunks: int | None = None,
+    n_runs: int | None = None,
 ) -> _Backend:
     """Start the executor the sweep will use.
 
     Args:
         executor: ``"inline"``, ``"process"``, ``"dask"``, ``"auto"`` (Dask if a
-            scheduler is given, in-process for one worker, else a process
-            pool), or any ``concurrent.futures.Executor`` (tasks then carry
-            the scenarios; the caller shuts it down).
+            scheduler is given, in-process for one worker or fewer than
+            :data:`INLINE_BELOW` runs, else a process pool), or any
+            ``concurrent.futures.Executor`` (tasks then carry the scenarios;
+            the caller shuts it down).
         specs: the loaded scenarios.
         workers: worker processes (default: the CPU count).
         scheduler: ``tcp://HOST:PORT`` of an existing Dask scheduler.
         n_chunks: number of tasks, to avoid starting idle workers.
+        n_runs: replications to run (``"auto"`` runs a few in-process).
     """
     if isinstance(executor, cf.Executor):
         return _Backend("custom", executor, specs, workers or os.cpu_count() or 1, lambda: None)
@@ -286,7 +294,8 @@ def open_backend(
             f"--scheduler {scheduler}: a Dask scheduler needs --executor dask (or auto), not {kind}"
         )
     if kind == "auto":
-        kind = "dask" if scheduler else ("inline" if workers == 1 else "process")
+        small = n_runs is not None and n_runs < INLINE_BELOW
+        kind = "dask" if scheduler else ("inline" if workers == 1 or small else "process")
     if kind == "inline":
         return _Backend("inline", InlineExecutor(), specs, 1, lambda: None)
     if kind == "process":
@@ -405,7 +414,9 @@ def execute_jobs(
 
     guess = workers or os.cpu_count() or 1
     size = chunk or chunk_size(plan.todo, guess)
-    backend = open_backend(executor, specs, workers, scheduler, math.ceil(plan.todo / size))
+    backend = open_backend(
+        executor, specs, workers, scheduler, math.ceil(plan.todo / size), n_runs=plan.todo
+    )
     if chunk is None and backend.workers != guess:
         size = chunk_size(plan.todo, backend.workers)
     window = max(2, backend.workers * 3)
