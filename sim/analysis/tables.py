@@ -8,17 +8,25 @@ intervals); written once, they look the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def md_table(df) -> str:  # noqa: ANN001 - a pandas DataFrame; pandas is not imported here
-    """A DataFrame as a GitHub-flavoured markdown table (no extra dependency)."""
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in df.itertuples(index=False)]
+
+def md_rows(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A header and rows of cells as a GitHub-flavoured markdown table."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def md_table(df: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub-flavoured markdown table (no extra dependency)."""
+    return md_rows(list(df.columns), df.itertuples(index=False))
 
 
 def aligned(head: Sequence[str], rows: Sequence[Sequence[str]], left: int) -> list[str]:

@@ -6,7 +6,7 @@ arms, and its uncertainty is smallest when both arms share their luck:
 
 * **Common random numbers.** All arms run through one sweep
   (:func:`sim.experiments.sweep.run_sweep`), so replicate ``i`` of every arm uses the same
-  seed (:func:`sim.experiments.sweep.replicate_seed`). Inside the model each mechanism
+  seed (:func:`sim.experiments.design.replicate_seed`). Inside the model each mechanism
   draws from its own stream (``sim.model.model.Streams``) a fixed number of values a
   week, so a policy that changes one mechanism does not shift the others'
   draws: the paired difference reflects the policy, not the dice.
@@ -256,7 +256,7 @@ def compare(
         overrides: ``{"dotted.key": value}`` applied to every arm.
         method: interval method, ``"t"`` or ``"bca"`` (see the module docstring).
         confidence: interval level.
-        executor: see :func:`sim.experiments.sweep.open_backend`.
+        executor: see :func:`sim.experiments.executors.open_backend`.
         scheduler: a Dask scheduler address.
         resume: keep the arms' runs already in ``out/arms`` (same design).
         report: write the figures and ``comparison.md`` (when ``out`` is given).

@@ -275,7 +275,7 @@ def sensitivity(
         progress: show the sweep's progress bar.
         overrides: fixed ``{"dotted.key": value}`` applied before the design.
         confidence: level of the bootstrap intervals.
-        executor: see :func:`sim.experiments.sweep.open_backend`.
+        executor: see :func:`sim.experiments.executors.open_backend`.
         resume: keep design points already run in ``out/runs``.
         report: write ``sensitivity.png`` and ``sensitivity.md`` (when ``out`` is given).
         ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import aligned, fmt
+from sim.analysis.tables import aligned, fmt, md_rows
 from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.sensitivity import (
     DESIGN_FILE,
@@ -66,16 +66,19 @@ def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
             f"Mean {fmt(sub['output_mean'].iloc[0], 3)}, sd {fmt(sub['output_sd'].iloc[0], 3)} "
             f"across the design; noise share {fmt(noise, 2)}{flag}.",
             "",
-            "| parameter | range | ST [95 % CI] | S1 [95 % CI] | Spearman |",
-            "|---|---|---|---|---|",
         ]
-        for r in sub.itertuples(index=False):
-            lines.append(
-                f"| `{r.parameter}` | {r.low:g}–{r.high:g} | {fmt(r.ST, 2)} [{fmt(r.ST_low, 2)}, "
-                f"{fmt(r.ST_high, 2)}] | {fmt(r.S1, 2)} [{fmt(r.S1_low, 2)}, "
-                f"{fmt(r.S1_high, 2)}] | "
-                f"{fmt(r.spearman, 2)} |"
-            )
+        head = ["parameter", "range", "ST [95 % CI]", "S1 [95 % CI]", "Spearman"]
+        rows = [
+            [
+                f"`{r.parameter}`",
+                f"{r.low:g}–{r.high:g}",
+                f"{fmt(r.ST, 2)} [{fmt(r.ST_low, 2)}, {fmt(r.ST_high, 2)}]",
+                f"{fmt(r.S1, 2)} [{fmt(r.S1_low, 2)}, {fmt(r.S1_high, 2)}]",
+                fmt(r.spearman, 2),
+            ]
+            for r in sub.itertuples(index=False)
+        ]
+        lines.append(md_rows(head, rows))
         lines.append("")
     lines += [
         "## Files",

@@ -295,7 +295,7 @@ def run_sweep(
             in every scenario.
         out: output folder; None for a temporary one (no figures or report).
         workers: worker processes (default: the CPU count).
-        executor: see :func:`open_backend`.
+        executor: see :func:`sim.experiments.executors.open_backend`.
         resume: keep the runs already in ``out`` and run only the missing
             (or failed) replicates.
         overrides: ``{"dotted.key": value}`` applied to every scenario.

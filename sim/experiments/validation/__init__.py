@@ -8,7 +8,7 @@ runs those checks on the Libya 2019 scenario and writes ``docs/validation.md``.
 Design:
 
 * **Paired, seeded replications** (common random numbers). Replicate ``i`` of
-  every arm uses the seed :func:`sim.experiments.sweep.replicate_seed` gives it, so a
+  every arm uses the seed :func:`sim.experiments.design.replicate_seed` gives it, so a
   difference between two arms is the policy's, not the dice's. Paired
   differences of outcome shares and of numbers use
   :func:`sim.analysis.paired.paired_outcomes` and
