@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiments.history_matching import _run_point, calibrate, read_ensemble
+from sim.experiments.ensemble import read_ensemble
+from sim.experiments.history_matching import _run_point, calibrate
 from sim.experiments.sweep import replicate_seed
 from sim.experiments.targets import horizon_for, load_targets
 from sim.scenario import ScenarioError, load_scenario

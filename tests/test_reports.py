@@ -15,7 +15,7 @@ from conftest import ROOT
 from sim import load_scenario
 from sim.analysis.outcomes import definitions_footer, outcome_definitions, outcome_labels
 from sim.analysis.summaries import outcome_summary
-from sim.experiments.sweep import program_words, resume_command
+from sim.cli.resume import program_words, resume_command
 
 LIBYA = ROOT / "scenarios" / "libya_2019.toml"
 TEACH = ROOT / "scenarios" / "teaching_line.toml"
@@ -70,7 +70,7 @@ def test_the_printed_resume_command_uses_the_running_interpreter(monkeypatch):
         executor="auto",
         scheduler=None,
     )
-    words = shlex.split(resume_command(args))
+    words = shlex.split(resume_command("sweep", args))
     assert words[0] == sys.executable  # never a bare "python", which may lack the project
     assert words[-1] == "--resume"
     monkeypatch.setattr(sys, "argv", ["-c"])
@@ -108,7 +108,7 @@ def test_significance_needs_both_the_interval_and_the_exact_test():
 
 
 def test_interval_ends_never_round_to_a_misleading_zero():
-    from sim.experiments.compare import _ci_text
+    from sim.analysis.tables import ci_text as _ci_text
 
     assert _ci_text(-0.056, -0.0004) == "[−0.0560, −0.0004]"
     assert _ci_text(-0.0004, 0.055) == "[−0.0004, +0.0550]"
@@ -172,7 +172,8 @@ def test_front_series_is_one_column_per_week_and_reads_back(tmp_path):
 def test_a_significant_difference_gets_its_replicate_level_account(tmp_path):
     from types import SimpleNamespace
 
-    from sim.experiments.compare import ARMS_DIR, replicate_accounts
+    from sim.experiments.compare import ARMS_DIR
+    from sim.experiments.compare_report import replicate_accounts
 
     # 20 replicates: the GNA wins every baseline run; under sanctions Wagner leaves over
     # pay in 15 of them and those 15 end undecided (a stylised, hand-made record)
@@ -231,14 +232,12 @@ def test_compare_states_one_rule_defines_outcomes_and_never_prints_a_zero_interv
 
 
 def test_the_sensitivity_resume_command_repeats_the_analysis(monkeypatch):
-    from sim.experiments.sensitivity import resume_command as sens_resume
-
     monkeypatch.setattr(sys, "argv", [str(ROOT / "run.py"), "sensitivity"])
     args = argparse.Namespace(
         scenario=str(TEACH), param=["backers.northland.resolve=0.5:1"], samples=8, reps=2,
         seed=3, out="x", workers=None, weeks=None, set=[], executor="auto",
     )  # fmt: skip
-    words = shlex.split(sens_resume(args))
+    words = shlex.split(resume_command("sensitivity", args))
     assert words[0] == sys.executable and words[2] == "sensitivity"
     assert words[words.index("--param") + 1] == "backers.northland.resolve=0.5:1"
     assert words[-1] == "--resume"

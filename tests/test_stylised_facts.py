@@ -7,7 +7,7 @@ to both; the figures quoted in the docstrings are the two-sided ones) by compari
 what-ifs built here against the baseline, replicate by replicate with common random numbers
 (:func:`sim.experiments.compare.compare`, or paired model runs where the fact is about a
 mechanism inside the run). "Significant" means the paired 95 % interval
-(:func:`sim.experiments.compare.paired_interval`) excludes zero in the direction the fact
+(:func:`sim.analysis.paired.paired_interval`) excludes zero in the direction the fact
 states. A fact the model stops reproducing is to be marked ``xfail(strict=True)``
 with what was measured (not deleted), so the suite stays honest about it.
 """

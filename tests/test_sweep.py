@@ -16,7 +16,7 @@ from conftest import LIBYA, ROOT, TINY
 
 from sim import load_scenario
 from sim.cli import main
-from sim.experiments import sweep as sweep_mod
+from sim.experiments import executors
 from sim.experiments.store import read_front_series
 from sim.experiments.sweep import (
     SweepInterrupted,
@@ -124,7 +124,7 @@ def test_a_process_pool_gives_the_same_files_whatever_the_start_method(
     if method not in mp.get_all_start_methods():
         pytest.skip(f"no {method} start method here")
     single = 1 if method == "fork" else 2
-    monkeypatch.setattr(sweep_mod.threading, "active_count", lambda: single)
+    monkeypatch.setattr(executors.threading, "active_count", lambda: single)
     before = mp.get_start_method(allow_none=True)
     mp.set_start_method("spawn", force=True)
     try:
@@ -291,14 +291,14 @@ def test_ctrl_c_stops_a_process_pool_cleanly_and_says_how_to_resume(long_referen
 def test_a_failing_replication_is_recorded_and_the_sweep_goes_on(
     reference, tmp_path, monkeypatch, capsys
 ):
-    real = sweep_mod.run_replication
+    real = executors.run_replication
 
     def flaky(spec, replicate, seed, weeks=None):
         if spec.name == "tiny" and replicate == 2:
             raise RuntimeError("boom in week 3\nsecond line")
         return real(spec, replicate, seed, weeks)
 
-    monkeypatch.setattr(sweep_mod, "run_replication", flaky)
+    monkeypatch.setattr(executors, "run_replication", flaky)
     args = ["sweep", str(LIBYA), str(TINY), "--reps", "8", "--seed", "42", "--weeks", str(WEEKS)]
     args += ["--workers", "1", "--out", str(tmp_path), "--no-progress"]
     assert main(args) == 1
@@ -312,13 +312,13 @@ def test_a_failing_replication_is_recorded_and_the_sweep_goes_on(
     assert summary[summary["scenario"] == "tiny"]["total"].iloc[0] == 7
     assert json.loads((tmp_path / "manifest.json").read_text())["failures"] == 1
     # once the bug is fixed, --resume reruns only the failure
-    monkeypatch.setattr(sweep_mod, "run_replication", real)
+    monkeypatch.setattr(executors, "run_replication", real)
     assert main([*args, "--resume"]) == 0
     same_files(reference, tmp_path)
 
 
 def test_ctrl_c_in_process_keeps_the_finished_runs(tmp_path, monkeypatch):
-    real = sweep_mod.run_replication
+    real = executors.run_replication
     calls = []
 
     def interrupted(spec, replicate, seed, weeks=None):
@@ -327,7 +327,7 @@ def test_ctrl_c_in_process_keeps_the_finished_runs(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real(spec, replicate, seed, weeks)
 
-    monkeypatch.setattr(sweep_mod, "run_replication", interrupted)
+    monkeypatch.setattr(executors, "run_replication", interrupted)
     with pytest.raises(SweepInterrupted) as info:
         run_sweep([TINY], reps=20, seed=1, out=tmp_path, executor="inline", progress=False)
     assert info.value.saved == 5 and info.value.total == 20

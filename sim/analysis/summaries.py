@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.tables import aligned
 
 #: the front-line quantiles written to front.csv (column name -> level)
 FRONT_QUANTILES: dict[str, float] = {
@@ -69,6 +70,8 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """
     if n <= 0:
         return (float("nan"), float("nan"))
+    from scipy import stats  # here, not at the top: starting a command need not load scipy.stats
+
     ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
     return (float(ci.low), float(ci.high))
 
@@ -141,9 +144,7 @@ def format_outcome_table(summary: pd.DataFrame, digits: int = 3) -> str:
         p = "n/a" if pd.isna(r.probability) else f"{r.probability:.{digits}f}"
         ci = "" if pd.isna(r.ci_low) else f"[{r.ci_low:.{digits}f}, {r.ci_high:.{digits}f}]"
         lines.append((str(r.scenario), str(r.outcome), f"{r.runs}/{r.total}", p, ci))
-    widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
-    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
-    return "\n".join(fmt.format(*x) for x in [head, *lines])
+    return "\n".join(aligned(head, lines, 2))
 
 
 # -- front-line quantiles --------------------------------------------------------------
@@ -272,6 +273,8 @@ def _horizon_of(horizon: int | Mapping[str, int], scenario: str) -> int:
 
 def _km(events: np.ndarray, censored: np.ndarray, grid: np.ndarray, confidence: float):
     """Kaplan-Meier survival and its interval on a grid (scipy.stats.ecdf)."""
+    from scipy import stats
+
     if events.size == 0:
         ones = np.ones(grid.size)
         return ones, np.full(grid.size, np.nan), np.full(grid.size, np.nan)

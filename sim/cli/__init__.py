@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sim.experiments.arguments import UsageError, parse_sets
+from sim.cli.arguments import UsageError, parse_sets
 from sim.experiments.faults import BadInputError, check_out_dir, folder_lock
 from sim.scenario import (
     SCENARIO_DIR,
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=_seed, default=None, help="root seed (2019)")
     m.add_argument("--out", default=None, help="report path (docs/validation.md)")
 
-    from sim.experiments.history_matching import add_parser as add_calibrate
+    from sim.cli.calibrate import add_parser as add_calibrate
 
     add_calibrate(sub, _positive_int, _seed)
     from sim.cli.help_texts import document
@@ -255,23 +255,23 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd == "run":
         return cmd_run(args)
     if cmd == "sweep":
-        from sim.experiments.sweep import cmd_sweep
+        from sim.cli.sweep import cmd_sweep
 
         return cmd_sweep(args)
     if cmd == "compare":
-        from sim.experiments.compare import cmd_compare
+        from sim.cli.compare import cmd_compare
 
         return cmd_compare(args)
     if cmd == "sensitivity":
-        from sim.experiments.sensitivity import cmd_sensitivity
+        from sim.cli.sensitivity import cmd_sensitivity
 
         return cmd_sensitivity(args)
     if cmd == "validate-model":
-        from sim.experiments.validation import cmd_validate_model
+        from sim.cli.validate_model import cmd_validate_model
 
         return cmd_validate_model(args)
     if cmd == "calibrate":
-        from sim.experiments.history_matching import cmd_calibrate
+        from sim.cli.calibrate import cmd_calibrate
 
         return cmd_calibrate(args)
     raise UsageError(f"unknown command {cmd!r}")

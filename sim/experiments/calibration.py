@@ -9,7 +9,6 @@ The same facts, with their uncertainties, are the history-matching targets of
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from dataclasses import dataclass
@@ -92,16 +91,7 @@ def check(spec: ScenarioSpec | str, seeds: range | list[int]) -> CalibrationResu
     return CalibrationResult(len(fronts), np.array(fronts), np.array(fallen), np.array(cas))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.experiments.calibration [--seeds N] [SCENARIO]``: print the fit."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenario", nargs="?", default="libya_2019.toml")
-    p.add_argument("--seeds", type=int, default=300)
-    args = p.parse_args(argv)
-    res = check(args.scenario, range(args.seeds))
-    print("\n".join(res.lines()))
-    return 0
+if __name__ == "__main__":  # the command itself lives in sim.cli, as every command does
+    from sim.cli.calibration_check import main
 
-
-if __name__ == "__main__":
     sys.exit(main())

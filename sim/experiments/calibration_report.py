@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from sim.analysis.tables import md_rows  # noqa: E402
 from sim.scenario import ScenarioSpec  # noqa: E402
 
 if TYPE_CHECKING:
@@ -91,52 +92,75 @@ def _g(x: float, digits: int = 3) -> str:
 
 def targets_markdown(cal: Calibration) -> str:
     """The per-target table, before and after, as Markdown."""
-    lines = [
-        "| target | observed (±sd) | point values: mean [5–95 %] | I | met | "
-        "ensemble: mean [5–95 %] | I (median) | met |",
-        "|---|---|---|---|---|---|---|---|",
+    head = [
+        "target",
+        "observed (±sd)",
+        "point values: mean [5–95 %]",
+        "I",
+        "met",
+        "ensemble: mean [5–95 %]",
+        "I (median)",
+        "met",
     ]
-    for r in cal.table.itertuples():
-        lines.append(
-            f"| {r.target}: {r.what} | {_g(r.observed)} (±{_g(r.obs_sd, 2)}) | "
-            f"{_g(r.point_mean)} [{_g(r.point_p05)}, {_g(r.point_p95)}] | "
-            f"{r.point_implausibility:.1f} | {'yes' if r.point_met else 'no'} | "
-            f"{_g(r.ensemble_mean)} [{_g(r.ensemble_p05)}, {_g(r.ensemble_p95)}] | "
-            f"{_g(r.ensemble_implausibility_median, 2)} | {'yes' if r.ensemble_met else 'no'} |"
-        )
-    return "\n".join(lines)
+    rows = [
+        [
+            f"{r.target}: {r.what}",
+            f"{_g(r.observed)} (±{_g(r.obs_sd, 2)})",
+            f"{_g(r.point_mean)} [{_g(r.point_p05)}, {_g(r.point_p95)}]",
+            f"{r.point_implausibility:.1f}",
+            "yes" if r.point_met else "no",
+            f"{_g(r.ensemble_mean)} [{_g(r.ensemble_p05)}, {_g(r.ensemble_p95)}]",
+            _g(r.ensemble_implausibility_median, 2),
+            "yes" if r.ensemble_met else "no",
+        ]
+        for r in cal.table.itertuples()
+    ]
+    return md_rows(head, rows)
 
 
 def waves_markdown(cal: Calibration) -> str:
     """The wave table as Markdown."""
-    lines = [
-        "| wave | points | runs | non-implausible | share | space before | space after | s |",
-        "|---|---|---|---|---|---|---|---|",
+    head = [
+        "wave",
+        "points",
+        "runs",
+        "non-implausible",
+        "share",
+        "space before",
+        "space after",
+        "s",
     ]
-    for r in cal.waves.itertuples():
-        lines.append(
-            f"| {r.wave} | {r.points} | {r.runs} | {r.non_implausible} | "
-            f"{r.share_non_implausible:.2f} | {_g(r.volume_before)} | {_g(r.volume_after)} | "
-            f"{r.seconds:.0f} |"
-        )
-    return "\n".join(lines)
+    rows = [
+        [
+            r.wave,
+            r.points,
+            r.runs,
+            r.non_implausible,
+            f"{r.share_non_implausible:.2f}",
+            _g(r.volume_before),
+            _g(r.volume_after),
+            f"{r.seconds:.0f}",
+        ]
+        for r in cal.waves.itertuples()
+    ]
+    return md_rows(head, rows)
 
 
 def ranges_markdown(cal: Calibration) -> str:
     """Each parameter's prior range and the accepted sets' range: what the data pinned down."""
-    lines = [
-        "| parameter | prior range | accepted: 5–95 % | share of prior range |",
-        "|---|---|---|---|",
-    ]
+    rows = []
     for p in cal.params:
         v = cal.ensemble[p.key].to_numpy(dtype=float) if len(cal.ensemble) else np.array([])
         if len(v):
             lo, hi = np.quantile(v, [0.05, 0.95])
             share = (hi - lo) / (p.high - p.low)
-            lines.append(f"| `{p.key}` | {p.low:g}–{p.high:g} | {lo:.3g}–{hi:.3g} | {share:.2f} |")
+            rows.append(
+                [f"`{p.key}`", f"{p.low:g}–{p.high:g}", f"{lo:.3g}–{hi:.3g}", f"{share:.2f}"]
+            )
         else:
-            lines.append(f"| `{p.key}` | {p.low:g}–{p.high:g} | none accepted | – |")
-    return "\n".join(lines)
+            rows.append([f"`{p.key}`", f"{p.low:g}–{p.high:g}", "none accepted", "–"])
+    head = ["parameter", "prior range", "accepted: 5–95 %", "share of prior range"]
+    return md_rows(head, rows)
 
 
 def write_report(cal: Calibration, spec: ScenarioSpec) -> Path:

@@ -32,7 +32,6 @@ import math
 import os
 import sys
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,33 +41,28 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.experiments.sensitivity import Param, resolve_params
-from sim.experiments.sweep import _mp_context, _versions, replicate_seed
+from sim.experiments.calibrate_defaults import CUTOFF, DEFAULT_KEYS, POINT_REPS
+from sim.experiments.design import replicate_seed
+from sim.experiments.emulator import (
+    CANDIDATES,
+    Emulator,
+    Observations,
+    implausibility,
+    next_design,
+    screen,
+    summarise,
+)
+from sim.experiments.executors import mp_context
+from sim.experiments.manifest import package_versions, write_json_atomic
+from sim.experiments.parameters import Param, resolve_params
 from sim.experiments.targets import Targets, horizon_for, load_targets, measure
 from sim.model import ProxyWarModel
 from sim.scenario import (
     PLAUSIBLE_RANGES,
-    ScenarioError,
     ScenarioSpec,
     load_scenario,
     plausible_ranges,
 )
-
-#: what calibrate varies when no --param is given (PLAUSIBLE_RANGES keys): the
-#: combat constants that set how fast and how far the front moves, each side's
-#: risk tolerance, and the mercenary groups' sizes (8 parameters for Libya).
-DEFAULT_KEYS: tuple[str, ...] = (
-    "combat.lethality",
-    "combat.noise_sigma",
-    "combat.cover_urban",
-    "combat.attacker_break",
-    "factions.*.attack_odds",
-    "groups.*.size",
-)
-CUTOFF = 3.0  # Pukelsheim (1994): 95 % of any unimodal distribution lies within 3 sd
-CANDIDATES = 1 << 14  # uniform candidates per wave for screening and the volume estimate
-POINT_REPS = 100  # replicates of the scenario's own values (the "before" column)
-
 
 # -- runs -------------------------------------------------------------------------------
 
@@ -113,7 +107,7 @@ def run_design(
     todo = [i for i in range(len(points)) if i not in results]
     # the pool before the bar: tqdm's monitor thread would make the pool fork a threaded process
     pool = (
-        cf.ProcessPoolExecutor(workers, mp_context=_mp_context())
+        cf.ProcessPoolExecutor(workers, mp_context=mp_context())
         if workers > 1 and len(todo) > 1
         else None
     )
@@ -142,152 +136,6 @@ def run_design(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return results
-
-
-# -- implausibility and emulators ---------------------------------------------------------
-
-
-@dataclass
-class Observations:
-    """Observed values, their variances and the model discrepancy, per target."""
-
-    value: np.ndarray
-    var_obs: np.ndarray
-    var_disc: np.ndarray
-    one_run: float = 1.0  # 1: history is one realisation, the run variance counts in full
-
-    @classmethod
-    def of(cls, targets: Targets, spec: ScenarioSpec) -> Observations:
-        """Each target's observation in model units."""
-        obs = [t.observation(spec) for t in targets.items]
-        return cls(
-            np.array([o[0] for o in obs]),
-            np.array([o[1] ** 2 for o in obs]),
-            np.array([t.discrepancy**2 for t in targets.items]),
-            1.0 if targets.observed_as == "one_run" else 0.0,
-        )
-
-
-def implausibility(sims: np.ndarray, obs: Observations) -> np.ndarray:
-    """Per point and target, from replicate runs ``sims`` (points, reps, targets).
-
-    The denominator adds the variance of the mean of ``reps`` runs and, when
-    the observations are one realisation (history), the run variance itself.
-    """
-    reps = sims.shape[1]
-    mean = sims.mean(axis=1)
-    var = sims.var(axis=1, ddof=1) if reps > 1 else np.zeros_like(mean)
-    denom = obs.var_obs + obs.var_disc + var * (obs.one_run + 1.0 / reps)
-    return np.abs(obs.value - mean) / np.sqrt(np.maximum(denom, 1e-12))
-
-
-@dataclass
-class Emulator:
-    """Gaussian-process emulators of each target's mean, fitted on one wave's points."""
-
-    models: list[Any]
-    var_sim: np.ndarray  # pooled run-to-run variance per target
-    reps: int
-
-    @classmethod
-    def fit(cls, u: np.ndarray, sims: np.ndarray, seed: int) -> Emulator:
-        """Fit one GP per target on unit-cube inputs ``u`` and the replicate means.
-
-        Each point's mean carries its Monte Carlo variance (``var / reps``) as
-        the GP's per-point noise, so the emulator does not chase the dice.
-        """
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.gaussian_process import GaussianProcessRegressor
-        from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
-
-        d = u.shape[1]
-        reps = sims.shape[1]
-        mean = sims.mean(axis=1)
-        var = sims.var(axis=1, ddof=1) / reps if reps > 1 else np.zeros_like(mean)
-        models = []
-        for j in range(mean.shape[1]):
-            y = mean[:, j]
-            scale = float(np.std(y)) or 1.0
-            kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(
-                np.full(d, 0.5), (0.03, 30.0)
-            ) + WhiteKernel(1e-2, (1e-6, 1.0))
-            gp = GaussianProcessRegressor(
-                kernel,
-                alpha=np.maximum(var[:, j], 1e-10) / scale**2,
-                normalize_y=True,
-                random_state=seed + j,
-                n_restarts_optimizer=1,
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                gp.fit(u, y)
-            models.append(gp)
-        return cls(models, np.nanmean(var, axis=0) * reps, reps)
-
-    def implausibility(self, u: np.ndarray, obs: Observations) -> np.ndarray:
-        """Emulated implausibility (points, targets), the emulator's variance included."""
-        out = np.empty((len(u), len(self.models)))
-        for j, gp in enumerate(self.models):
-            mu, sd = gp.predict(u, return_std=True)
-            stoch = self.var_sim[j] * (obs.one_run + 1.0 / self.reps)
-            denom = obs.var_obs[j] + obs.var_disc[j] + sd**2 + stoch
-            out[:, j] = np.abs(obs.value[j] - mu) / np.sqrt(np.maximum(denom, 1e-12))
-        return out
-
-
-def summarise(imp: np.ndarray, second: bool = False) -> np.ndarray:
-    """The max (or second-max, more forgiving with many targets) implausibility per point."""
-    if imp.shape[1] == 0:
-        return np.zeros(len(imp))
-    if second and imp.shape[1] > 1:
-        return np.sort(imp, axis=1)[:, -2]
-    return imp.max(axis=1)
-
-
-def _screen(u: np.ndarray, emus: list[Emulator], obs: Observations, cutoff: float, second: bool):
-    ok = np.ones(len(u), bool)
-    for e in emus:
-        idx = np.flatnonzero(ok)
-        if not len(idx):
-            break
-        ok[idx] = summarise(e.implausibility(u[idx], obs), second) < cutoff
-    return ok
-
-
-def next_design(
-    emus: list[Emulator],
-    obs: Observations,
-    d: int,
-    n: int,
-    rng: np.random.Generator,
-    cutoff: float,
-    second: bool,
-) -> tuple[np.ndarray, float]:
-    """``n`` unit-cube points in the non-implausible region, and its volume share.
-
-    Uniform Sobol candidates over the box estimate the volume; when too few
-    pass, more are drawn around those that did (Gaussian steps, screened
-    again). The wave's points are a uniform random pick from those that pass.
-    """
-    sob = qmc.Sobol(d, seed=rng)
-    cand = sob.random(CANDIDATES)
-    ok = _screen(cand, emus, obs, cutoff, second)
-    volume = float(ok.mean())
-    pool = cand[ok]
-    for _ in range(8):
-        if len(pool) >= 4 * n or not len(pool):
-            break
-        sd = np.maximum(pool.std(axis=0), 0.02) * 0.5
-        base = pool[rng.integers(len(pool), size=CANDIDATES // 4)]
-        more = np.clip(base + rng.normal(0.0, sd, base.shape), 0.0, 1.0)
-        pool = np.vstack([pool, more[_screen(more, emus, obs, cutoff, second)]])
-    if not len(pool):
-        return np.empty((0, d)), volume
-    if len(pool) <= n:
-        return pool, volume
-    # a uniform draw from the region (what the accepted sets' spread should reflect);
-    # a maximin pick would push the design to the region's edges
-    return pool[np.sort(rng.choice(len(pool), size=n, replace=False))], volume
 
 
 # -- the calibration ----------------------------------------------------------------------
@@ -443,7 +291,7 @@ def calibrate(
             if f.name.startswith(("design_", "runs_")):
                 f.unlink()
         (out_dir / "point_runs.csv").unlink(missing_ok=True)
-    _write(mpath, {**design, "status": "running", "packages": _versions()})
+    write_json_atomic(mpath, {**design, "status": "running", "packages": package_versions()})
 
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     lows = np.array([p.low for p in plist])
@@ -499,7 +347,7 @@ def calibrate(
             emus.append(Emulator.fit(u, sims, seed * 1000 + k))
             # the space left after this wave: uniform candidates that pass every emulator
             probe = qmc.Sobol(d, seed=np.random.default_rng([seed, k, 99])).random(CANDIDATES)
-            rows[-1]["volume_after"] = float(_screen(probe, emus, obs, cutoff, second_max).mean())
+            rows[-1]["volume_after"] = float(screen(probe, emus, obs, cutoff, second_max).mean())
         else:
             rows[-1]["volume_after"] = float(ok.mean()) * (volume if volume == volume else 1.0)
         left = (waves - k) * float(np.mean(wave_times))
@@ -555,7 +403,7 @@ def calibrate(
         write_report(cal, spec)
         m["files"]["report"] = "calibration.md"
         m["files"]["figures"] = [p.name for p in cal.figures.values()]
-    _write(mpath, m)
+    write_json_atomic(mpath, m)
     return cal
 
 
@@ -610,116 +458,6 @@ def _target_table(
     return pd.DataFrame(rows)
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
-
-
 def _say(progress: bool, text: str) -> None:
     if progress:
         print(text, file=sys.stderr, flush=True)
-
-
-# -- ensembles ------------------------------------------------------------------------------
-
-
-def read_ensemble(path: str | Path, spec: ScenarioSpec | None = None) -> list[dict[str, Any]]:
-    """An ``ensemble.csv`` as a list of ``--set`` override dicts (one per member).
-
-    Raises:
-        ValueError: a missing, empty or malformed file (one line naming it).
-    """
-    p = Path(path)
-    try:
-        df = pd.read_csv(p)
-    except FileNotFoundError:
-        raise ValueError(f"{p}: file not found") from None
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{p}: expected a CSV of parameter sets, found {exc}") from None
-    if df.empty or not len(df.columns):
-        raise ValueError(f"{p}: expected at least one parameter set, found none")
-    bad = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    if bad:
-        raise ValueError(f"{p}: {bad[0]}: expected numbers, found {df[bad[0]].iloc[0]!r}")
-    if df.isna().any().any():
-        raise ValueError(f"{p}: expected a value in every cell, found an empty one")
-    members = []
-    for _, row in df.iterrows():
-        members.append(
-            {
-                k: (int(v) if pd.api.types.is_integer_dtype(df[k]) else float(v))
-                for k, v in row.items()
-            }
-        )
-    if spec is not None:
-        load_scenario(spec, members[0])  # a key the scenario lacks fails here, named
-    return members
-
-
-# -- the command line ------------------------------------------------------------------------
-
-
-def add_parser(sub: Any, positive_int: Any, seed_type: Any) -> None:
-    """The ``calibrate`` subcommand's arguments (called by :func:`sim.cli.build_parser`)."""
-    a = sub.add_parser("calibrate", help="history matching against observed targets")
-    a.add_argument("scenario")
-    a.add_argument("--targets", required=True, help="targets TOML (scenarios/targets/)")
-    a.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=LOW:HIGH",
-        help="a parameter and its range (default: "
-        + ", ".join(DEFAULT_KEYS)
-        + " over their plausible ranges)",
-    )
-    a.add_argument("--waves", type=positive_int, default=3)
-    a.add_argument("--samples", type=positive_int, default=100, help="design points per wave")
-    a.add_argument("--reps", type=positive_int, default=10, help="replicates per point")
-    a.add_argument("--seed", type=seed_type, default=0)
-    a.add_argument("--workers", type=positive_int, default=None)
-    a.add_argument("--out", default="results/calibrate")
-    a.add_argument("--cutoff", type=float, default=CUTOFF, help="implausibility cutoff (3)")
-    a.add_argument("--second-max", action="store_true", help="judge by the 2nd-largest I")
-    a.add_argument("--resume", action="store_true")
-    a.add_argument("--no-progress", action="store_true")
-
-
-def cmd_calibrate(args: Any) -> int:
-    """``calibrate SCENARIO --targets FILE ...``: run the waves, print the tables."""
-    from sim.experiments.calibration_report import targets_markdown, waves_markdown
-
-    # bad input is a ScenarioError: one line, exit 2 (the layers keep sim.cli out of here)
-    if args.reps < 2:
-        raise ScenarioError(["--reps: expected at least 2 replicates (the run variance needs two)"])
-    try:
-        cal = calibrate(
-            args.scenario,
-            args.targets,
-            args.param or None,
-            waves=args.waves,
-            samples=args.samples,
-            reps=args.reps,
-            seed=args.seed,
-            workers=args.workers,
-            out=args.out,
-            resume=args.resume,
-            cutoff=args.cutoff,
-            second_max=args.second_max,
-            progress=not args.no_progress,
-        )
-    except ValueError as exc:
-        raise ScenarioError([str(exc)]) from None
-    print(waves_markdown(cal))
-    print()
-    print(targets_markdown(cal))
-    print(
-        f"\n{len(cal.ensemble)} accepted parameter sets in {cal.elapsed:.0f} s; wrote "
-        f"ensemble.csv, waves.csv, targets.csv, calibration.md, manifest.json and figures "
-        f"in {cal.out}"
-    )
-    if cal.ensemble.empty:
-        print("no parameter set is non-implausible: see targets.csv", file=sys.stderr)
-        return 1
-    return 0

@@ -36,12 +36,8 @@ Files in ``--out``: ``runs/`` (the sweep of every design point, resumable),
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import os
-import shlex
-import sys
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -56,22 +52,18 @@ from scipy.stats import qmc
 
 from sim.analysis import summaries as analysis
 from sim.experiments.faults import (
-    BadInputError,
-    check_out_dir,
     folder_lock,
     read_manifest,
     refuse_other_run,
-    write_failure,
 )
-from sim.experiments.sweep import (
-    MANIFEST_FILE,
-    SweepInterrupted,
-    SweepResult,
-    output_dir,
-    report_interrupted,
-    run_sweep,
+from sim.experiments.manifest import MANIFEST_FILE, write_json_atomic
+from sim.experiments.parameters import (
+    Param,
+    parse_param,  # noqa: F401 - its old home
+    resolve_params,
 )
-from sim.scenario import ScenarioError, ScenarioSpec, load_scenario
+from sim.experiments.sweep import SweepResult, output_dir, run_sweep
+from sim.scenario import ScenarioSpec, load_scenario
 
 RUNS_DIR = "runs"
 DESIGN_FILE = "design.csv"
@@ -97,105 +89,6 @@ INDEX_COLUMNS = [
 ]
 #: noise share above which an output's indices are flagged as unreliable
 NOISY = 0.2
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter of the design: a dotted scenario key and its range.
-
-    Attributes:
-        key: dotted key path, as for ``--set`` (e.g. ``factions.RED.fighters``).
-        low: lower end of the range.
-        high: upper end of the range.
-        integer: the scenario field holds whole numbers (values are rounded).
-    """
-
-    key: str
-    low: float
-    high: float
-    integer: bool = False
-
-    def value(self, x: float) -> float | int:
-        """The scenario value for a design coordinate ``x`` in ``[low, high]``."""
-        return int(round(x)) if self.integer else float(x)
-
-
-def parse_param(text: str) -> tuple[str, float, float]:
-    """``KEY=LOW:HIGH`` to ``(key, low, high)``.
-
-    Raises:
-        ValueError: a one-line message saying what was expected.
-    """
-    key, sep, rng = text.partition("=")
-    low_t, sep2, high_t = rng.partition(":")
-    if not sep or not sep2 or not key.strip():
-        raise ValueError(f"--param: expected KEY=LOW:HIGH, found {text!r}")
-    try:
-        low, high = float(low_t), float(high_t)
-    except ValueError:
-        raise ValueError(
-            f"--param {key.strip()}: expected numbers LOW:HIGH, found {rng!r}"
-        ) from None
-    if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
-        raise ValueError(f"--param {key.strip()}: expected LOW < HIGH, found {low:g}:{high:g}")
-    return key.strip(), low, high
-
-
-def _lookup(spec: ScenarioSpec, key: str) -> Any:
-    """The current value at a dotted key of a loaded scenario (KeyError if absent)."""
-    cur: Any = spec.model_dump()
-    for part in key.split("."):
-        if isinstance(cur, list):
-            cur = cur[int(part)]
-        elif isinstance(cur, dict):
-            cur = cur[part]
-        else:
-            raise KeyError(key)
-    return cur
-
-
-def resolve_params(
-    base: ScenarioSpec, items: Sequence[str | tuple[str, float, float] | Param]
-) -> list[Param]:
-    """Check each parameter against the scenario and its schema.
-
-    The key must exist and hold a number; both ends of the range must give a
-    valid scenario (so a range outside a field's bounds fails before any run).
-
-    Raises:
-        ScenarioError: a key that does not exist or does not hold a number, or
-            a range end the schema rejects (one line naming the file and key).
-        ValueError: a malformed ``KEY=LOW:HIGH`` or a key given twice.
-    """
-    params: list[Param] = []
-    for item in items:
-        if isinstance(item, Param):
-            key, low, high = item.key, item.low, item.high
-        elif isinstance(item, str):
-            key, low, high = parse_param(item)
-        else:
-            key, low, high = item
-        if any(p.key == key for p in params):
-            raise ValueError(f"--param {key}: given twice")
-        try:
-            current = _lookup(base, key)
-        except (KeyError, IndexError, ValueError):
-            raise ScenarioError(
-                [f"{base.source}: {key}: expected an existing numeric key, found nothing there"]
-            ) from None
-        if isinstance(current, bool) or not isinstance(current, int | float):
-            raise ScenarioError(
-                [f"{base.source}: {key}: expected a number to vary, found {current!r}"]
-            )
-        p = Param(key, float(low), float(high), isinstance(current, int))
-        if p.integer and math.floor(p.high) < math.ceil(p.low):
-            raise ValueError(f"--param {key}: expected a range holding a whole number")
-        for end in (p.low, p.high):
-            load_scenario(base, {key: p.value(end)})
-        params.append(p)
-    if not params:
-        raise ValueError("--param: expected at least one KEY=LOW:HIGH")
-    return params
 
 
 def design(params: Sequence[Param], samples: int, seed: int) -> tuple[np.ndarray, list[str]]:
@@ -382,7 +275,7 @@ def sensitivity(
         progress: show the sweep's progress bar.
         overrides: fixed ``{"dotted.key": value}`` applied before the design.
         confidence: level of the bootstrap intervals.
-        executor: see :func:`sim.experiments.sweep.open_backend`.
+        executor: see :func:`sim.experiments.executors.open_backend`.
         resume: keep design points already run in ``out/runs``.
         report: write ``sensitivity.png`` and ``sensitivity.md`` (when ``out`` is given).
         ensemble: calibrated parameter sets; replicate ``i`` runs set ``i mod M``
@@ -504,6 +397,8 @@ def sensitivity(
                 indices, path, scenario=base.name, overrides=overrides, spec=base, weeks=weeks
             )
             result.figures = {"indices": path}
+            from sim.experiments.sensitivity_report import write_report
+
             write_report(result, base)
         result.elapsed = time.perf_counter() - started
         return result
@@ -546,181 +441,5 @@ def _write_manifest(
     for key in ("overrides", "weeks", "seeding", "packages", "code"):
         manifest[key] = runs_manifest.get(key)
     path = res.out / MANIFEST_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, manifest)
     return path
-
-
-def _f(x: float, digits: int = 2) -> str:
-    return "n/a" if not np.isfinite(x) else f"{x:.{digits}f}"
-
-
-def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
-    """``sensitivity.md``: the design, a ranking per output and the caveats."""
-    lines = [
-        f"# Sensitivity analysis: {res.scenario}",
-        "",
-        f"{base.description}",
-        "",
-        "Parameters varied (uniform over the range): "
-        + ", ".join(f"`{p.key}` {p.low:g}–{p.high:g}" for p in res.params)
-        + f". {res.samples} base samples x ({len(res.params)} + 2) = {len(res.design)} design "
-        f"points, {res.reps} replicates each (the same seeds at every point), "
-        f"{res.runs} runs; root seed {res.seed}.",
-        "",
-        "S1: share of the output's variance the parameter explains alone; ST: alone and "
-        "through interactions (Sobol' indices, `scipy.stats.sobol_indices`, with 95 % "
-        "bootstrap intervals). Spearman: rank correlation of the parameter with the output "
-        "(its sign is the direction of the effect). noise: Monte Carlo share of the "
-        f"output's variance; above {NOISY:g} the indices are unreliable (raise `--reps`).",
-        "",
-        "`P(outcome)` is the share of a design point's replicates that ended in that "
-        "outcome; what each outcome means (the model's rules for ending a war):",
-        "",
-    ]
-    from sim.analysis.outcomes import outcome_definitions
-
-    lines += [f"- `{k}`: {v}." for k, v in outcome_definitions(base).items()]
-    lines.append("")
-    if res.figures:
-        lines += [f"![Sobol indices]({FIGURE_FILE})", ""]
-    for output, sub in res.indices.groupby("output", sort=False):
-        sub = sub.sort_values("ST", ascending=False, na_position="last")
-        noise = sub["noise_share"].iloc[0]
-        flag = " — noisy, read with care" if np.isfinite(noise) and noise > NOISY else ""
-        if not np.isfinite(sub["output_sd"].iloc[0]) or sub["output_sd"].iloc[0] == 0:
-            lines += [f"## {output}", "", "Constant over the design: no parameter moves it.", ""]
-            continue
-        lines += [
-            f"## {output}",
-            "",
-            f"Mean {_f(sub['output_mean'].iloc[0], 3)}, sd {_f(sub['output_sd'].iloc[0], 3)} "
-            f"across the design; noise share {_f(noise)}{flag}.",
-            "",
-            "| parameter | range | ST [95 % CI] | S1 [95 % CI] | Spearman |",
-            "|---|---|---|---|---|",
-        ]
-        for r in sub.itertuples(index=False):
-            lines.append(
-                f"| `{r.parameter}` | {r.low:g}–{r.high:g} | {_f(r.ST)} [{_f(r.ST_low)}, "
-                f"{_f(r.ST_high)}] | {_f(r.S1)} [{_f(r.S1_low)}, {_f(r.S1_high)}] | "
-                f"{_f(r.spearman)} |"
-            )
-        lines.append("")
-    lines += [
-        "## Files",
-        "",
-        f"- `{INDICES_FILE}`: the indices above; `{DESIGN_FILE}`: every design point with "
-        "its outputs",
-        f"- `{RUNS_DIR}/`: every run (a sweep folder); `{MANIFEST_FILE}`: the design and versions",
-    ]
-    path = res.out / REPORT_FILE
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def format_indices(indices: pd.DataFrame) -> str:
-    """The indices as aligned text, grouped by output (what the command prints)."""
-    head = ("output", "parameter", "ST", "95% CI", "S1", "Spearman")
-    rows = []
-    for _, sub in indices.groupby("output", sort=False):
-        sub = sub.sort_values("ST", ascending=False, na_position="last")
-        for r in sub.itertuples(index=False):
-            rows.append(
-                (
-                    r.output,
-                    r.parameter,
-                    _f(r.ST),
-                    f"[{_f(r.ST_low)}, {_f(r.ST_high)}]",
-                    _f(r.S1),
-                    _f(r.spearman),
-                )
-            )
-    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(len(head))]
-    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
-    return "\n".join(fmt.format(*x) for x in [head, *rows])
-
-
-def resume_command(args: argparse.Namespace) -> str:
-    """The exact command that resumes the analysis described by ``args`` (works as printed)."""
-    from sim.experiments.sweep import program_words
-
-    cmd = [*program_words(), "sensitivity", str(args.scenario)]
-    for item in args.param:
-        cmd += ["--param", item]
-    cmd += ["--samples", str(args.samples), "--reps", str(getattr(args, "reps", 8))]
-    cmd += ["--seed", str(args.seed), "--out", str(args.out)]
-    if args.workers is not None:
-        cmd += ["--workers", str(args.workers)]
-    if args.weeks is not None:
-        cmd += ["--weeks", str(args.weeks)]
-    for item in getattr(args, "set", None) or []:
-        cmd += ["--set", item]
-    if getattr(args, "executor", "auto") != "auto":
-        cmd += ["--executor", args.executor]
-    return shlex.join([*cmd, "--resume"])
-
-
-def cmd_sensitivity(args: argparse.Namespace) -> int:
-    """``sensitivity SCENARIO --param KEY=LOW:HIGH ... --samples N --out DIR``.
-
-    Exit status 0; 2 on bad input (a malformed or unknown parameter, a bad
-    scenario); 1 when replications failed; 130 on Ctrl-C.
-    """
-    from sim.experiments.arguments import UsageError, parse_sets
-    from sim.experiments.compare import _ensemble_arg
-    from sim.experiments.store import StoreError
-
-    check_out_dir(args.out)  # before the runs: a bad --out is a bad argument, found at once
-    try:
-        res = sensitivity(
-            args.scenario,
-            args.param,
-            samples=args.samples,
-            reps=getattr(args, "reps", 8),
-            seed=args.seed,
-            out=args.out,
-            workers=args.workers,
-            weeks=args.weeks,
-            progress=not getattr(args, "no_progress", False),
-            overrides=parse_sets(getattr(args, "set", None)),
-            executor=getattr(args, "executor", "auto"),
-            resume=getattr(args, "resume", False),
-            ensemble=_ensemble_arg(args),
-            force=getattr(args, "force", False),
-        )
-    except SweepInterrupted as exc:
-        return report_interrupted(exc, f"to finish the analysis run:\n  {resume_command(args)}")
-    except (StoreError, ValueError, BadInputError) as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:  # a full disk: the runs so far are whole on disk
-        print(write_failure(exc, Path(args.out), resume_command(args)), file=sys.stderr)
-        return 1
-    print(format_indices(res.indices))
-    from sim.analysis.outcomes import definitions_footer
-
-    spec = load_scenario(args.scenario, parse_sets(getattr(args, "set", None)) or None)
-    print()
-    print(definitions_footer({spec.name: spec}))
-    noisy = res.indices.groupby("output")["noise_share"].first()
-    noisy = noisy[noisy > NOISY]
-    if len(noisy):
-        print(
-            f"\nnoisy outputs (Monte Carlo share > {NOISY:g}; raise --reps): "
-            + ", ".join(noisy.index)
-        )
-    if res.samples != args.samples:
-        print(f"\n--samples {args.samples} rounded up to {res.samples} (a power of 2)")
-    print(
-        f"\n{res.runs} runs ({len(res.design)} design points x {res.reps} reps) "
-        f"in {res.elapsed:.1f} s"
-    )
-    names = [INDICES_FILE, DESIGN_FILE, MANIFEST_FILE, f"{RUNS_DIR}/"]
-    if res.figures:
-        names += [FIGURE_FILE, REPORT_FILE]
-    print(f"wrote {', '.join(names)} in {res.out}")
-    if res.sweep.failures:
-        print(f"{res.sweep.failures} replications failed; see {res.out / RUNS_DIR}/runs.csv")
-        return 1
-    return 0

@@ -8,11 +8,11 @@ runs those checks on the Libya 2019 scenario and writes ``docs/validation.md``.
 Design:
 
 * **Paired, seeded replications** (common random numbers). Replicate ``i`` of
-  every arm uses the seed :func:`sim.experiments.sweep.replicate_seed` gives it, so a
+  every arm uses the seed :func:`sim.experiments.design.replicate_seed` gives it, so a
   difference between two arms is the policy's, not the dice's. Paired
   differences of outcome shares and of numbers use
-  :func:`sim.experiments.compare.paired_outcomes` and
-  :func:`sim.experiments.compare.paired_interval`
+  :func:`sim.analysis.paired.paired_outcomes` and
+  :func:`sim.analysis.paired.paired_interval`
   (Student's t on the per-pair differences); the p-value of a share is the
   exact McNemar test on the discordant pairs (``scipy.stats.binomtest``).
 * **One run, many measures.** Every run of an arm is recorded once
@@ -38,11 +38,11 @@ of workers.
 Package layout (one module per job): ``settings`` (arms, levels, targets), ``records``
 (one run), ``arms`` (paired execution), ``measures`` (statistics and verdicts),
 ``policy_checks`` and ``model_checks`` (the checks), ``report`` (the suite and
-``docs/validation.md``), ``commands`` (the command line).
+``docs/validation.md``); the command line is
+:mod:`sim.cli.validate_model`.
 """
 
 from sim.experiments.validation.arms import Arm, Runs, build_arms, collect
-from sim.experiments.validation.commands import cmd_validate_model, main
 from sim.experiments.validation.measures import (
     CheckResult,
     Measure,
@@ -95,10 +95,8 @@ __all__ = [
     "check_stylised_facts",
     "check_war_can_turn",
     "check_what_ifs",
-    "cmd_validate_model",
     "collect",
     "holm",
-    "main",
     "mcnemar_p",
     "render",
     "run_record",

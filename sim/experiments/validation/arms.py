@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from sim.experiments.sweep import _mp_context, replicate_seed
+from sim.experiments.design import replicate_seed
+from sim.experiments.executors import mp_context
 from sim.experiments.validation.records import (
     LockstepRecord,
     RunRecord,
@@ -205,7 +206,7 @@ def collect(
     else:
         with cf.ProcessPoolExecutor(
             max_workers=min(workers, len(tasks)),
-            mp_context=_mp_context(),
+            mp_context=mp_context(),
             initializer=_init_worker,
             initargs=(specs,),
         ) as pool:

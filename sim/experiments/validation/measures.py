@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.experiments.compare import paired_interval, paired_outcomes
+from sim.analysis.paired import paired_interval, paired_outcomes
 from sim.experiments.validation.settings import ALPHA, FAIL, PASS, WRONG
 
 # -- results --------------------------------------------------------------------------

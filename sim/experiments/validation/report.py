@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from sim.experiments.sweep import _git_revision
+from sim.experiments.manifest import git_revision
 from sim.experiments.validation.arms import NO_WAGNER, Runs, collect
 from sim.experiments.validation.measures import CheckResult, ValidationReport
 from sim.experiments.validation.model_checks import (
@@ -67,7 +67,7 @@ def run_validation(
         workers=workers,
         seconds=time.perf_counter() - t0,
         started=started,
-        revision=_git_revision(),
+        revision=git_revision(),
         arms={label: a.origin for label, a in runs.arms.items()},
     )
 
@@ -136,7 +136,7 @@ def render(report: ValidationReport) -> str:
         "from its own random stream, so a difference between two arms is the policy's, not "
         "the dice's. Differences are *alternative minus baseline*.",
         "* **Intervals.** 95 %: paired Student's t on the per-pair differences for shares and "
-        "numbers (`sim.experiments.compare.paired_interval`); Wilson for a share of runs; exact "
+        "numbers (`sim.analysis.paired.paired_interval`); Wilson for a share of runs; exact "
         "(Clopper-Pearson) for the hazard ratio; order statistics for a median.",
         "* **p-values.** Exact McNemar test on the discordant pairs for a paired share "
         "(`only base/only alternative` pairs are shown); paired t for a number; exact binomial "

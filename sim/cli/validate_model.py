@@ -1,4 +1,4 @@
-"""Command line of the validation suite (``python -m sim.experiments.validation``)."""
+"""``validate-model`` (and ``python -m sim.experiments.validation``): the validation suite."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from sim.experiments.validation.report import run_validation, summary_lines, write_report
 from sim.experiments.validation.settings import OUT, PAIRS, SEED, WORKERS
 
-# -- command line -----------------------------------------------------------------------------
-
 
 def build_parser() -> argparse.ArgumentParser:
     """``python -m sim.experiments.validation`` arguments (as ``run.py validate-model``)."""
@@ -20,22 +18,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Paired checks that the model's policy answers have the right sign; "
         "writes a markdown report.",
     )
-    add_arguments(p)
-    return p
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options of the validation command (shared with ``sim.cli``)."""
     p.add_argument("--pairs", type=int, default=None, help=f"pairs per check (default {PAIRS})")
     p.add_argument(
         "--workers", type=int, default=None, help=f"worker processes (default {WORKERS})"
     )
     p.add_argument("--seed", type=int, default=None, help=f"root seed (default {SEED})")
     p.add_argument("--out", default=None, help=f"report path (default {OUT})")
+    return p
 
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
-    """Run the suite, print one line per check, write the report; 0 when written."""
+    """Run the suite, print one line per check, write the report; 0 when written, 2 bad input."""
     pairs = args.pairs if args.pairs is not None else PAIRS
     workers = args.workers if args.workers is not None else min(WORKERS, os.cpu_count() or 1)
     seed = args.seed if args.seed is not None else SEED

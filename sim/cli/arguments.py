@@ -1,9 +1,10 @@
-"""Errors and parsers of arguments that the experiment commands share with the CLI.
+"""The command line's own argument errors and parsers.
 
-Why here and not in ``sim.cli``: the engines (sweep, compare, sensitivity,
-calibrate) check their own arguments and raise :class:`UsageError`; the CLI
-above them turns it into exit status 2. Living below both, nothing in the
-experiment layer imports the command line.
+Why here: only the command line turns text into values and errors into exit
+codes. The engines (sweep, compare, sensitivity, calibrate) take values and
+raise typed errors (``ScenarioError``, ``StoreError``, ``BadInputError``,
+``ValueError``); the ``cmd_*`` functions in :mod:`sim.cli` turn those into
+:class:`UsageError`, which :func:`sim.cli.main` reports with exit status 2.
 """
 
 from __future__ import annotations

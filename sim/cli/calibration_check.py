@@ -1,0 +1,20 @@
+"""``python -m sim.experiments.calibration``: the Libya calibration check from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.experiments.calibration import check
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.experiments.calibration [--seeds N] [SCENARIO]``: print the fit."""
+    p = argparse.ArgumentParser(
+        description="Calibration targets for the Libya 2019 scenario, and the check against them."
+    )
+    p.add_argument("scenario", nargs="?", default="libya_2019.toml")
+    p.add_argument("--seeds", type=int, default=300)
+    args = p.parse_args(argv)
+    res = check(args.scenario, range(args.seeds))
+    print("\n".join(res.lines()))
+    return 0
