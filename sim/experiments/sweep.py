@@ -70,6 +70,7 @@ import pandas as pd
 
 from sim.analysis import summaries as analysis
 from sim.analysis.outcomes import definitions_footer, outcome_labels
+from sim.experiments import objectives
 from sim.experiments.faults import (
     BadInputError,
     check_out_dir,
@@ -223,9 +224,12 @@ def run_replication(
     """
     model = ProxyWarModel(spec, rng=seed, weeks=weeks, collect=False)
     start = model.front_km
+    starts = objectives.objective_starts(model)  # None in a two-faction war
     model.run()
     row: dict[str, Any] = {"scenario": spec.name, "replicate": int(replicate), "seed": int(seed)}
     row.update(model.summary())
+    if starts is not None:  # each faction's front, for the store only (not a runs.csv column)
+        row[objectives.OBJECTIVES_KEY] = objectives.objective_series(model, starts)
     row["stalemate_spells"] = ";".join(str(int(s)) for s in model.termination.stalemate_spells)
     row["status"] = "ok"
     row["error"] = ""
@@ -687,6 +691,7 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
     )
     front.to_csv(out / FRONT_QUANTILE_FILE, index=False, float_format="%.6g")
     horizons = {s: horizon_of(specs[s], weeks) for s in labels}
+    objectives.objective_quantiles(out, specs, horizons)  # wars on sides only
     survival = analysis.survival_curves(runs, horizons, scenarios=labels)
     return {
         "summary": summary,
@@ -864,6 +869,8 @@ def _run_sweep_locked(
             )
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
+        for name in objectives.OUTPUT_FILES:
+            (out_dir / name).unlink(missing_ok=True)
     manifest = {
         "command": "sweep",
         **design,
@@ -891,7 +898,8 @@ def _run_sweep_locked(
 
     # one front column per week up to the longest horizon (docs/outputs.md)
     longest = max(horizon_of(sp, weeks) for sp in specs.values())
-    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest)
+    sides = any(sp.multi_side for sp in specs.values())  # per-faction fronts (objectives)
+    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest, objectives=sides)
     store.open(resume=resume)
     empty = np.zeros(0, dtype=bool)
     done = store.done_prefix(labels, reps) if resume else {s: empty for s in labels}
@@ -1231,6 +1239,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"in {res.elapsed:.1f} s"
     )
     names = [RUNS_FILE, SUMMARY_FILE, FRONT_QUANTILE_FILE, FRONT_FILE, MANIFEST_FILE]
+    names += [n for n in objectives.OUTPUT_FILES[:2] if (res.out / n).exists()]
     names += [p.name for p in res.figures.values()]
     if res.figures:
         names.append(REPORT_FILE)
