@@ -82,6 +82,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis import summaries as analysis
+from sim.analysis.outcomes import outcome_labels
 from sim.experiments.faults import (
     BadInputError,
     check_out_dir,
@@ -664,7 +665,7 @@ def analyse_pairs(
     runs = sweep.runs
     spec = sweep.specs[baseline]
     # every outcome the baseline can produce, also those that never happened
-    possible = [f"victory:{fid}" for fid in spec.factions] + ["ceasefire", "stalemate"]
+    possible = outcome_labels(spec)  # by side in a war on sides (victory:<SIDE>)
     labels = list(dict.fromkeys(possible + list(sweep.summary["outcome"])))
     fronts, means = front_data(
         sweep.out / FRONT_FILE, [baseline, *alternatives], at_weeks, spec.date_of
