@@ -357,8 +357,13 @@ def _faction_table(model: ProxyWarModel) -> str:
     sides = model.sides
     head = ["faction", "places", "fighters", "contracted", "morale", "posture"]
     if sides is not None:
-        head[1:1] = ["side", "home to enemy"]
-    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+        head[1:1] = ["side", "own front"]
+    tips = {"own front": "road km from its seat of power to the nearest enemy-held place"}
+    rows = [
+        "<tr>"
+        + "".join(f'<th title="{tips[h]}">{h}</th>' if h in tips else f"<th>{h}</th>" for h in head)
+        + "</tr>"
+    ]
     colours = faction_colours(model)
     for f in model.factions:
         merc = model.mercenaries_deployed(f)
