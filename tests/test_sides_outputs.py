@@ -71,8 +71,8 @@ def test_three_sided_quantiles_name_each_objective(three_sweep) -> None:
         "West Capital" in names["home:RED"]
         and "nearest place held by an enemy" in names["home:RED"]
     )
-    assert table["standing"].between(0, 1).all()
-    assert (table.loc[table["week"] == 0, "standing"] == 1).all()  # everyone stands at the start
+    assert table["at_war"].between(0, 1).all()
+    assert (table.loc[table["week"] == 0, "at_war"] == 1).all()  # everyone is at war at the start
     ok = table.dropna(subset=["q50"])
     assert (ok["q05"] <= ok["q50"]).all() and (ok["q50"] <= ok["q95"]).all()
     report = (three_sweep.out / "report.md").read_text()

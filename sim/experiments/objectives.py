@@ -13,9 +13,10 @@ two more files, written only when a sweep holds a many-sided scenario:
     held by a faction at war with it (weeks ``0..N``, padded with the last
     value after the war ends, empty once the faction fell or has no enemy).
 ``front_objectives.csv``
-    ``scenario, objective, objective_name, week, date, q05..q95, standing``:
-    the weekly quantiles over the runs where the faction still stands, and
-    the share of runs in which it does (``standing``).
+    ``scenario, objective, objective_name, week, date, q05..q95, at_war``:
+    the weekly quantiles over the runs where the faction still stands and
+    some faction is at war with it, and the share of runs in which that is
+    so (``at_war``; it falls as factions fall or settle with all enemies).
 
 The objective ids read ``home:<FACTION>``.
 """
@@ -138,7 +139,7 @@ def objective_quantiles(
     if not path.exists():
         return None
     acc: dict[tuple[str, str], analysis.FrontQuantiles] = {}
-    standing: dict[tuple[str, str], np.ndarray] = {}
+    at_war: dict[tuple[str, str], np.ndarray] = {}
     runs: dict[tuple[str, str], int] = {}
     for name, _, obj, series in read_objective_series(path):
         if name not in specs:
@@ -147,7 +148,7 @@ def objective_quantiles(
         series = series[: horizons[name] + 1]
         acc.setdefault(key, analysis.FrontQuantiles()).add(series)
         up = np.isfinite(series).astype(np.int64)
-        standing[key] = standing.get(key, 0) + up
+        at_war[key] = at_war.get(key, 0) + up
         runs[key] = runs.get(key, 0) + 1
     frames = []
     for name, spec in specs.items():
@@ -159,13 +160,13 @@ def objective_quantiles(
             df = analysis.front_quantiles(acc[key], name, date_of=spec.date_of)
             df.insert(1, "objective", obj)
             df.insert(2, "objective_name", text)
-            df["standing"] = standing[key] / runs[key]
+            df["at_war"] = at_war[key] / runs[key]
             frames.append(df)
     cols = ["scenario", "objective", "objective_name", "week", "date"]
     table = (
         pd.concat(frames, ignore_index=True)
         if frames
-        else pd.DataFrame(columns=[*cols, *analysis.FRONT_QUANTILES, "standing"])
+        else pd.DataFrame(columns=[*cols, *analysis.FRONT_QUANTILES, "at_war"])
     )
     table.to_csv(out / OBJECTIVES_FILE, index=False, float_format="%.6g")
     return table

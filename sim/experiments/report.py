@@ -146,7 +146,7 @@ def _objectives_section(res: SweepResult, figs: dict[str, str]) -> list[str]:
                 "start (km)": _km(first["q50"]),
                 "end, median (km)": _km(last["q50"]),
                 "end, 90 % of runs (km)": f"{_km(last['q05'])} – {_km(last['q95'])}",
-                "still standing at the end": f"{100 * float(last['standing']):.0f} %",
+                "at war at the end": f"{100 * float(last['at_war']):.0f} %",
             }
         )
     lines = [
@@ -155,7 +155,8 @@ def _objectives_section(res: SweepResult, figs: dict[str, str]) -> list[str]:
         "A war of three or more factions has one front per faction: the road distance from "
         "its seat of power to the nearest place held by a faction at war with it "
         "(`front_objectives.csv`; objective `home:<FACTION>`). Quantiles are over the runs "
-        "in which the faction still stands; the last column says in how many it does.",
+        "in which the faction still stands and some faction is at war with it; the last column "
+        "says in how many runs that is so at the end (it falls as factions fall or settle).",
         "",
         _md_table(pd.DataFrame(rows)),
         "",

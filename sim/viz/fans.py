@@ -152,9 +152,10 @@ def plot_objective_fans(
 
     Each panel is one faction's front: the road distance from its seat of
     power to the nearest place an enemy holds, over the runs where it still
-    stands (median, 50 % and 90 % bands), titled in words; a grey line on a
-    second axis gives the share of runs in which the faction still stands, so
-    a narrowing band that only reflects fallen factions is not misread. Rows
+    stands and is at war (median, 50 % and 90 % bands), titled in words; a grey line on a
+    second axis gives the share of runs in which the faction still stands and
+    has an enemy, so a band that only reflects fallen or settled factions is
+    not misread. Rows
     are scenarios, columns objectives (factions).
     """
     import numpy as np
@@ -196,11 +197,11 @@ def plot_objective_fans(
             head = f"{s}: " if len(scenarios) > 1 else ""
             ax.set_title(textwrap.fill(head + name, 46), fontsize=8.5, loc="left")
             share = ax.twinx()
-            share.plot(dates, sub["standing"].astype(float), color="0.45", lw=1, ls="--")
+            share.plot(dates, sub["at_war"].astype(float), color="0.45", lw=1, ls="--")
             share.set_ylim(0, 1.05)
             share.tick_params(labelsize=7, colors="0.35")
             if c == len(per[s]) - 1:
-                share.set_ylabel("share of runs it still stands", fontsize=8, color="0.35")
+                share.set_ylabel("share of runs it is at war", fontsize=8, color="0.35")
     handles = [
         Patch(color="0.5", alpha=0.25, label="90 % of runs"),
         Patch(color="0.5", alpha=0.5, label="50 % of runs"),
@@ -211,13 +212,13 @@ def plot_objective_fans(
             color="0.45",
             lw=1,
             ls="--",
-            label="share of runs\nthe faction stands\n(right axis)",
+            label="share of runs\nthe faction is\nat war (right axis)",
         ),
     ]
     fig.legend(handles=handles, fontsize=8, loc="outside right center")
     fig.suptitle(
         "Each faction's front: km by road from its seat of power to the nearest enemy-held "
-        f"place (runs where it still stands){overrides_note(overrides)}",
+        f"place (runs where it still stands and is at war){overrides_note(overrides)}",
         fontsize=10,
     )
     return _finish(fig, path)
