@@ -248,7 +248,10 @@ def plot_outcome_probabilities(
     each outcome is defined in words under the figure.
     """
     scenarios = list(dict.fromkeys(summary["scenario"]))
-    outcomes = list(dict.fromkeys(summary["outcome"]))
+    seen = list(dict.fromkeys(summary["outcome"]))
+    # victories first (a sweep of two- and three-sided wars lists its sides' too), then the rest
+    outcomes = [o for o in seen if o.startswith("victory:")]
+    outcomes += [o for o in seen if not o.startswith("victory:")]
     colours = _scenario_colours(scenarios)
     height = 0.8 / max(1, len(scenarios))
     fig, ax = plt.subplots(
