@@ -248,10 +248,11 @@ def plot_outcome_probabilities(
     each outcome is defined in words under the figure.
     """
     scenarios = list(dict.fromkeys(summary["scenario"]))
-    seen = list(dict.fromkeys(summary["outcome"]))
-    # victories first (a sweep of two- and three-sided wars lists its sides' too), then the rest
-    outcomes = [o for o in seen if o.startswith("victory:")]
-    outcomes += [o for o in seen if not o.startswith("victory:")]
+    outcomes = list(dict.fromkeys(summary["outcome"]))
+    if any(sp.multi_side for sp in (specs or {}).values()):
+        # a war on sides beside another: every victory:<SIDE> first, then ceasefire, stalemate
+        wins = [o for o in outcomes if o.startswith("victory:")]
+        outcomes = wins + [o for o in outcomes if o not in wins]
     colours = _scenario_colours(scenarios)
     height = 0.8 / max(1, len(scenarios))
     fig, ax = plt.subplots(
