@@ -55,9 +55,11 @@ def test_three_sided_sweep_writes_one_front_per_faction(three_sweep) -> None:
         stored = got[(1, f"home:{fid}")]
         assert stored.size == WEEKS + 1
         assert stored[0] == start[fid]
-        weekly = model.sides.fronts[fid]
-        n = min(len(weekly), WEEKS)
-        np.testing.assert_array_equal(stored[1 : n + 1], np.asarray(weekly[:n], dtype=float))
+        weekly = np.asarray(model.sides.fronts[fid][:WEEKS], dtype=float)
+        fell = model.sides.fallen.get(fid, WEEKS + 1)  # from its fall on, no front
+        n = min(len(weekly), fell - 1)
+        np.testing.assert_array_equal(stored[1 : n + 1], weekly[:n])
+        assert np.isnan(stored[fell:]).all()
 
 
 def test_three_sided_quantiles_name_each_objective(three_sweep) -> None:
@@ -150,3 +152,18 @@ def test_sensitivity_on_three_sides_prints_side_rows(
     assert victories, "no victory row"
     assert victories <= {"P(victory:RED)", "P(victory:BLUE)", "P(victory:GREEN)"}
     assert "victory:GREEN: every faction still standing is on side GREEN" in text
+
+
+def test_a_fallen_faction_has_no_front_from_the_week_it_fell() -> None:
+    """Seed 2 of the three-sided theatre: BLUE falls in week 43, and has no front from then on."""
+    spec = load_scenario(THREE)
+    model = ProxyWarModel(spec, rng=2, collect=False)
+    starts = objectives.objective_starts(model)
+    model.run()
+    fell = model.sides.fallen["BLUE"]
+    series = objectives.objective_series(model, starts)
+    blue = series["home:BLUE"]
+    assert blue.size == model.horizon + 1
+    assert np.isfinite(blue[:fell]).all() and np.isnan(blue[fell:]).all()
+    assert np.isfinite(series["home:RED"]).all()  # the winner keeps its front to the end
+    assert objectives.objective_starts(ProxyWarModel(LINE, rng=0)) is None  # two factions: none

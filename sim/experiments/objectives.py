@@ -11,7 +11,8 @@ two more files, written only when a sweep holds a many-sided scenario:
     ``scenario, replicate, objective, w0..wN``: per run and objective, the
     weekly road distance (km) from the faction's home to the nearest place
     held by a faction at war with it (weeks ``0..N``, padded with the last
-    value after the war ends, empty once the faction fell or has no enemy).
+    value after the war ends, empty from the week the faction fell, or while
+    no faction is at war with it).
 ``front_objectives.csv``
     ``scenario, objective, objective_name, week, date, q05..q95, at_war``:
     the weekly quantiles over the runs where the faction still stands and
@@ -90,6 +91,9 @@ def objective_series(model: ProxyWarModel, starts: Mapping[str, float]) -> dict[
         n = min(len(series), model.horizon)
         arr[1 : n + 1] = series[:n]
         arr[n + 1 :] = series[n - 1] if n else arr[0]
+        fell = sides.fallen.get(f.fid)
+        if fell is not None:  # the week's front was taken before the fall: none from then on
+            arr[fell:] = math.nan
         out[objective_id(f.fid)] = arr
     return out
 
