@@ -69,10 +69,7 @@ def test_three_sided_quantiles_name_each_objective(three_sweep) -> None:
     assert list(table["objective"].unique()) == [f"home:{fid}" for fid in spec.factions]
     assert (table.groupby("objective").size() == WEEKS + 1).all()
     names = table.groupby("objective")["objective_name"].first()
-    assert (
-        "West Capital" in names["home:RED"]
-        and "nearest place held by an enemy" in names["home:RED"]
-    )
+    assert "West Capital" in names["home:RED"] and "nearest enemy-held place" in names["home:RED"]
     assert table["at_war"].between(0, 1).all()
     assert (table.loc[table["week"] == 0, "at_war"] == 1).all()  # everyone is at war at the start
     ok = table.dropna(subset=["q50"])

@@ -61,7 +61,7 @@ def objective_names(spec: ScenarioSpec) -> dict[str, str]:
         place = spec.places[f.home].name if f.home in spec.places else f.home
         out[objective_id(fid)] = (
             f"{fid} (side {spec.side_of(fid)}): km by road from {place} "
-            "to the nearest place held by an enemy"
+            "to the nearest enemy-held place"
         )
     return out
 
