@@ -99,7 +99,7 @@ def test_store_sorts_objective_lines_and_keeps_the_retry(tmp_path: Path) -> None
         row["_objectives"] = {"home:A": np.full(3, value), "home:B": np.array([1.0, math.nan, 2])}
         return row, np.zeros(3)
 
-    store = RunStore(tmp_path, cols, weeks=2, objectives=True)
+    store = RunStore(tmp_path, cols, weeks=2, objectives={"s": 2})
     store.open(resume=False)
     store.append([result(1, 10.0), result(0, 5.0)])
     store.append([result(1, 11.0)])  # a retry of replicate 1: its last lines win
@@ -164,3 +164,16 @@ def test_a_fallen_faction_has_no_front_from_the_week_it_fell() -> None:
     assert np.isfinite(blue[:fell]).all() and np.isnan(blue[fell:]).all()
     assert np.isfinite(series["home:RED"]).all()  # the winner keeps its front to the end
     assert objectives.objective_starts(ProxyWarModel(LINE, rng=0)) is None  # two factions: none
+
+
+def test_resume_reruns_a_replicate_whose_objective_line_was_torn(tmp_path: Path) -> None:
+    """A torn objective line makes its replicate run again; the files end as an unbroken sweep's."""
+    kw = {"reps": 4, "seed": 3, "workers": 1, "weeks": 20, "progress": False, "report": False}
+    whole = run_sweep([THREE], out=tmp_path / "a", **kw).out
+    torn = run_sweep([THREE], out=tmp_path / "b", **kw).out
+    path = torn / objectives.OBJECTIVES_SERIES_FILE
+    path.write_bytes(path.read_bytes()[:-40])  # the last run's last line, cut short
+    res = run_sweep([THREE], out=torn, resume=True, **kw)
+    assert res.executed == 1  # only that replicate ran again
+    for name in (objectives.OBJECTIVES_SERIES_FILE, objectives.OBJECTIVES_FILE, "runs.csv"):
+        assert (whole / name).read_bytes() == (torn / name).read_bytes(), name

@@ -25,8 +25,8 @@ Files (both with a header line, both keyed by ``scenario, replicate``):
     round-trip float repr, so decoding is exact. ``inf`` means the attacker
     held no place at all.
 
-A store made with ``objectives=True`` (a sweep holding a war of three or more
-factions) keeps a third file, ``front_objectives_series.csv``
+A store given ``objectives`` (the scenarios that are wars on sides, each with
+its number of factions) keeps a third file, ``front_objectives_series.csv``
 (:mod:`sim.experiments.objectives`): ``scenario, replicate, objective,
 w0..wN``, one line per run and faction; two-faction sweeps never write it.
 
@@ -250,8 +250,10 @@ class RunStore:
             and contain ``status``.
         weeks: the longest horizon: ``front_series.csv`` gets one column per
             week ``0..weeks``; None keeps the compact run-length form.
-        objectives: also keep ``front_objectives_series.csv`` (a sweep with a
-            war of three or more factions).
+        objectives: scenario label -> objective lines per run (its factions), for
+            the wars on sides of the sweep; when given, ``front_objectives_series.csv``
+            is kept too, and a replicate of those scenarios counts as done only
+            with all its objective lines on file.
     """
 
     def __init__(
@@ -259,12 +261,13 @@ class RunStore:
         out: str | Path,
         columns: Sequence[str],
         weeks: int | None = None,
-        objectives: bool = False,
+        objectives: Mapping[str, int] | None = None,
     ):
         self.out = Path(out)
         self.columns = list(columns)
         self.weeks = weeks  # None: the compact run-length front file
-        self.objectives_path = self.out / OBJECTIVES_SERIES_FILE if objectives else None
+        self.objectives = dict(objectives or {})
+        self.objectives_path = self.out / OBJECTIVES_SERIES_FILE if self.objectives else None
         self._objectives: io.BufferedWriter | None = None
         if self.columns[:2] != ["scenario", "replicate"] or "status" not in self.columns:
             raise ValueError("runs.csv columns must start with scenario, replicate and have status")
@@ -400,7 +403,35 @@ class RunStore:
                 flags.append(flag)
             n = min(len(flags[0]), len(flags[1]))
             out[s] = flags[0][:n] & flags[1][:n]
+        for s, complete in self._objective_counts(scenarios, reps).items():
+            n = min(out[s].size, complete.size)
+            out[s] = out[s][:n] & complete[:n]
         return out
+
+    def _objective_counts(self, scenarios: Sequence[str], reps: int) -> dict[str, np.ndarray]:
+        """Per war on sides: which replicates have all their objective lines on file."""
+        wanted = {s: n for s, n in self.objectives.items() if s in scenarios}
+        if not wanted or self.objectives_path is None:
+            return {}
+        counts = {s: np.zeros(0, dtype=np.int64) for s in wanted}
+        if self.objectives_path.exists():
+            width = len(objectives_header(self.weeks))
+            with self.objectives_path.open("rb") as fh:
+                fh.readline()
+                for line in fh:
+                    fields = _fields_or_none(line)
+                    if fields is None or len(fields) != width or not fields[1].isdigit():
+                        continue  # damaged: its replicate runs again
+                    rep = int(fields[1])
+                    if fields[0] not in counts or rep >= reps:
+                        continue
+                    c = counts[fields[0]]
+                    if rep >= c.size:
+                        c = counts[fields[0]] = np.concatenate(
+                            [c, np.zeros(rep + 1 - c.size, c.dtype)]
+                        )
+                    c[rep] += 1
+        return {s: counts[s] >= n for s, n in wanted.items()}
 
     def damage_report(self) -> list[str]:
         """One line per file with damaged lines (found by :meth:`done`)."""

@@ -898,7 +898,8 @@ def _run_sweep_locked(
 
     # one front column per week up to the longest horizon (docs/outputs.md)
     longest = max(horizon_of(sp, weeks) for sp in specs.values())
-    sides = any(sp.multi_side for sp in specs.values())  # per-faction fronts (objectives)
+    # each faction's front in a war on sides (sim.experiments.objectives): lines per run
+    sides = {s: len(sp.factions) for s, sp in specs.items() if sp.multi_side}
     store = RunStore(out_dir, run_columns(specs.values()), weeks=longest, objectives=sides)
     store.open(resume=resume)
     empty = np.zeros(0, dtype=bool)
