@@ -8,6 +8,7 @@ war and checks that the week advances and the map and charts are drawn
 
 from __future__ import annotations
 
+import html
 import os
 import time
 
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 from browser.dashboard_harness import (
     CHROMIUM,
+    choose,
     drawn_images,
     launch,
     shown_week,
@@ -213,6 +215,51 @@ def test_charts_follow_the_weekly_data():
     assert 0 < delivered < shipped
 
 
+THREE = "teaching_three_sides.toml"
+
+
+def test_three_sided_war_draws_every_faction_and_its_front():
+    """Three sides: the map colours each faction, the front chart adds each faction's own front."""
+    m = DashboardModel(scenario_file=THREE, rng=3)
+    for _ in range(15):
+        m.step()
+    colours = faction_colours(m)
+    assert len(set(colours.values())) == len(m.factions) == 3
+    fig = Figure()
+    draw_map(m, fig)
+    legend = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    for fid in m.spec.factions:
+        assert f"{fid}: " in legend
+    fig = Figure()
+    draw_front(m, fig)
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    for fid in m.spec.factions:
+        ln = lines[f"{fid}: home to enemy"]
+        y = np.asarray(ln.get_ydata(), dtype=float)
+        assert y.size == m.week + 1  # week 0 and every week since
+        assert y[-1] == m.sides.front[fid] or (np.isnan(y[-1]) and fid in m.sides.fallen)
+        assert to_hex(ln.get_color()) == to_hex(colours[fid])
+    for draw in (draw_strength, draw_support, draw_morale):
+        fig = Figure()
+        draw(m, fig)
+        labels = " ".join(ln.get_label() for ln in fig.axes[0].get_lines())
+        assert all(fid in labels for fid in m.spec.factions)
+
+
+def test_three_sided_status_shows_sides_and_defines_the_outcome():
+    """The faction table gives each side; a finished war's victory:<SIDE> is defined in words."""
+    m = DashboardModel(scenario_file="yemen_2015.toml", rng=9)
+    text = status_html(m)
+    assert "<th>side</th>" in text and ">own front</th>" in text
+    assert "<td>COALITION</td>" in text  # GOV and SOUTH share a side
+    m.run()
+    outcome = m.summary()["outcome"]
+    assert outcome.startswith("victory:") and "GOV" not in outcome  # by side, not faction
+    text = html.unescape(status_html(m))
+    assert f"{outcome}: the factions still standing are on sides" in text
+    assert "fell wk" in text
+
+
 def test_status_names_week_outcome_and_events():
     m = DashboardModel(rng=6, embargo=0.5)
     text = status_html(m)
@@ -300,3 +347,34 @@ def test_dashboard_in_chromium_steps_and_draws(need_browser, dashboard_server, t
         finally:
             browser.close()
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.slow
+def test_dashboard_in_chromium_runs_a_three_sided_war(need_browser, dashboard_server, tmp_path):
+    """Pick the three-sided theatre in the page, reset, step: three factions with their sides."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1400})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(dashboard_server.url, wait_until="domcontentloaded", timeout=30_000)
+            wait_for_week(page, 0, timeout_ms=40_000)
+            choose(page, "Scenario", THREE)
+            page.get_by_role("button", name="Reset").click()
+            page.get_by_text("teaching_three_sides").first.wait_for(timeout=20_000)
+            step = page.get_by_role("button", name="Step")
+            for week in (1, 2):
+                step.click()
+                wait_for_week(page, week, timeout_ms=20_000)
+            table = page.locator("table.pw-table").first.inner_text()
+            assert "side" in table and "own front" in table, table
+            for fid in ("RED", "BLUE", "GREEN"):
+                assert fid in table, table
+            assert len(drawn_images(page, 5, timeout_ms=20_000)) >= 5
+            assert errors == []
+            page.screenshot(path=str(tmp_path / "three_sides.png"))
+        finally:
+            browser.close()

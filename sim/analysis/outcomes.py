@@ -33,13 +33,42 @@ def _sides(spec: ScenarioSpec) -> list[str]:
     return out
 
 
+def _joint_sides(spec: ScenarioSpec) -> list[tuple[str, ...]]:
+    """Sets of two or more sides whose factions are all neutral toward each other.
+
+    Why: when every enemy of such a set has fallen, no two standing factions
+    fight and the war ends with the set left standing together; the model
+    labels that ``victory:<A>+<B>`` (sides sorted by name).
+    """
+    import itertools
+
+    sides = sorted(_sides(spec))
+    members = {s: [f for f in spec.factions if spec.side_of(f) == s] for s in sides}
+    neutral = {frozenset(p) for p in spec.neutral}
+
+    def at_peace(a: str, b: str) -> bool:
+        return all(frozenset((f, g)) in neutral for f in members[a] for g in members[b])
+
+    return [
+        combo
+        for r in range(2, len(sides) + 1)
+        for combo in itertools.combinations(sides, r)
+        if all(at_peace(a, b) for a, b in itertools.combinations(combo, 2))
+    ]
+
+
 def outcome_labels(spec: ScenarioSpec) -> list[str]:
     """Every outcome a run of ``spec`` can end in, in a fixed order.
 
     Tables list all of them, also those no run reached, so a zero is shown
-    rather than a missing row. A war on sides wins by side (``victory:<SIDE>``).
+    rather than a missing row. A war on sides wins by side (``victory:<SIDE>``),
+    or by sides neutral toward each other left standing together
+    (``victory:<A>+<B>``).
     """
-    winners = _sides(spec) if spec.multi_side else list(spec.factions)
+    if not spec.multi_side:
+        winners = list(spec.factions)
+    else:
+        winners = _sides(spec) + ["+".join(c) for c in _joint_sides(spec)]
     return [f"victory:{w}" for w in winners] + ["ceasefire", "stalemate"]
 
 
@@ -77,6 +106,19 @@ def outcome_definitions(spec: ScenarioSpec, weeks: int | None = None) -> dict[st
             out[f"victory:{side}"] = (
                 f"every faction still standing is on side {side} ({', '.join(members)}); "
                 f"the others fell: {falls}"
+            )
+        for combo in _joint_sides(spec):
+            inside = [f for f in spec.factions if spec.side_of(f) in combo]
+            falls = "; ".join(
+                f"{spec.places[spec.factions[e].home].name} ({e}'s seat of power) taken, "
+                f"or {_broke(spec, e)}"
+                for e in spec.factions
+                if e not in inside
+            )
+            out[f"victory:{'+'.join(combo)}"] = (
+                f"the factions still standing are on sides {' and '.join(combo)} "
+                f"({', '.join(inside)}), which are neutral toward each other, so the war "
+                f"ends with them standing side by side; the others fell: {falls}"
             )
     else:
         for fid in spec.factions:

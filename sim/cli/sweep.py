@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sim.cli.arguments import parse_sets
 from sim.cli.common import ensemble_arg, run_stored
+from sim.experiments import objectives
 from sim.experiments.design import SweepConfigError, check_ensemble_keys, load_specs
 from sim.experiments.faults import BadInputError
 from sim.experiments.manifest import MANIFEST_FILE
@@ -87,6 +88,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"in {res.elapsed:.1f} s"
     )
     names = [RUNS_FILE, SUMMARY_FILE, FRONT_QUANTILE_FILE, FRONT_FILE, MANIFEST_FILE]
+    names += [n for n in objectives.OUTPUT_FILES[:2] if (res.out / n).exists()]
     names += [p.name for p in res.figures.values()]
     if res.figures:
         names.append(REPORT_FILE)

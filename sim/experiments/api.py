@@ -20,13 +20,17 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.outcomes import outcome_labels as _outcome_labels
 from sim.model.model import ProxyWarModel
 from sim.scenario import ScenarioSpec, load_scenario
 
 
 def outcome_labels(spec: ScenarioSpec) -> list[str]:
-    """Every outcome a run of ``spec`` can end in, as ``runs.csv`` writes them."""
-    return [*(f"victory:{fid}" for fid in spec.factions), "ceasefire", "stalemate"]
+    """Every outcome a run of ``spec`` can end in, as ``runs.csv`` writes them.
+
+    A war on sides ends by side (``victory:<SIDE>``), not by faction.
+    """
+    return _outcome_labels(spec)
 
 
 def column_name(text: str) -> str:

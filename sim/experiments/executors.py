@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments import objectives
 from sim.experiments.design import (
     Job,
     SweepConfigError,
@@ -93,9 +94,12 @@ def run_replication(
     """
     model = ProxyWarModel(spec, rng=seed, weeks=weeks, collect=False)
     start = model.front_km
+    starts = objectives.objective_starts(model)  # None in a two-faction war
     model.run()
     row: dict[str, Any] = {"scenario": spec.name, "replicate": int(replicate), "seed": int(seed)}
     row.update(model.summary())
+    if starts is not None:  # each faction's front, for the store only (not a runs.csv column)
+        row[objectives.OBJECTIVES_KEY] = objectives.objective_series(model, starts)
     row["stalemate_spells"] = ";".join(str(int(s)) for s in model.termination.stalemate_spells)
     row["status"] = "ok"
     row["error"] = ""

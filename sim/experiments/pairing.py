@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.outcomes import outcome_labels
 from sim.analysis.paired import (
     COMPARISON_COLUMNS,
     holm_columns,
@@ -228,7 +229,7 @@ def analyse_pairs(
     runs = sweep.runs
     spec = sweep.specs[baseline]
     # every outcome the baseline can produce, also those that never happened
-    possible = [f"victory:{fid}" for fid in spec.factions] + ["ceasefire", "stalemate"]
+    possible = outcome_labels(spec)  # by side in a war on sides (victory:<SIDE>)
     labels = list(dict.fromkeys(possible + list(sweep.summary["outcome"])))
     fronts, means = front_data(
         sweep.out / FRONT_FILE, [baseline, *alternatives], at_weeks, spec.date_of

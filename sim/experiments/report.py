@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.experiments import objectives
 
 if TYPE_CHECKING:
     from sim.experiments.sweep import SweepResult
@@ -43,6 +44,10 @@ def write_figures(res: SweepResult) -> dict[str, Path]:
     else:
         paths.pop("survival")
     plots.plot_stalemate_durations(res.stalemates, paths["stalemates"], overrides=sets)
+    table = objectives.load_objective_quantiles(out)  # wars on sides only
+    if table is not None and len(table):
+        paths["objectives"] = out / objectives.OBJECTIVES_FIGURE
+        plots.plot_objective_fans(table, paths["objectives"], overrides=sets)
     return paths
 
 
@@ -124,6 +129,46 @@ def outcome_markdown(summary: pd.DataFrame) -> str:
         }
     )
     return _md_table(t)
+
+
+def _objectives_section(res: SweepResult, figs: dict[str, str]) -> list[str]:
+    """Each faction's front in a war on sides (nothing for two-faction sweeps)."""
+    table = objectives.load_objective_quantiles(res.out)
+    if table is None or not len(table):
+        return []
+    rows = []
+    for (s, _), sub in table.groupby(["scenario", "objective"], sort=False):
+        first, last = sub.iloc[0], sub.iloc[-1]
+        rows.append(
+            {
+                "scenario": s,
+                "objective": str(first["objective_name"]),
+                "start (km)": _km(first["q50"]),
+                "end, median (km)": _km(last["q50"]),
+                "end, 90 % of runs (km)": f"{_km(last['q05'])} – {_km(last['q95'])}",
+                "at war at the end": f"{100 * float(last['at_war']):.0f} %",
+            }
+        )
+    lines = [
+        "### Each faction's front",
+        "",
+        "A war of three or more factions has one front per faction: the road distance from "
+        "its seat of power to the nearest place held by a faction at war with it "
+        "(`front_objectives.csv`; objective `home:<FACTION>`). Quantiles are over the runs "
+        "in which the faction still stands and some faction is at war with it; the last column "
+        "says in how many runs that is so at the end (it falls as factions fall or settle).",
+        "",
+        _md_table(pd.DataFrame(rows)),
+        "",
+    ]
+    if "objectives" in figs:
+        lines += [f"![Each faction's front]({figs['objectives']})", ""]
+    return lines
+
+
+def _km(x: object) -> str:
+    v = float(x)  # type: ignore[arg-type]
+    return "n/a" if np.isnan(v) else f"{v:.0f}"
 
 
 def _front_table(res: SweepResult) -> str:
@@ -264,6 +309,7 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     ]
     if "front" in figs:
         lines += [f"![Front-line fan chart]({figs['front']})", ""]
+    lines += _objectives_section(res, figs)
     lines += [
         "## Time to each outcome",
         "",
@@ -297,6 +343,14 @@ def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
         "- `front_series.csv`: each run's weekly front distance (km), one column per week "
         "(`w0`, `w1`, ...)",
         "- `summary.csv`, `front.csv`: the tables above",
+        *(
+            [
+                "- `front_objectives_series.csv`, `front_objectives.csv`: each faction's front "
+                "(wars of three or more factions), per run and as weekly quantiles"
+            ]
+            if (res.out / objectives.OBJECTIVES_FILE).exists()
+            else []
+        ),
         "- `manifest.json`: scenario files and hashes, seeds, package versions, code revision",
         "",
         "Every column, with its unit and meaning, is described in `docs/outputs.md` of the "

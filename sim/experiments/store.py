@@ -25,8 +25,13 @@ Files (both with a header line, both keyed by ``scenario, replicate``):
     round-trip float repr, so decoding is exact. ``inf`` means the attacker
     held no place at all.
 
-Write order makes the pair consistent: a batch's front lines are written
-before its rows, so a complete ``ok`` row always has its front line. A
+A store given ``objectives`` (the scenarios that are wars on sides, each with
+its number of factions) keeps a third file, ``front_objectives_series.csv``
+(:mod:`sim.experiments.objectives`): ``scenario, replicate, objective,
+w0..wN``, one line per run and faction; two-faction sweeps never write it.
+
+Write order makes the files consistent: a batch's objective lines, then its
+front lines are written before its rows, so a complete ``ok`` row always has its front line. A
 replicate counts as done when its last row says ``ok`` and its front line
 exists; anything else is run again on resume. :meth:`RunStore.finalize`
 rewrites both files sorted by (scenario order, replicate), keeping the last
@@ -49,6 +54,8 @@ import numpy as np
 
 RUNS_FILE = "runs.csv"
 FRONT_FILE = "front_series.csv"
+OBJECTIVES_SERIES_FILE = "front_objectives_series.csv"  # as sim.experiments.objectives
+OBJECTIVES_KEY = "_objectives"  # a row's objective series (sim.experiments.objectives)
 FRONT_HEADER = ["scenario", "replicate", "front_km"]  # the compact (run-length) form
 
 
@@ -57,6 +64,12 @@ def front_header(weeks: int | None) -> list[str]:
     if weeks is None:
         return list(FRONT_HEADER)
     return ["scenario", "replicate", *(f"w{i}" for i in range(weeks + 1))]
+
+
+def objectives_header(weeks: int | None) -> list[str]:
+    """The ``front_objectives_series.csv`` header: as the front file's, with ``objective``."""
+    head = front_header(weeks)
+    return [*head[:2], "objective", *head[2:]]
 
 
 class StoreError(ValueError):
@@ -157,14 +170,19 @@ def _fields_or_none(line: bytes) -> list[str] | None:
         return None
 
 
-def _index(path: Path, ranks: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _index(
+    path: Path, ranks: Mapping[str, int], third: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort key, offset and length of every whole data line (flat arrays, not objects).
 
     Lines with another number of cells than the header (damaged in the middle
     of the file) are left out, so they vanish when the file is rewritten.
+    With ``third``, the third cell (an objective) is part of the key, ranked by
+    its first appearance in the file (the factions' order).
     """
     keys, offsets, lengths = array("q"), array("q"), array("q")
     stride = 1 << 32
+    sub: dict[str, int] = {}
     with path.open("rb") as fh:
         header = fh.readline()
         width = len(_parse_line(header)) if header else 0
@@ -176,7 +194,10 @@ def _index(path: Path, ranks: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray
                 continue
             rank = ranks.get(fields[0])
             if rank is not None and fields[1].isdigit():
-                keys.append(rank * stride + int(fields[1]))
+                key = rank * stride + int(fields[1])
+                if third:  # up to 256 objectives per run
+                    key = key * 256 + sub.setdefault(fields[2], len(sub))
+                keys.append(key)
                 offsets.append(offset)
                 lengths.append(len(line))
             offset += len(line)
@@ -187,9 +208,9 @@ def _index(path: Path, ranks: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray
     )
 
 
-def _sorted_rewrite(path: Path, ranks: Mapping[str, int]) -> int:
+def _sorted_rewrite(path: Path, ranks: Mapping[str, int], third: bool = False) -> int:
     """Rewrite a keyed file sorted by key, keeping the last line of each key."""
-    keys, offsets, lengths = _index(path, ranks)
+    keys, offsets, lengths = _index(path, ranks, third)
     # last occurrence of each key: first occurrence in the reversed arrays
     _, first_rev = np.unique(keys[::-1], return_index=True)
     pick = keys.size - 1 - first_rev  # np.unique sorts, so these come in key order
@@ -229,12 +250,25 @@ class RunStore:
             and contain ``status``.
         weeks: the longest horizon: ``front_series.csv`` gets one column per
             week ``0..weeks``; None keeps the compact run-length form.
+        objectives: scenario label -> objective lines per run (its factions), for
+            the wars on sides of the sweep; when given, ``front_objectives_series.csv``
+            is kept too, and a replicate of those scenarios counts as done only
+            with all its objective lines on file.
     """
 
-    def __init__(self, out: str | Path, columns: Sequence[str], weeks: int | None = None):
+    def __init__(
+        self,
+        out: str | Path,
+        columns: Sequence[str],
+        weeks: int | None = None,
+        objectives: Mapping[str, int] | None = None,
+    ):
         self.out = Path(out)
         self.columns = list(columns)
         self.weeks = weeks  # None: the compact run-length front file
+        self.objectives = dict(objectives or {})
+        self.objectives_path = self.out / OBJECTIVES_SERIES_FILE if self.objectives else None
+        self._objectives: io.BufferedWriter | None = None
         if self.columns[:2] != ["scenario", "replicate"] or "status" not in self.columns:
             raise ValueError("runs.csv columns must start with scenario, replicate and have status")
         self.runs_path = self.out / RUNS_FILE
@@ -254,7 +288,9 @@ class RunStore:
             StoreError: when resuming files whose header differs from this sweep's.
         """
         self.out.mkdir(parents=True, exist_ok=True)
-        pairs = ((self.runs_path, self.columns), (self.front_path, front_header(self.weeks)))
+        pairs = [(self.runs_path, self.columns), (self.front_path, front_header(self.weeks))]
+        if self.objectives_path is not None:
+            pairs.append((self.objectives_path, objectives_header(self.weeks)))
         for path, header in pairs:
             if resume and path.exists() and path.stat().st_size > 0:
                 cut = _repair_tail(path)
@@ -274,15 +310,17 @@ class RunStore:
                 path.write_text(_csv_line(header))
         self._runs = self.runs_path.open("ab")
         self._front = self.front_path.open("ab")
+        if self.objectives_path is not None:
+            self._objectives = self.objectives_path.open("ab")
 
     def close(self) -> None:
         """Close the files (safe to call twice)."""
-        for fh in (self._runs, self._front):
+        for fh in (self._runs, self._front, self._objectives):
             if fh is not None and not fh.closed:
                 # a full disk: the write already failed and was reported
                 with contextlib.suppress(OSError):
                     fh.close()
-        self._runs = self._front = None
+        self._runs = self._front = self._objectives = None
 
     def __enter__(self) -> RunStore:
         return self
@@ -365,7 +403,35 @@ class RunStore:
                 flags.append(flag)
             n = min(len(flags[0]), len(flags[1]))
             out[s] = flags[0][:n] & flags[1][:n]
+        for s, complete in self._objective_counts(scenarios, reps).items():
+            n = min(out[s].size, complete.size)
+            out[s] = out[s][:n] & complete[:n]
         return out
+
+    def _objective_counts(self, scenarios: Sequence[str], reps: int) -> dict[str, np.ndarray]:
+        """Per war on sides: which replicates have all their objective lines on file."""
+        wanted = {s: n for s, n in self.objectives.items() if s in scenarios}
+        if not wanted or self.objectives_path is None:
+            return {}
+        counts = {s: np.zeros(0, dtype=np.int64) for s in wanted}
+        if self.objectives_path.exists():
+            width = len(objectives_header(self.weeks))
+            with self.objectives_path.open("rb") as fh:
+                fh.readline()
+                for line in fh:
+                    fields = _fields_or_none(line)
+                    if fields is None or len(fields) != width or not fields[1].isdigit():
+                        continue  # damaged: its replicate runs again
+                    rep = int(fields[1])
+                    if fields[0] not in counts or rep >= reps:
+                        continue
+                    c = counts[fields[0]]
+                    if rep >= c.size:
+                        c = counts[fields[0]] = np.concatenate(
+                            [c, np.zeros(rep + 1 - c.size, c.dtype)]
+                        )
+                    c[rep] += 1
+        return {s: counts[s] >= n for s, n in wanted.items()}
 
     def damage_report(self) -> list[str]:
         """One line per file with damaged lines (found by :meth:`done`)."""
@@ -391,22 +457,36 @@ class RunStore:
         """
         if self._runs is None or self._front is None:
             raise RuntimeError("RunStore.append before open()")
-        rows, fronts = [], []
+        rows, fronts, objectives = [], [], []
         for row, front in results:
             rows.append(_csv_line([row.get(c) for c in self.columns]))
             if front is not None:
                 key = [row["scenario"], row["replicate"]]
+                if self._objectives is not None:
+                    for obj, series in (row.get(OBJECTIVES_KEY) or {}).items():
+                        objectives.append(self._front_line([*key, obj], series))
                 if self.weeks is None:
                     fronts.append(_csv_line([*key, encode_front(front)]))
                 else:
                     cells = [float(x) for x in np.asarray(front)[: self.weeks + 1]]
                     cells += [""] * (self.weeks + 1 - len(cells))
                     fronts.append(_csv_line([*key, *cells]))
+        if objectives and self._objectives is not None and self.objectives_path is not None:
+            data = "".join(objectives).encode("utf-8")
+            _write_durably(self._objectives, data, self.objectives_path)
         if fronts:
             _write_durably(self._front, "".join(fronts).encode("utf-8"), self.front_path)
         if rows:
             _write_durably(self._runs, "".join(rows).encode("utf-8"), self.runs_path)
         return len(rows)
+
+    def _front_line(self, key: list[Any], series: np.ndarray) -> str:
+        """One weekly series as a line after ``key`` (compact or one cell per week)."""
+        if self.weeks is None:
+            return _csv_line([*key, encode_front(series)])
+        cells: list[Any] = [float(x) for x in np.asarray(series)[: self.weeks + 1]]
+        cells += [""] * (self.weeks + 1 - len(cells))
+        return _csv_line([*key, *cells])
 
     def finalize(self, scenarios: Sequence[str]) -> int:
         """Rewrite both files sorted by (scenario order, replicate), one record per key.
@@ -416,6 +496,8 @@ class RunStore:
         """
         self.close()
         ranks = {s: i for i, s in enumerate(scenarios)}
+        if self.objectives_path is not None and self.objectives_path.exists():
+            _sorted_rewrite(self.objectives_path, ranks, third=True)
         _sorted_rewrite(self.front_path, ranks)
         return _sorted_rewrite(self.runs_path, ranks)
 

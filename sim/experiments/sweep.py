@@ -59,6 +59,7 @@ import pandas as pd
 
 from sim.analysis import summaries as analysis
 from sim.analysis.outcomes import outcome_labels
+from sim.experiments import objectives
 from sim.experiments.design import (
     SEEDING,
     SweepConfigError,
@@ -234,6 +235,7 @@ def analyse(out: Path, specs: Mapping[str, ScenarioSpec], weeks: int | None) -> 
     )
     front.to_csv(out / FRONT_QUANTILE_FILE, index=False, float_format="%.6g")
     horizons = {s: horizon_of(specs[s], weeks) for s in labels}
+    objectives.objective_quantiles(out, specs, horizons)  # wars on sides only
     survival = analysis.survival_curves(runs, horizons, scenarios=labels)
     return {
         "summary": summary,
@@ -390,6 +392,8 @@ def _run_sweep_locked(
             )
         for name in [SUMMARY_FILE, FRONT_QUANTILE_FILE, REPORT_FILE, *FIGURES.values()]:
             (out_dir / name).unlink(missing_ok=True)
+        for name in objectives.OUTPUT_FILES:
+            (out_dir / name).unlink(missing_ok=True)
     manifest = {
         "command": "sweep",
         **design,
@@ -417,7 +421,9 @@ def _run_sweep_locked(
 
     # one front column per week up to the longest horizon (docs/outputs.md)
     longest = max(horizon_of(sp, weeks) for sp in specs.values())
-    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest)
+    # each faction's front in a war on sides (sim.experiments.objectives): lines per run
+    sides = {s: len(sp.factions) for s, sp in specs.items() if sp.multi_side}
+    store = RunStore(out_dir, run_columns(specs.values()), weeks=longest, objectives=sides)
     store.open(resume=resume)
     empty = np.zeros(0, dtype=bool)
     done = store.done_prefix(labels, reps) if resume else {s: empty for s in labels}

@@ -27,18 +27,25 @@ from typing import Any
 import numpy as np
 import solara
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mesa.visualization import Slider, SolaraViz
 
+from sim.analysis.outcomes import outcome_definitions
 from sim.model import ProxyWarModel
 from sim.scenario import (
-    CHANNELS,
     SCENARIO_DIR,
     ScenarioError,
     ScenarioSpec,
     load_scenario,
 )
 from sim.viz import mapdata
+from sim.viz.dashboard_charts import (
+    draw_front,
+    draw_morale,
+    draw_strength,
+    draw_support,
+)
+from sim.viz.dashboard_charts import faction_fronts as faction_fronts
+from sim.viz.dashboard_charts import support_value as support_value
 
 NONE = "none"
 #: weeks between a sanction decision and its bite on money and logistics
@@ -62,8 +69,6 @@ DEFAULTS: dict[str, Any] = {
 ATTACKER_COLOUR = mapdata.ATTACKER_COLOUR
 DEFENDER_COLOUR = mapdata.DEFENDER_COLOUR
 FRONT_COLOUR = mapdata.FRONT_COLOUR
-#: chart margins (fixed: tight_layout on every step is slow)
-CHART_MARGINS = {"left": 0.14, "right": 0.97, "top": 0.9, "bottom": 0.14}
 
 
 # --------------------------------------------------------------------------- levers
@@ -249,6 +254,8 @@ class DashboardModel(ProxyWarModel):
         }
         spec, lever_notes = build_spec(scenario_file, **levers)
         super().__init__(scenario=spec, rng=seed, collect=True)
+        # week 0 of each faction's own front (the model records weeks 1..; wars on sides)
+        self.front_start = dict(self.sides.front) if self.sides is not None else None
         self.seed = seed
         self.scenario_file = scenario_file
         self.levers = levers
@@ -281,144 +288,6 @@ def draw_map(model: ProxyWarModel, fig: Figure) -> None:
     )
 
 
-def _weekly(model: ProxyWarModel) -> Any:
-    """The DataCollector's weekly table (one row per week, from week 0)."""
-    return model.datacollector.get_model_vars_dataframe()
-
-
-def _time_axis(model: ProxyWarModel, ax: Any, ylabel: str) -> None:
-    """Weeks on the axis, labelled with their dates (as in the CLI figures)."""
-    ax.set_xlim(0, model.horizon)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda w, _: f"{model.spec.date_of(round(w)):%b %Y}\nwk {round(w)}")
-    )
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    for iv in model.interventions:
-        # dated ones at the week they are in force from; conditional ones when they fired
-        week = iv.week()
-        if week is None:
-            week = iv.fired_week
-        if week is None:
-            continue
-        fired = iv.fired_week is not None
-        ax.axvline(week, color="#444444", lw=0.9, ls="-" if fired else ":", alpha=0.8)
-        ax.annotate(
-            iv.label(),
-            (week, 0.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(2, 3),
-            textcoords="offset points",
-            rotation=90,
-            va="bottom",
-            fontsize=7,
-            color="#444444",
-        )
-
-
-def draw_front(model: ProxyWarModel, fig: Figure) -> None:
-    """Front distance over time, with static weeks and ceasefire weeks shaded."""
-    ax = fig.subplots()
-    df = _weekly(model)
-    weeks = df["week"].to_numpy()
-    ax.plot(weeks, df["front_km"].to_numpy(), color=FRONT_COLOUR, lw=2, label="front")
-    top = max(float(df["front_km"].max()), 1.0) * 1.1
-    for col, colour, label in (
-        ("stalemate", "#999999", "static weeks"),
-        ("ceasefire", "#5aa469", "ceasefire"),
-    ):
-        flag = df[col].to_numpy(dtype=bool)
-        if flag.any():
-            ax.fill_between(weeks, 0, top, where=flag, step="mid", color=colour, alpha=0.25)
-            ax.plot([], [], color=colour, alpha=0.4, lw=6, label=label)
-    ax.set_ylim(0, top)
-    _time_axis(model, ax, f"km from {model.theatre.places[model.objective].name}")
-    ax.set_title(f"Front line: distance of {model.attacker_id} from the objective", fontsize=10)
-    ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
-    fig.subplots_adjust(**CHART_MARGINS)
-
-
-def draw_strength(model: ProxyWarModel, fig: Figure) -> None:
-    """Fighters of each faction over time (contracted fighters dashed)."""
-    ax = fig.subplots()
-    df = _weekly(model)
-    colours = faction_colours(model)
-    for f in model.factions:
-        c = colours[f.fid]
-        ax.plot(df["week"], df[f"fighters_{f.fid}"], color=c, lw=2, label=f"{f.fid} fighters")
-        merc = df[f"mercenaries_{f.fid}"]
-        if merc.max() > 0:
-            ax.plot(df["week"], merc, color=c, lw=1.4, ls="--", label=f"{f.fid} contracted")
-    ax.set_ylim(bottom=0)
-    _time_axis(model, ax, "fighters")
-    ax.set_title("Faction strength", fontsize=10)
-    ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
-    fig.subplots_adjust(**CHART_MARGINS)
-
-
-def support_value(model: ProxyWarModel) -> dict[str, np.ndarray]:
-    """Support delivered to each faction per week, in MUSD-equivalent.
-
-    Why not a plain sum over channels: the channels have different units
-    (MUSD, an arms index, drones, advisers); weighting each by its unit cost
-    (the mean over the faction's backers) makes them addable, and matches the
-    "shipped" value the support network records, so the gap shows shipments
-    intercepted by an embargo or still in transit.
-    """
-    df = _weekly(model)
-    out: dict[str, np.ndarray] = {}
-    for f in model.factions:
-        total = np.zeros(len(df))
-        for ch in CHANNELS:
-            costs = [
-                b.channels[ch].unit_cost
-                for b in model.backers
-                if b.client is f and ch in b.channels
-            ]
-            cost = max(float(np.mean(costs)), 1e-3) if costs else 1e-3
-            total += df[f"support_{f.fid}_{ch}"].to_numpy(dtype=float) * cost
-        out[f.fid] = total
-    return out
-
-
-def draw_support(model: ProxyWarModel, fig: Figure) -> None:
-    """Support per faction and week: delivered (solid) and shipped (dotted)."""
-    ax = fig.subplots()
-    df = _weekly(model)
-    colours = faction_colours(model)
-    delivered = support_value(model)
-    shipped = model.support.value_by_week
-    for f in model.factions:
-        c = colours[f.fid]
-        ax.plot(df["week"], delivered[f.fid], color=c, lw=2, label=f"{f.fid} delivered")
-        s = shipped.get(f.fid, [])
-        if s:
-            ax.plot(range(1, len(s) + 1), s, color=c, lw=1.2, ls=":", label=f"{f.fid} shipped")
-    ax.set_ylim(bottom=0)
-    _time_axis(model, ax, "MUSD-equivalent / week")
-    ax.set_title("Support from foreign backers", fontsize=10)
-    ax.legend(loc="lower right", fontsize=7, ncol=2, framealpha=0.85)
-    fig.subplots_adjust(**CHART_MARGINS)
-
-
-def draw_morale(model: ProxyWarModel, fig: Figure) -> None:
-    """Morale (solid) and coalition cohesion (dashed) of each faction."""
-    ax = fig.subplots()
-    df = _weekly(model)
-    colours = faction_colours(model)
-    for f in model.factions:
-        c = colours[f.fid]
-        ax.plot(df["week"], df[f"morale_{f.fid}"], color=c, lw=2, label=f"{f.fid} morale")
-        ax.plot(df["week"], df[f"cohesion_{f.fid}"], color=c, lw=1.2, ls="--", label="cohesion")
-    ax.set_ylim(0, 1.02)
-    _time_axis(model, ax, "0-1")
-    ax.set_title("Morale and cohesion", fontsize=10)
-    ax.legend(loc="lower right", fontsize=7, ncol=2, framealpha=0.85)
-    fig.subplots_adjust(**CHART_MARGINS)
-
-
 def status_html(model: ProxyWarModel) -> str:
     """The week, the outcome so far, the levers and the last events, as HTML.
 
@@ -445,21 +314,12 @@ def status_html(model: ProxyWarModel) -> str:
         f"<p>Front <b>{model.front_km:.0f} km</b> from {obj} · {state} · "
         f"casualties {model.total_casualties():,.0f}</p>"
     )
-    head = ("faction", "places", "fighters", "contracted", "morale", "posture")
-    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
-    colours = faction_colours(model)
-    for f in model.factions:
-        merc = model.mercenaries_deployed(f)
-        cells = (
-            f'<span style="color:{colours[f.fid]}">&#9632;</span> {e(f.fid)}',
-            str(model.theatre.count(f.fid)),
-            f"{f.fighters:,.0f}",
-            f"{merc:,.0f}",
-            f"{f.morale:.2f}",
-            e(str(f.posture)),
-        )
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append('<table class="pw-table">' + "".join(rows) + "</table>")
+    if not model.running:  # the label in words: victory:COALITION means nothing alone
+        label = str(model.summary()["outcome"])
+        meaning = outcome_definitions(spec, model.horizon).get(label)
+        if meaning:
+            out.append(f"<p><i>{e(label)}: {e(meaning)}.</i></p>")
+    out.append(_faction_table(model))
     levers = getattr(model, "levers", None)
     if levers is not None:
         parts = [f"seed {getattr(model, 'seed', '?')}"]
@@ -489,6 +349,43 @@ def status_html(model: ProxyWarModel) -> str:
     else:
         out.append("<p><i>No events yet.</i></p>")
     return "\n".join(out)
+
+
+def _faction_table(model: ProxyWarModel) -> str:
+    """One row per faction; in a war on sides also its side, its own front and whether it fell."""
+    e = html.escape
+    sides = model.sides
+    head = ["faction", "places", "fighters", "contracted", "morale", "posture"]
+    if sides is not None:
+        head[1:1] = ["side", "own front"]
+    tips = {"own front": "road km from its seat of power to the nearest enemy-held place"}
+    rows = [
+        "<tr>"
+        + "".join(f'<th title="{tips[h]}">{h}</th>' if h in tips else f"<th>{h}</th>" for h in head)
+        + "</tr>"
+    ]
+    colours = faction_colours(model)
+    for f in model.factions:
+        merc = model.mercenaries_deployed(f)
+        cells = [
+            f'<span style="color:{colours[f.fid]}">&#9632;</span> {e(f.fid)}',
+            str(model.theatre.count(f.fid)),
+            f"{f.fighters:,.0f}",
+            f"{merc:,.0f}",
+            f"{f.morale:.2f}",
+            e(str(f.posture)),
+        ]
+        if sides is not None:
+            km = sides.front.get(f.fid, float("nan"))
+            fell = sides.fallen.get(f.fid)
+            where = f"fell wk {fell}" if fell is not None else ("-" if km != km else f"{km:.0f} km")
+            cells[1:1] = [e(sides.side[f.fid]), where]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    table = '<table class="pw-table">' + "".join(rows) + "</table>"
+    if sides is not None and sides.settled:
+        pairs = ", ".join(f"{a}–{b}" for a, b in sorted(sides.settled))
+        table += f"<p>Ceasefires held between: {e(pairs)} (they fight no more).</p>"
+    return table
 
 
 STATUS_CSS = "font-size: 14px; line-height: 1.35; padding: 4px 8px;"

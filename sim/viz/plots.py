@@ -1,110 +1,64 @@
-"""Figures: single-run plots (front over time, the map) and sweep/comparison figures.
+"""Figures: single-run plots (front over time, the map), outcome bars, forest and sensitivity.
 
-Why the Agg backend outside Jupyter: the CLI writes figures to files and
-needs no display; inside a notebook kernel the inline backend is left alone so
-that figures still show in the notebook.
+The figures are split by job: :mod:`sim.viz.common` (palettes, titles, dates,
+outcome notes, the Agg backend outside Jupyter), :mod:`sim.viz.fans` (fan
+charts of the front, also one panel per objective in a war on sides) and
+:mod:`sim.viz.durations` (survival curves and static spells). Their figures
+are re-exported here, so ``plots.plot_front_fan`` keeps working.
 """
 
 from __future__ import annotations
 
-import sys
+# isort: off
+from sim.viz.common import (  # chooses the backend before pyplot is imported
+    SCENARIO_COLOURS,
+    _definitions,
+    _finish,
+    _scenario_colours,
+    manifest_overrides,
+    overrides_note,
+)
+from sim.viz.durations import plot_stalemate_durations, plot_survival
+from sim.viz.fans import plot_front_fan, plot_front_overlay, plot_objective_fans
 
-import matplotlib
+import datetime as dt
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-if "ipykernel" not in sys.modules:
-    matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import textwrap  # noqa: E402
-from collections.abc import Mapping  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Any  # noqa: E402
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from sim.analysis.outcomes import outcome_legend  # noqa: E402
-from sim.viz import mapdata  # noqa: E402
+from sim.viz import mapdata
+# isort: on
 
 if TYPE_CHECKING:
     from sim.model import ProxyWarModel
     from sim.scenario import ScenarioSpec
 
+__all__ = [
+    "SCENARIO_COLOURS",
+    "manifest_overrides",
+    "overrides_note",
+    "plot_difference_forest",
+    "plot_front_fan",
+    "plot_front_overlay",
+    "plot_front_timeline",
+    "plot_map",
+    "plot_objective_fans",
+    "plot_outcome_probabilities",
+    "plot_sensitivity",
+    "plot_stalemate_durations",
+    "plot_survival",
+]
+
 
 def _faction_colours(model: ProxyWarModel) -> dict[str, str]:
     """The map's palette (:func:`sim.viz.mapdata.faction_colours`), so markers match the map."""
     return mapdata.faction_colours(model)
-
-
-# -- shared by every figure ---------------------------------------------------------------
-
-
-def overrides_note(overrides: Mapping[str, Any] | None) -> str:
-    """``" (key=value, ...)"`` for a title, or ``""``: a figure made with ``--set`` says so."""
-    if not overrides:
-        return ""
-    return " (" + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) + ")"
-
-
-def manifest_overrides(folder: str | Path) -> dict[str, Any]:
-    """The ``--set`` overrides recorded in a finished run's ``manifest.json`` (none: {})."""
-    path = Path(folder) / "manifest.json"
-    try:
-        return dict(json.loads(path.read_text("utf-8")).get("overrides") or {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def _specs_list(specs: Mapping[str, ScenarioSpec] | None) -> list[ScenarioSpec]:
-    return list((specs or {}).values())
-
-
-def _place_name(objective: str | None, specs: Mapping[str, ScenarioSpec] | None) -> str:
-    """The objective's place name ("Central Tripoli"), not its id ("tripoli")."""
-    for spec in _specs_list(specs):
-        if objective in spec.places:
-            return spec.places[objective].name
-    return objective or "the objective"
-
-
-def _definitions(
-    fig: plt.Figure,
-    specs: Mapping[str, ScenarioSpec] | None,
-    labels: list[str],
-    weeks: int | None = None,
-    fontsize: float = 7.5,
-    at: float | None = None,
-) -> None:
-    """Each outcome shown, defined in words from its scenario, under the figure.
-
-    With ``at`` None the figure must use ``layout="constrained"``: the text is
-    an "outside" legend, so the layout makes room for it instead of covering
-    the axes; otherwise it is plain text with its bottom at figure height ``at``.
-    """
-    text = outcome_legend(_specs_list(specs), labels, weeks) if specs else ""
-    if not text:
-        return
-    width = max(40, int(fig.get_figwidth() * 72 / (0.5 * fontsize)))
-    lines = [textwrap.fill(t, width, subsequent_indent="    ") for t in text.splitlines()]
-    if at is not None:
-        fig.text(0.01, at, "\n".join(lines), fontsize=fontsize, va="bottom", ha="left")
-        return
-    handles = [Line2D([], [], ls="none", label=t) for t in lines]
-    fig.legend(
-        handles=handles,
-        loc="outside lower left",
-        fontsize=fontsize,
-        handlelength=0,
-        handletextpad=0,
-        frameon=False,
-        title="Outcomes",
-        title_fontsize=fontsize + 0.5,
-        alignment="left",
-    )
 
 
 def _timeline(model: ProxyWarModel) -> dict[str, list[Any]]:
@@ -277,36 +231,6 @@ def plot_map(
 # front.csv and analysis.survival_curves / stalemate_durations), so notebooks
 # can redraw them from a finished sweep's files.
 
-SCENARIO_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange", "tab:brown")
-
-
-def _scenario_colours(names: list[str]) -> dict[str, str]:
-    return {s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(names)}
-
-
-def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
-    if path is not None:
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-    return fig
-
-
-def _date_axis(ax: plt.Axes) -> None:
-    """Concise dates on a time axis (``2019 Jul Oct 2020``)."""
-    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-
-
-def _week_dates(
-    weeks: Any, scenario: str, specs: Mapping[str, ScenarioSpec] | None
-) -> list[Any] | None:
-    """The dates of a scenario's weeks, or None when its scenario is not known."""
-    spec = (specs or {}).get(scenario)
-    if spec is None:
-        return None
-    return [spec.date_of(int(w)) for w in weeks]
-
 
 def plot_outcome_probabilities(
     summary: Any,
@@ -325,6 +249,10 @@ def plot_outcome_probabilities(
     """
     scenarios = list(dict.fromkeys(summary["scenario"]))
     outcomes = list(dict.fromkeys(summary["outcome"]))
+    if any(sp.multi_side for sp in (specs or {}).values()):
+        # a war on sides beside another: every victory:<SIDE> first, then ceasefire, stalemate
+        wins = [o for o in outcomes if o.startswith("victory:")]
+        outcomes = wins + [o for o in outcomes if o not in wins]
     colours = _scenario_colours(scenarios)
     height = 0.8 / max(1, len(scenarios))
     fig, ax = plt.subplots(
@@ -353,181 +281,6 @@ def plot_outcome_probabilities(
         *ax.get_legend_handles_labels(), fontsize=8, loc="outside right center", title="scenario"
     )
     _definitions(fig, specs, outcomes, weeks)
-    return _finish(fig, path)
-
-
-def plot_front_fan(
-    front: Any,
-    path: str | Path | None = None,
-    objective: str | None = None,
-    *,
-    specs: Mapping[str, ScenarioSpec] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-) -> plt.Figure:
-    """Fan chart of the front line: median, 50 % and 90 % bands, dated axis.
-
-    One panel per scenario, each scaled to its own 90 % band (a shared scale
-    cut off the bands of wider scenarios). The distance is by road from the
-    contested objective (named from ``specs``) to the attacker's nearest
-    place; after a war ends its front stays where it ended.
-    """
-    import numpy as np
-
-    scenarios = list(dict.fromkeys(front["scenario"]))
-    colours = _scenario_colours(scenarios)
-    place = _place_name(objective, specs)
-    fig, axes = plt.subplots(
-        len(scenarios),
-        1,
-        figsize=(10, 2.6 * len(scenarios) + 1.0),
-        sharex=True,
-        squeeze=False,
-        layout="constrained",
-    )
-    for ax, s in zip(axes[:, 0], scenarios, strict=True):
-        sub = front[front["scenario"] == s]
-        dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
-        q = {
-            c: np.where(np.isfinite(sub[c].astype(float)), sub[c].astype(float), np.nan)
-            for c in ("q05", "q25", "q50", "q75", "q95")
-        }
-        c = colours[s]
-        ax.fill_between(dates, q["q05"], q["q95"], color=c, alpha=0.18, lw=0, label="90 % band")
-        ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.38, lw=0, label="50 % band")
-        ax.plot(dates, q["q50"], color=c, lw=2, label="median")
-        ax.set_title(s, fontsize=10, loc="left")
-        ax.set_ylabel(f"km by road\nfrom {place}")
-        top = float(np.nanmax(np.append(q["q95"], 0.0)))
-        ax.set_ylim(0, top * 1.08 if top > 0 else 1.0)
-        ax.grid(alpha=0.3)
-        _date_axis(ax)
-        ax.xaxis.set_tick_params(labelbottom=True)
-    handles = [
-        Patch(color="0.5", alpha=0.25, label="90 % of runs"),
-        Patch(color="0.5", alpha=0.5, label="50 % of runs"),
-        Line2D([], [], color="0.3", lw=2, label="median"),
-    ]
-    fig.legend(handles=handles, fontsize=8, loc="outside right center")
-    fig.suptitle(f"Front line over time (median, 50 % and 90 % of runs){overrides_note(overrides)}")
-    return _finish(fig, path)
-
-
-def plot_survival(
-    survival: Any,
-    path: str | Path | None = None,
-    *,
-    specs: Mapping[str, ScenarioSpec] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    weeks: int | None = None,
-) -> plt.Figure:
-    """Time to each outcome: the war's survival curve and each outcome's incidence.
-
-    First panel: probability the war is still going (Kaplan-Meier from
-    ``scipy.stats.ecdf``, runs undecided at the horizon censored, with its
-    95 % band). Then one panel per outcome: the share of runs that ended that
-    way by each date (the cumulative incidence, which, unlike 1 - a
-    cause-specific survival, accounts for the competing outcomes). The time
-    axis is dated from each scenario's start when ``specs`` are given.
-    """
-    scenarios = list(dict.fromkeys(survival["scenario"]))
-    outcomes = [o for o in dict.fromkeys(survival["outcome"]) if o != "ended"]
-    colours = _scenario_colours(scenarios)
-    dated = specs is not None and all(s in specs for s in scenarios)
-    n = 1 + len(outcomes)
-    cols = min(n, 3)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(4.4 * cols + 1.5, 3.3 * rows + 0.6),
-        squeeze=False,
-        layout="constrained",
-    )
-    flat = list(axes.ravel())
-
-    def xs(c: Any, s: str) -> Any:
-        return _week_dates(c["week"], s, specs) if dated else c["week"]
-
-    # the first scenario widest, so curves that coincide stay visible
-    widths = {s: max(1.2, 3.0 - 0.8 * k) for k, s in enumerate(scenarios)}
-    ax = flat[0]
-    for s in scenarios:
-        c = survival[(survival["scenario"] == s) & (survival["outcome"] == "ended")]
-        ax.step(xs(c, s), c["survival"], where="post", color=colours[s], lw=widths[s], label=s)
-        ax.fill_between(
-            xs(c, s),
-            c["ci_low"].astype(float),
-            c["ci_high"].astype(float),
-            step="post",
-            color=colours[s],
-            alpha=0.15,
-            lw=0,
-        )
-    ax.set_title("war still going (95 % band)", fontsize=10)
-    ax.set_ylabel("probability")
-    ax.set_ylim(0, 1.02)
-    for ax, label in zip(flat[1:], outcomes, strict=False):
-        top = 0.0
-        for s in scenarios:
-            c = survival[(survival["scenario"] == s) & (survival["outcome"] == label)]
-            if len(c):
-                inc = c["incidence"].astype(float)
-                top = max(top, float(inc.max()))
-                ax.step(xs(c, s), inc, where="post", color=colours[s], lw=widths[s], label=s)
-        ax.set_title(f"ended in {label} by then", fontsize=10)
-        ax.set_ylabel("share of runs")
-        # scaled to the data (rare outcomes stay readable), never past 1
-        ax.set_ylim(0, min(1.02, max(0.1, 1.2 * top)))
-    for ax in flat[:n]:
-        if dated:
-            _date_axis(ax)
-        else:
-            ax.set_xlabel("weeks since the start")
-        ax.grid(alpha=0.3)
-    for ax in flat[n:]:
-        ax.set_visible(False)
-    fig.legend(
-        *flat[0].get_legend_handles_labels(),
-        fontsize=8,
-        loc="outside right center",
-        title="scenario",
-    )
-    fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
-    _definitions(fig, specs, outcomes, weeks)
-    return _finish(fig, path)
-
-
-def plot_stalemate_durations(
-    durations: Any,
-    path: str | Path | None = None,
-    *,
-    overrides: Mapping[str, Any] | None = None,
-) -> plt.Figure:
-    """How long the front stays static: spells of static weeks, one step line per scenario.
-
-    A static week is one in which the front moved less than the scenario's
-    threshold over its window (the weekly flag, not the ``stalemate`` outcome).
-    """
-    scenarios = list(dict.fromkeys(durations["scenario"]))
-    colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
-    for s in scenarios:
-        sub = durations[durations["scenario"] == s].sort_values("duration")
-        ax.step(
-            sub["duration"],
-            sub["share"],
-            where="mid",
-            color=colours[s],
-            label=f"{s} ({int(sub['spells'].sum())} spells)",
-        )
-    if not scenarios:
-        ax.text(0.5, 0.5, "no static spells", ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("length of a spell of static weeks (weeks)")
-    ax.set_ylabel("share of spells")
-    ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
-    ax.grid(alpha=0.3)
-    if scenarios:
-        fig.legend(fontsize=8, loc="outside right center", title="scenario")
     return _finish(fig, path)
 
 
@@ -596,60 +349,6 @@ def plot_difference_forest(
         )
     outcomes = list(dict.fromkeys(str(o) for o in table["outcome"])) if len(table) else []
     _definitions(fig, specs, outcomes, weeks)
-    return _finish(fig, path)
-
-
-def plot_front_overlay(
-    front: Any,
-    path: str | Path | None = None,
-    objective: str | None = None,
-    means: Any = None,
-    *,
-    specs: Mapping[str, ScenarioSpec] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-) -> plt.Figure:
-    """Fan charts of several scenarios overlaid on one axis.
-
-    Per scenario: the median (solid; the first scenario, a comparison's
-    baseline, drawn widest so that a coinciding median stays visible), the
-    50 % band (shaded), the 5th and 95th percentiles (dotted) and, when
-    ``means`` is given (``scenario, week, date, mean``), the mean (dashed). Why
-    the mean: on a theatre with few places the quantiles move in steps, and two
-    arms' medians often coincide while their means differ.
-    """
-    import numpy as np
-
-    scenarios = list(dict.fromkeys(front["scenario"]))
-    colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
-    for k, s in enumerate(scenarios):
-        sub = front[front["scenario"] == s]
-        dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
-        q = {
-            c: np.where(np.isfinite(sub[c].astype(float)), sub[c].astype(float), np.nan)
-            for c in ("q05", "q25", "q50", "q75", "q95")
-        }
-        c = colours[s]
-        ax.fill_between(dates, q["q25"], q["q75"], color=c, alpha=0.2, lw=0)
-        ax.plot(dates, q["q50"], color=c, lw=4.0 if k == 0 else 1.8, label=f"{s}: median")
-        ax.plot(dates, q["q05"], color=c, lw=0.9, ls=":")
-        ax.plot(dates, q["q95"], color=c, lw=0.9, ls=":")
-        if means is not None and len(means):
-            m = means[means["scenario"] == s]
-            if len(m):
-                mdates_ = [dt.date.fromisoformat(str(d)) for d in m["date"]]
-                ax.plot(mdates_, m["mean"].astype(float), color=c, lw=1.4, ls="--")
-    ax.set_ylim(bottom=0)
-    ax.set_ylabel(f"km by road from {_place_name(objective, specs)}")
-    _date_axis(ax)
-    ax.grid(alpha=0.3)
-    handles, _ = ax.get_legend_handles_labels()
-    handles.append(Patch(color="0.5", alpha=0.3, label="50 % band"))
-    if means is not None and len(means):
-        handles.append(Line2D([], [], color="0.4", lw=1.4, ls="--", label="mean"))
-    handles.append(Line2D([], [], color="0.4", lw=0.9, ls=":", label="5th and 95th percentiles"))
-    fig.legend(handles=handles, fontsize=8, loc="outside right center")
-    ax.set_title(f"Front line over time, arms overlaid{overrides_note(overrides)}")
     return _finish(fig, path)
 
 

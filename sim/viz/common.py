@@ -1,0 +1,129 @@
+"""What every figure shares: palettes, titles that name ``--set`` overrides, dates, outcome notes.
+
+Why the Agg backend outside Jupyter: the CLI writes figures to files and
+needs no display; inside a notebook kernel the inline backend is left alone so
+that figures still show in the notebook. Every figure module imports this one
+first, so the backend is chosen before pyplot is loaded.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import matplotlib
+
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
+
+import json  # noqa: E402
+import textwrap  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from sim.analysis.outcomes import outcome_legend  # noqa: E402
+
+if TYPE_CHECKING:
+    from sim.scenario import ScenarioSpec
+
+
+# -- shared by every figure ---------------------------------------------------------------
+
+
+def overrides_note(overrides: Mapping[str, Any] | None) -> str:
+    """``" (key=value, ...)"`` for a title, or ``""``: a figure made with ``--set`` says so."""
+    if not overrides:
+        return ""
+    return " (" + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) + ")"
+
+
+def manifest_overrides(folder: str | Path) -> dict[str, Any]:
+    """The ``--set`` overrides recorded in a finished run's ``manifest.json`` (none: {})."""
+    path = Path(folder) / "manifest.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8")).get("overrides") or {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _specs_list(specs: Mapping[str, ScenarioSpec] | None) -> list[ScenarioSpec]:
+    return list((specs or {}).values())
+
+
+def _place_name(objective: str | None, specs: Mapping[str, ScenarioSpec] | None) -> str:
+    """The objective's place name ("Central Tripoli"), not its id ("tripoli")."""
+    for spec in _specs_list(specs):
+        if objective in spec.places:
+            return spec.places[objective].name
+    return objective or "the objective"
+
+
+def _definitions(
+    fig: plt.Figure,
+    specs: Mapping[str, ScenarioSpec] | None,
+    labels: list[str],
+    weeks: int | None = None,
+    fontsize: float = 7.5,
+    at: float | None = None,
+) -> None:
+    """Each outcome shown, defined in words from its scenario, under the figure.
+
+    With ``at`` None the figure must use ``layout="constrained"``: the text is
+    an "outside" legend, so the layout makes room for it instead of covering
+    the axes; otherwise it is plain text with its bottom at figure height ``at``.
+    """
+    text = outcome_legend(_specs_list(specs), labels, weeks) if specs else ""
+    if not text:
+        return
+    width = max(40, int(fig.get_figwidth() * 72 / (0.5 * fontsize)))
+    lines = [textwrap.fill(t, width, subsequent_indent="    ") for t in text.splitlines()]
+    if at is not None:
+        fig.text(0.01, at, "\n".join(lines), fontsize=fontsize, va="bottom", ha="left")
+        return
+    handles = [Line2D([], [], ls="none", label=t) for t in lines]
+    fig.legend(
+        handles=handles,
+        loc="outside lower left",
+        fontsize=fontsize,
+        handlelength=0,
+        handletextpad=0,
+        frameon=False,
+        title="Outcomes",
+        title_fontsize=fontsize + 0.5,
+        alignment="left",
+    )
+
+
+SCENARIO_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+
+
+def _scenario_colours(names: list[str]) -> dict[str, str]:
+    return {s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(names)}
+
+
+def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
+    if path is not None:
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
+
+
+def _date_axis(ax: plt.Axes) -> None:
+    """Concise dates on a time axis (``2019 Jul Oct 2020``)."""
+    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def _week_dates(
+    weeks: Any, scenario: str, specs: Mapping[str, ScenarioSpec] | None
+) -> list[Any] | None:
+    """The dates of a scenario's weeks, or None when its scenario is not known."""
+    spec = (specs or {}).get(scenario)
+    if spec is None:
+        return None
+    return [spec.date_of(int(w)) for w in weeks]
