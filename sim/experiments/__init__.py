@@ -6,7 +6,9 @@ layers below; never the CLI (the commands that call these engines live in
 
 * ``design`` — scenarios, replicates and their seeds (common random numbers);
 * ``executors`` — one replication, chunks, and the executors they run on;
-* ``store``, ``manifest`` — the append-only runs and what a folder holds (provenance);
+* ``store``, ``linefiles``, ``manifest`` — the append-only runs, their line files and what a
+  folder holds (provenance);
+* ``objectives`` — each faction's own front in a war on sides (``front_objectives*.csv``);
 * ``sweep`` — Monte Carlo replications of scenarios, analysed; ``report`` its figures and text;
 * ``compare``, ``pairing``, ``compare_report`` — paired policy comparisons;
 * ``sensitivity``, ``parameters``, ``sensitivity_report`` — Sobol' sensitivity analysis;

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.analysis.tables import md_table
 from sim.experiments import objectives
 
 if TYPE_CHECKING:
@@ -49,15 +50,6 @@ def write_figures(res: SweepResult) -> dict[str, Path]:
         paths["objectives"] = out / objectives.OBJECTIVES_FIGURE
         plots.plot_objective_fans(table, paths["objectives"], overrides=sets)
     return paths
-
-
-def _md_table(df: pd.DataFrame) -> str:
-    """A DataFrame as a GitHub-flavoured markdown table (no extra dependency)."""
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in df.itertuples(index=False):
-        lines.append("| " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines)
 
 
 def _fmt_p(x: float) -> str:
@@ -108,7 +100,7 @@ def _ensemble_lines(res: SweepResult, manifest: dict) -> list[str]:
             "Beside the point-estimate run (the scenario files' own values, same seeds, "
             f"`{POINT_ESTIMATE_DIR}/`):",
             "",
-            _md_table(t),
+            md_table(t),
             "",
         ]
     return lines
@@ -128,7 +120,7 @@ def outcome_markdown(summary: pd.DataFrame) -> str:
             ],
         }
     )
-    return _md_table(t)
+    return md_table(t)
 
 
 def _objectives_section(res: SweepResult, figs: dict[str, str]) -> list[str]:
@@ -158,7 +150,7 @@ def _objectives_section(res: SweepResult, figs: dict[str, str]) -> list[str]:
         "in which the faction still stands and some faction is at war with it; the last column "
         "says in how many runs that is so at the end (it falls as factions fall or settle).",
         "",
-        _md_table(pd.DataFrame(rows)),
+        md_table(pd.DataFrame(rows)),
         "",
     ]
     if "objectives" in figs:
@@ -189,7 +181,7 @@ def _front_table(res: SweepResult) -> str:
                 "90 % band (km)": f"{last['q05']:.0f} – {last['q95']:.0f}",
             }
         )
-    return _md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
+    return md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
 
 
 def _time_table(res: SweepResult) -> str:
@@ -211,7 +203,7 @@ def _time_table(res: SweepResult) -> str:
                 "still going at the horizon": f"{still:.3f}",
             }
         )
-    return _md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
+    return md_table(pd.DataFrame(rows)) if rows else "(no successful runs)"
 
 
 def _stalemate_table(res: SweepResult) -> str:
@@ -232,13 +224,13 @@ def _stalemate_table(res: SweepResult) -> str:
             "share of war weeks static": stats["mean_stalemate_share"].map(_fmt_p),
         }
     )
-    return _md_table(t)
+    return md_table(t)
 
 
 def write_report(res: SweepResult, path: str | Path | None = None) -> Path:
     """Write ``report.md``: design, scenarios, outcome table and the figures, tied together."""
     from sim.analysis.outcomes import outcome_definitions
-    from sim.experiments.sweep import MANIFEST_FILE
+    from sim.experiments.manifest import MANIFEST_FILE
 
     out = res.out
     target = Path(path) if path is not None else out / "report.md"

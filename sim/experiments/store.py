@@ -36,7 +36,8 @@ replicate counts as done when its last row says ``ok`` and its front line
 exists; anything else is run again on resume. :meth:`RunStore.finalize`
 rewrites both files sorted by (scenario order, replicate), keeping the last
 record of each key, so an interrupted-and-resumed sweep ends with exactly the
-bytes of an uninterrupted one.
+bytes of an uninterrupted one. How a torn tail is cut and a file rewritten in
+key order is in :mod:`sim.experiments.linefiles`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sim.experiments.linefiles import fields_or_none, parse_line, repair_tail, sorted_rewrite
 
 RUNS_FILE = "runs.csv"
 FRONT_FILE = "front_series.csv"
@@ -131,101 +134,6 @@ def _csv_line(fields: Sequence[Any]) -> str:
     return buf.getvalue()
 
 
-def _parse_line(line: bytes) -> list[str]:
-    return next(csv.reader([line.decode("utf-8").rstrip("\n")]))
-
-
-def _repair_tail(path: Path) -> int:
-    """Cut a trailing partial line (a write killed half-way); return bytes dropped."""
-    size = path.stat().st_size
-    if size == 0:
-        return 0
-    with path.open("rb+") as fh:
-        fh.seek(size - 1)
-        if fh.read(1) == b"\n":
-            return 0
-        # walk back to the last newline
-        pos, block = size, 4096
-        while pos > 0:
-            start = max(0, pos - block)
-            fh.seek(start)
-            chunk = fh.read(pos - start)
-            nl = chunk.rfind(b"\n")
-            if nl >= 0:
-                keep = start + nl + 1
-                fh.truncate(keep)
-                return size - keep
-            pos = start
-        fh.truncate(0)
-        return size
-
-
-def _fields_or_none(line: bytes) -> list[str] | None:
-    """The cells of one line, or None when it is not a whole CSV line (damaged)."""
-    if not line.endswith(b"\n"):
-        return None
-    try:
-        return _parse_line(line)
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-
-
-def _index(
-    path: Path, ranks: Mapping[str, int], third: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort key, offset and length of every whole data line (flat arrays, not objects).
-
-    Lines with another number of cells than the header (damaged in the middle
-    of the file) are left out, so they vanish when the file is rewritten.
-    With ``third``, the third cell (an objective) is part of the key, ranked by
-    its first appearance in the file (the factions' order).
-    """
-    keys, offsets, lengths = array("q"), array("q"), array("q")
-    stride = 1 << 32
-    sub: dict[str, int] = {}
-    with path.open("rb") as fh:
-        header = fh.readline()
-        width = len(_parse_line(header)) if header else 0
-        offset = len(header)
-        for line in fh:
-            fields = _fields_or_none(line)
-            if fields is None or len(fields) != width:
-                offset += len(line)
-                continue
-            rank = ranks.get(fields[0])
-            if rank is not None and fields[1].isdigit():
-                key = rank * stride + int(fields[1])
-                if third:  # up to 256 objectives per run
-                    key = key * 256 + sub.setdefault(fields[2], len(sub))
-                keys.append(key)
-                offsets.append(offset)
-                lengths.append(len(line))
-            offset += len(line)
-    return (
-        np.frombuffer(keys, dtype=np.int64),
-        np.frombuffer(offsets, dtype=np.int64),
-        np.frombuffer(lengths, dtype=np.int64),
-    )
-
-
-def _sorted_rewrite(path: Path, ranks: Mapping[str, int], third: bool = False) -> int:
-    """Rewrite a keyed file sorted by key, keeping the last line of each key."""
-    keys, offsets, lengths = _index(path, ranks, third)
-    # last occurrence of each key: first occurrence in the reversed arrays
-    _, first_rev = np.unique(keys[::-1], return_index=True)
-    pick = keys.size - 1 - first_rev  # np.unique sorts, so these come in key order
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        dst.write(src.readline())
-        for i in pick.tolist():
-            src.seek(int(offsets[i]))
-            dst.write(src.read(int(lengths[i])))
-        dst.flush()
-        os.fsync(dst.fileno())
-    os.replace(tmp, path)
-    return int(pick.size)
-
-
 def _write_durably(fh: io.BufferedWriter, data: bytes, path: Path) -> None:
     """Write, flush and fsync; an OSError (a full disk) names ``path``."""
     try:
@@ -293,13 +201,13 @@ class RunStore:
             pairs.append((self.objectives_path, objectives_header(self.weeks)))
         for path, header in pairs:
             if resume and path.exists() and path.stat().st_size > 0:
-                cut = _repair_tail(path)
+                cut = repair_tail(path)
                 if cut:
                     self.dropped_bytes_by_file[path.name] = cut
                 self.dropped_bytes += cut
                 with path.open("rb") as fh:
                     first = fh.readline()
-                if first and _parse_line(first) != header:
+                if first and parse_line(first) != header:
                     raise StoreError(
                         f"{path}: header differs from this sweep's columns; "
                         "resume with the same scenarios and code, or start afresh without --resume"
@@ -364,7 +272,7 @@ class RunStore:
                 with path.open("rb") as fh:
                     fh.readline()
                     for number, line in enumerate(fh, start=2):
-                        fields = _fields_or_none(line)
+                        fields = fields_or_none(line)
                         if fields is None or len(fields) != width or not fields[1].isdigit():
                             if line.endswith(b"\n"):  # a torn last line is repaired, not damage
                                 bad.append(number)
@@ -419,7 +327,7 @@ class RunStore:
             with self.objectives_path.open("rb") as fh:
                 fh.readline()
                 for line in fh:
-                    fields = _fields_or_none(line)
+                    fields = fields_or_none(line)
                     if fields is None or len(fields) != width or not fields[1].isdigit():
                         continue  # damaged: its replicate runs again
                     rep = int(fields[1])
@@ -497,9 +405,9 @@ class RunStore:
         self.close()
         ranks = {s: i for i, s in enumerate(scenarios)}
         if self.objectives_path is not None and self.objectives_path.exists():
-            _sorted_rewrite(self.objectives_path, ranks, third=True)
-        _sorted_rewrite(self.front_path, ranks)
-        return _sorted_rewrite(self.runs_path, ranks)
+            sorted_rewrite(self.objectives_path, ranks, third=True)
+        sorted_rewrite(self.front_path, ranks)
+        return sorted_rewrite(self.runs_path, ranks)
 
 
 def read_front_series(
@@ -515,11 +423,11 @@ def read_front_series(
     if p.is_dir():
         p = p / FRONT_FILE
     with p.open("rb") as fh:
-        wide = _parse_line(fh.readline()) != FRONT_HEADER
+        wide = parse_line(fh.readline()) != FRONT_HEADER
         for line in fh:
             if not line.endswith(b"\n"):
                 break
-            fields = _parse_line(line)
+            fields = parse_line(line)
             name, rep = fields[0], fields[1]
             if scenario is not None and name != scenario:
                 continue
