@@ -3,13 +3,22 @@
 Each fact is checked on the two-sided teaching theatre (scenarios/teaching_line.toml:
 a replication takes milliseconds) and on the three-sided one
 (scenarios/teaching_three_sides.toml: the same line and a southern faction hostile
-to both; the figures quoted in the docstrings are the two-sided ones) by comparing
-what-ifs built here against the baseline, replicate by replicate with common random numbers
-(:func:`sim.experiments.compare.compare`, or paired model runs where the fact is about a
-mechanism inside the run). "Significant" means the paired 95 % interval
-(:func:`sim.experiments.compare.paired_interval`) excludes zero in the direction the fact
-states. A fact the model stops reproducing is to be marked ``xfail(strict=True)``
+to both; figures quoted in the docstrings are the two-sided ones unless they say
+otherwise) by comparing what-ifs built here against the baseline, replicate by replicate
+with common random numbers (:func:`sim.experiments.compare.compare`, or paired model runs
+where the fact is about a mechanism inside the run). "Significant" means the paired 95 %
+interval (:func:`sim.experiments.compare.paired_interval`) excludes zero in the direction
+the fact states. A fact the model stops reproducing is to be marked ``xfail(strict=True)``
 with what was measured (not deleted), so the suite stays honest about it.
+
+In a war of three sides ``victory:<SIDE>`` needs every other side to fall, so a fact
+read as P(victory) is the wrong yardstick there. Facts 2-4 are therefore also stated
+for a war of sides, in terms of what each side's war achieves: which factions *fall*
+(their seat of power taken, their forces or coalition broken: ``fallen_<faction>`` in
+runs.csv; with two sides a faction falls exactly when the other side wins), the places
+they hold, the enemy's losses where a group fights, and the front. Each such statement
+was written in its test's docstring before it was measured, and is checked on both
+theatres; the outcome readings of the two-sided theatre are kept as they were.
 """
 
 from __future__ import annotations
