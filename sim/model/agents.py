@@ -340,6 +340,7 @@ class Backer(mesa.Agent):
         self.merc_bill = 0.0  # last week's pay to its groups (MUSD), out of the budget
         self.escalations = 0
         self.rival_ref: float | None = None  # rival side's support when it took stock
+        self.own_ref = 0.0  # its client's support when it took stock
         self._logged_level = 1.0
 
     def step(self) -> None:
@@ -354,9 +355,10 @@ class Backer(mesa.Agent):
         + escalation_response * resolve * (aim - log level)
         - deescalation * max(0, level - 1) * (1 - resolve / initial resolve)``,
         where ``need`` (0-1, 0.5 at parity) falls as the client's power ratio
-        rises, and ``aim`` is ``rival_elasticity`` times the log growth of the
-        rival side's foreign support (contracted fighters' pay included, last
-        four weeks) since the backer took stock (the first full trend window),
+        rises, and ``aim`` is ``rival_elasticity`` times ``ln(1 + (R - R0) / O0)``:
+        what the rival side's foreign support (contracted fighters' pay
+        included, last four weeks) gained since the backer took stock (the
+        first full trend window), against what its own client then received,
         less a dead zone of ``escalation_threshold``. Why in proportion to the *rival's* support:
         competitive escalation answers the other side (Salehyan, Gleditsch
         and Cunningham 2011); a backer that filled every gap on its own side
@@ -376,15 +378,20 @@ class Backer(mesa.Agent):
             need = 1.0
         else:
             need = 1.0 - logistic(math.log(ratio) / m.spec.termination.prospects_width)
-        rival, _ = m.support.side_totals(client)
+        rival, own = m.support.side_totals(client)
         drive = self.responsiveness * (2.0 * need - 1.0)
         if self.rival_ref is None:
             if m.support.trend_ready():
                 self.rival_ref = rival  # what the rival side received when it took stock
+                self.own_ref = own
         elif rival > 0 and self.rival_ref > 0 and self.escalation_response > 0:
-            # answer the rival side's support in proportion: its growth since the
-            # reference, less a dead zone, is the log level it aims at
-            grown = math.log(rival / self.rival_ref)
+            # answer the rival side's support in kind: what the rival side gained
+            # since the reference, as a share of what its own client then received,
+            # less a dead zone, sets the log level it aims at. Why not the rival's
+            # growth rate: a small patron tripling a trickle would make a large one
+            # triple a flood, and a surge by the weaker patron would backfire.
+            own_ref = self.own_ref if self.own_ref > 0 else self.rival_ref
+            grown = math.log(max(1e-3, 1.0 + (rival - self.rival_ref) / own_ref))
             thr = self.escalation_threshold
             aim = grown - thr if grown > thr else (grown + thr if grown < -thr else 0.0)
             aim *= self.rival_elasticity

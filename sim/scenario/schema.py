@@ -275,6 +275,7 @@ class Backer(_Strict):
     veto_resolve: Prob = 0.5
     reputation_cost: NonNeg = 0.0
     deescalation: NonNeg = 0.05  # level shed per week as costs mount or the client wins
+    # log level aimed at per unit of ln(1 + rival side's gain / own client's support)
     rival_elasticity: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.5
     cost_sensitivity: NonNeg = 0.004  # resolve lost per week at full budget spend
     channels: dict[ChannelName, Channel] = {}

@@ -1,0 +1,92 @@
+"""Yemen 2015's what-ifs, paired over its calibrated ensemble: does each move the war its way?
+
+Each test states the direction its mechanism predicts before measuring. The
+runs are paired replicate by replicate (common random numbers) and replicate
+``i`` runs parameter set ``i mod M`` of ``scenarios/ensembles/yemen_2015.csv``,
+so the answers include the calibration's uncertainty. ``victory:AQAP+COALITION``
+is the Houthis' fall (AQAP, neutral toward the coalition, is left standing).
+
+Measured with 1,000 pairs (seed 0, `python run.py compare ... --ensemble
+scenarios/ensembles/yemen_2015.csv`): the UAE's withdrawal lowers the Houthis'
+fall by -0.039 [-0.052, -0.026] and brings the front 17 km nearer Aden by March
+2016; sanctions on the Colombians move the front 0.9 km nearer Aden; Iran's
+surge *raises* the Houthis' fall by +0.019 [+0.002, +0.036] and pushes the front
+9.9 km [5.8, 14.0] away from Aden (the coalition's backers answer their clients'
+worsening balance: see docs/yemen_2015.md). The tests use fewer pairs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim import load_scenario
+from sim.experiments.compare import compare
+from sim.experiments.ensemble import read_ensemble
+
+ROOT = Path(__file__).resolve().parent.parent
+SCEN = ROOT / "scenarios"
+REPS = 300
+SEED = 0
+FALL = "victory:AQAP+COALITION"  # the Houthis fell; AQAP, neutral to the coalition, stands
+FRONT = "front distance (km) on 2016-03-24"
+
+
+@pytest.fixture(scope="module")
+def result():
+    """The three what-ifs against the baseline, paired, over the calibrated ensemble."""
+    base = load_scenario(SCEN / "yemen_2015.toml")
+    members = read_ensemble(SCEN / "ensembles" / "yemen_2015.csv", base)
+    alts = [
+        SCEN / "yemen_uae_withdraws.toml",
+        SCEN / "yemen_colombians_sanctioned.toml",
+        SCEN / "yemen_iran_surge.toml",
+    ]
+    return compare(base, alts, reps=REPS, seed=SEED, workers=1, progress=False, ensemble=members)
+
+
+def _row(res, alternative: str, outcome: str):
+    t = res.table
+    sub = t[(t["alternative"] == alternative) & (t["outcome"] == outcome)]
+    assert len(sub) == 1, (alternative, outcome)
+    return sub.iloc[0]
+
+
+def _metric(res, alternative: str, metric: str):
+    d = res.differences
+    sub = d[(d["alternative"] == alternative) & (d["metric"] == metric)]
+    assert len(sub) == 1, (alternative, metric)
+    return sub.iloc[0]
+
+
+def test_uae_withdrawal_weakens_the_south(result) -> None:
+    """Expected: the Houthis fall less often and the front comes nearer Aden (both significant)."""
+    fall = _row(result, "yemen_uae_withdraws", FALL)
+    front = _metric(result, "yemen_uae_withdraws", FRONT)
+    assert fall["ci_high"] < 0, fall.to_dict()
+    assert front["ci_high"] < 0, front.to_dict()
+
+
+def test_sanctioning_the_colombians_is_small_and_never_the_wrong_way(result) -> None:
+    """Expected: a 450-strong group's loss moves little; never toward the coalition."""
+    fall = _row(result, "yemen_colombians_sanctioned", FALL)
+    front = _metric(result, "yemen_colombians_sanctioned", FRONT)
+    assert fall["ci_low"] <= 0 and fall["difference"] <= 0, fall.to_dict()
+    assert front["ci_low"] < 0 <= front["ci_high"] or front["ci_high"] < 0, front.to_dict()
+    assert abs(front["difference"]) < 5.0, front.to_dict()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (1,000 pairs over the ensemble): Iran's surge raises the Houthis' fall "
+    "+0.019 [+0.002, +0.036] and pushes the front 9.9 km [5.8, 14.0] from Aden: Saudi Arabia "
+    "and the UAE answer their clients' worsening power ratio (the need term of ODD 7.5) with "
+    "more than Iran adds",
+)
+def test_iran_surge_helps_the_houthis(result) -> None:
+    """Expected: better armed and advised, the Houthis fall less often or hold nearer Aden."""
+    fall = _row(result, "yemen_iran_surge", FALL)
+    front = _metric(result, "yemen_iran_surge", FRONT)
+    assert fall["ci_low"] <= 0 and front["ci_low"] <= 0
+    assert fall["ci_high"] < 0 or front["ci_high"] < 0
