@@ -1,9 +1,8 @@
 """The model's random streams: one per mechanism, drawn from numpy in blocks.
 
 Why one per mechanism: common random numbers across the arms of a paired
-policy comparison (see :class:`Streams`). Every draw of the model's weekly
-rules comes from these streams (or from Mesa's model RNG for the factions'
-activation order).
+policy comparison (see :class:`Streams`). The model spawns them at set-up; a
+war of more than two factions adds a sixth (:mod:`sim.model.sides`).
 """
 
 from __future__ import annotations
