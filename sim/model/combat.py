@@ -1,28 +1,54 @@
-"""Combat: weekly stochastic Lanchester engagements on the front line.
+"""Combat: the week's strengths and plans, then its stochastic Lanchester engagements.
 
-Law: the Lanchester *square* law, solved in closed form over one week. Why:
-the Tripoli fighting was aimed fire between concentrated forces (drones,
-artillery spotted by drones, snipers, infantry in suburbs), where each side's
-losses scale with the other's effective strength. Terrain (urban cover and
-dug-in fortification) divides the attacker's effectiveness; quality, morale
-and air superiority multiply it. Lognormal noise on each side's effectiveness
-makes the outcome of a week uncertain.
+The rules live one job to a module, and this one runs them in the week's order:
 
-A place changes hands when its defence breaks: the engagement is fought until
-one side has lost its breakpoint share (``defender_break``, ``attacker_break``;
-Helmbold-style breakpoints) or the week ends, and the place falls when the
-defenders reach theirs first.
+- :mod:`sim.model.defence`: where each faction stands on the defensive
+  (:func:`~sim.model.defence.layout`, :func:`~sim.model.defence.defence_shares`);
+- :mod:`sim.model.attack`: where each would strike and how promising that looks
+  (:func:`~sim.model.attack.attack_plan`);
+- :mod:`sim.model.lanchester`: the engagement law (the square law fought to a
+  breakpoint, :func:`~sim.model.lanchester.engagement`);
+- :mod:`sim.model.shelling`: shelling across quiet front roads;
+- here: the week's strengths (:func:`fix_strengths`), the forces placed by the
+  plans, the assaults and their losses, digging in (:func:`fight_week`).
+
+Terrain (urban cover and dug-in fortification) divides the attacker's
+effectiveness; quality, morale and air superiority multiply it. Lognormal
+noise on each side's effectiveness makes the outcome of a week uncertain.
+Every name these modules held when they were one is still importable from here.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.model.attack import AttackPlan, assault_odds, attack_plan
+from sim.model.defence import Layout, allocation_share, defence_shares, layout
+from sim.model.lanchester import engagement, lanchester_square
+from sim.model.shelling import _shelling
+
 if TYPE_CHECKING:
-    from sim.model.agents import Faction, MercenaryGroup
+    from sim.model.faction import Faction
+    from sim.model.mercenary import MercenaryGroup
     from sim.model.model import ProxyWarModel
+
+__all__ = [
+    "AttackPlan",
+    "Engagement",
+    "Layout",
+    "Plan",
+    "air_multipliers",
+    "allocation_share",
+    "assault_odds",
+    "attack_plan",
+    "defence_shares",
+    "engagement",
+    "fight_week",
+    "fix_strengths",
+    "lanchester_square",
+    "layout",
+]
 
 
 @dataclass(slots=True)
@@ -37,105 +63,6 @@ class Engagement:
     x1: float
     y1: float
     captured: bool
-
-
-def lanchester_square(
-    x0: float, y0: float, alpha: float, beta: float, tau: float = 1.0
-) -> tuple[float, float]:
-    """Closed-form square law ``x' = -beta*y, y' = -alpha*x`` over ``tau``.
-
-    Args:
-        x0: starting strength of the attacker.
-        y0: starting strength of the defender.
-        alpha: attacker's kill rate per fighter per week.
-        beta: defender's kill rate per fighter per week.
-        tau: duration in weeks.
-
-    Returns:
-        Strengths at ``tau`` (clipped at zero: the side that is wiped out stops
-        the fight, and the survivor keeps the strength it had at that moment).
-    """
-    if x0 <= 0 or y0 <= 0 or alpha <= 0 or beta <= 0:
-        return x0, y0
-    return _square_at(
-        x0, y0, math.sqrt(alpha * beta), math.sqrt(beta / alpha), math.sqrt(alpha / beta), tau
-    )
-
-
-def _time_to_break(
-    x0: float, y0: float, alpha: float, beta: float, side: int, frac: float
-) -> float:
-    """Earliest time at which ``side`` (0 attacker, 1 defender) has lost ``frac`` of itself.
-
-    Closed form: with ``u = exp(w t)`` the square law gives
-    ``s(u) = (a u + c / u) / 2`` with ``a = s0 - e0 k`` and ``c = s0 + e0 k``
-    (``k`` the ratio of kill rates), so ``s = (1 - frac) s0`` is a quadratic in
-    ``u`` whose first root past ``u = 1`` is ``(sb - sqrt(sb**2 - a c)) / a``.
-    Returns 2.0 (beyond the week) when the breakpoint is never reached.
-    """
-    w = math.sqrt(alpha * beta)
-    if side == 0:
-        s0, e0, k = x0, y0, math.sqrt(beta / alpha)
-    else:
-        s0, e0, k = y0, x0, math.sqrt(alpha / beta)
-    a, c = s0 - e0 * k, s0 + e0 * k
-    sb = (1.0 - frac) * s0
-    disc = sb * sb - a * c
-    if disc < 0:
-        return 2.0
-    u = c / (2.0 * sb) if abs(a) < 1e-12 * s0 else (sb - math.sqrt(disc)) / a
-    if u < 1.0:
-        return 0.0 if u > 0 else 2.0
-    return math.log(u) / w
-
-
-def engagement(
-    x0: float, y0: float, alpha: float, beta: float, attacker_break: float, defender_break: float
-) -> tuple[float, float, bool]:
-    """One week's assault, fought until a side reaches its breakpoint or the week ends.
-
-    Why stop at a breakpoint: a unit that has lost a set share of its strength
-    in an action stops fighting (Helmbold); a failed assault is called off, so
-    the attacker does not bleed for the whole week.
-
-    Returns:
-        ``(attackers left, defenders left, captured)``; captured when the
-        defenders break first.
-    """
-    if alpha <= 0 or beta <= 0:
-        return x0, y0, False
-    # the square law's constants, shared by the full week and the breakpoint time
-    w = math.sqrt(alpha * beta)
-    kx, ky = math.sqrt(beta / alpha), math.sqrt(alpha / beta)
-    x1, y1 = _square_at(x0, y0, w, kx, ky, 1.0)
-    fx, fy = 1.0 - x1 / x0, 1.0 - y1 / y0
-    if fx < attacker_break and fy < defender_break:
-        return x1, y1, False
-    t_x = _time_to_break(x0, y0, alpha, beta, 0, attacker_break) if fx >= attacker_break else 2.0
-    t_y = _time_to_break(x0, y0, alpha, beta, 1, defender_break) if fy >= defender_break else 2.0
-    t = min(t_x, t_y)
-    x1, y1 = _square_at(x0, y0, w, kx, ky, t)
-    return x1, y1, t_y <= t_x
-
-
-def _square_at(
-    x0: float, y0: float, w: float, kx: float, ky: float, tau: float
-) -> tuple[float, float]:
-    """:func:`lanchester_square` with its constants precomputed.
-
-    ``w = sqrt(alpha beta)``, ``kx = sqrt(beta / alpha)``, ``ky = sqrt(alpha / beta)``.
-    When one side is wiped out, the invariant ``alpha x**2 - beta y**2`` gives
-    the survivor's strength.
-    """
-    wt = min(w * tau, 50.0)  # beyond this one side is long gone; avoids overflow
-    ch, sh = math.cosh(wt), math.sinh(wt)
-    x = x0 * ch - y0 * kx * sh
-    y = y0 * ch - x0 * ky * sh
-    if x < 0:
-        return 0.0, math.sqrt(max(0.0, y0 * y0 - (ky * ky) * x0 * x0))
-    if y < 0:
-        return math.sqrt(max(0.0, x0 * x0 - (kx * kx) * y0 * y0)), 0.0
-    return x, y
 
 
 def air_multipliers(
@@ -171,205 +98,6 @@ def fix_strengths(model: ProxyWarModel) -> None:
         f.defence = defence_shares(model, f)
     for f in model.factions:
         f.attack_plan = attack_plan(model, f)
-
-
-@dataclass(slots=True)
-class Layout:
-    """What a faction's position on the map fixes, until a place changes hands.
-
-    Attributes:
-        targets: enemy places it may assault (adjacent to its own).
-        target_value: what each target is worth to it: near its objective
-            (``focus_km``) and worth much.
-        front: its places that touch an enemy's.
-        front_weight: each front place's standing share of the mobile
-            defence (``defence_floor``, near home, near its objective, by
-            worth), normalised.
-        garrison_share: each front place's part of the garrison (by worth,
-            over every place held).
-    """
-
-    targets: list[int]
-    target_value: list[float]
-    front: list[int]
-    front_weight: list[float]
-    garrison_share: list[float]
-
-
-def layout(model: ProxyWarModel, fac: Faction) -> Layout:
-    """A faction's :class:`Layout`, cached until a place changes hands."""
-    th = model.theatre
-    got = th.memo.layouts.get(fac.fid)
-    if got is not None:
-        return got
-    c = model.spec.combat
-    targets, front, held = th.layout(fac.fid)
-    dist, worth = th.dist_rows, model.place_value
-    open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
-    f = fac.focus_km
-    value = [math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets]
-    w_def = []
-    for i in front:
-        d_obj = min(dist[i][o] for o in open_obj)
-        w = c.defence_floor + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
-        w_def.append(w * (1.0 + worth[i]))
-    s = sum(w_def)
-    w_def = [w / s for w in w_def] if s > 0 else w_def
-    total = sum(c.garrison_base + worth[i] for i in held) or 1.0
-    garrison = [(c.garrison_base + worth[i]) / total for i in front]
-    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison)
-    return got
-
-
-def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float, float]]:
-    """This week's defence: front place -> (share of the mobile defence, share of the garrison).
-
-    The mobile defence stands where the layout puts it, plus ``reinforce``
-    times the place's *threat*: the attacks it met lately (each week's share
-    of the attackers' force there, halved every week). Why lagged: a defender
-    reinforces where it has been hit, so an attacker that switches to a
-    quiet sector finds it thin, as the LNA found Gharyan in June 2019.
-    """
-    lay = layout(model, fac)
-    threat = fac.threat
-    reinforce = model.spec.combat.reinforce
-    w = [
-        wd + reinforce * threat.get(i, 0.0)
-        for i, wd in zip(lay.front, lay.front_weight, strict=True)
-    ]
-    s = sum(w)
-    if s > 0:
-        w = [x / s for x in w]
-    return {i: (wd, wg) for i, wd, wg in zip(lay.front, w, lay.garrison_share, strict=True)}
-
-
-@dataclass(slots=True)
-class AttackPlan:
-    """Where a faction would strike this week, and how promising that looks.
-
-    Attributes:
-        shares: target -> share of the attack force (concentrated; 0 dropped).
-        main: the target with the largest share (None without targets).
-        odds: the expected odds at the main target (see :func:`attack_plan`).
-    """
-
-    shares: dict[int, float]
-    main: int | None
-    odds: float
-
-
-def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
-    """Choose targets where an assault is worth most and most likely to succeed.
-
-    For each target the expected odds of the whole attack force ``x``
-    against the defenders ``y`` expected there: with no noise the square law
-    puts the defenders' breakpoint at ``t_y ~ d_b y / (alpha x)`` and the
-    attackers' at ``t_x ~ a_b x / (beta y)``; the odds are
-    ``t_x / t_y = (a_b / d_b) (alpha / beta) (x / y)**2`` (> 1: the defence
-    is expected to break first); air power, cover, fortification and both
-    sides' supply lines set ``alpha / beta``. A target's score is its worth
-    times these odds; the attack's shares are the scores raised to
-    ``concentration`` (normalised), dropping shares below
-    ``min_target_share``. The plan's odds are those at the main target with
-    its share (and the faction's mercenaries there), divided by the weeks the
-    defence would take to reach its breakpoint when that is more than one (a
-    week's assault that cannot break it only bleeds). Why: commanders mass
-    where they expect to break through, so a side that gains support attacks
-    more, and a weak one digs in instead of bleeding against a fortified
-    front.
-    """
-    lay = layout(model, fac)
-    if not lay.targets:
-        return AttackPlan({}, None, 0.0)
-    p = model.spec.combat
-    th = model.theatre
-    fort, cover, holder = th.fortification, model.cover, th.holder
-    force = fac.available() * fac.front_share * fac.attack_share * fac.week_quality
-    merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active and not g.guard])
-    breaks = p.attacker_break / p.defender_break
-    m_f = model.air[fac.fid]
-    reach = model.supply.reach(fac)
-    strength = model.supply.strength
-    factions_by_id, air = model.factions_by_id, model.air
-    # each enemy's week: ready front and garrison forces (quality-weighted), and its
-    # mercenaries by place (what _defenders would add up target by target)
-    enemy_week: dict[str, tuple[float, float, dict[int, tuple[float, float]], dict]] = {}
-    rate = []  # alpha / beta per target, before the force ratio
-    ys = []
-    for q in lay.targets:
-        e = factions_by_id[holder[q]]
-        week = enemy_week.get(e.fid)
-        if week is None:
-            ready_q = e.available() * e.week_quality
-            mercs: dict[int, float] = {}
-            for g in model.groups_of(e):
-                if g.active and g.location is not None:
-                    mercs[g.location] = mercs.get(g.location, 0.0) + g.fighters * g.quality
-            week = enemy_week[e.fid] = (
-                ready_q * e.front_share,
-                ready_q * (1.0 - e.front_share),
-                e.defence,
-                mercs,
-            )
-        front_q, garrison_q, shares, mercs = week
-        wd, wg = shares.get(q, (0.0, 0.0))
-        ys.append(front_q * wd + garrison_q * wg + mercs.get(q, 0.0))
-        rate.append(
-            breaks
-            * (m_f * reach[q] / (cover[q] * fort[q]))
-            / (air[e.fid] * max(strength(e, q), 1e-6))
-        )
-    x_all = force + merc
-    values = lay.target_value
-    if p.coordination > 0 and model.sides is not None:
-        hit = model.sides.ally_targets(fac)
-        if hit:  # strike the enemy an ally is striking
-            boost = 1.0 + p.coordination
-            values = [
-                v * boost if holder[q] in hit else v
-                for q, v in zip(lay.targets, values, strict=True)
-            ]
-    scores = []
-    for v, r, y in zip(values, rate, ys, strict=True):
-        odds = r * (x_all / y) ** 2 if y > 0 else 1e6
-        scores.append((v * min(odds, 1e6)) ** p.concentration)
-    total = sum(scores)
-    if total <= 0:
-        return AttackPlan({}, None, 0.0)
-    shares = [sc / total for sc in scores]
-    best = max(shares)
-    kept = [w if (w >= p.min_target_share or w == best) else 0.0 for w in shares]
-    total = sum(kept)
-    plan = {q: w / total for q, w in zip(lay.targets, kept, strict=True) if w > 0}
-    k = max(range(len(lay.targets)), key=kept.__getitem__)
-    main = lay.targets[k]
-    x = force * plan[main] + merc
-    y = ys[k]
-    if y <= 0:
-        return AttackPlan(plan, main, float("inf"))
-    odds = rate[k] * (x / y) ** 2
-    # a defence that cannot break within the week holds: the odds shrink by the
-    # weeks its breakpoint would take (no noise), t_y = d_b y / (alpha x)
-    e = model.factions_by_id[th.holder[main]]
-    alpha = p.lethality * m_f * reach[main] / (cover[main] * fort[main])
-    t_y = p.defender_break * (y / max(e.week_quality, 1e-9)) / (alpha * x) if alpha > 0 else 1e9
-    return AttackPlan(plan, main, odds / max(1.0, t_y))
-
-
-def assault_odds(model: ProxyWarModel, fac: Faction) -> float:
-    """The expected odds of this week's assault at its main target (see :func:`attack_plan`)."""
-    return fac.attack_plan.odds
-
-
-def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
-    """The share of ``fac``'s ready fighters standing at ``place`` (front or garrison)."""
-    wd, wg = fac.defence.get(place, (0.0, 0.0))
-    if wd == 0.0 and wg == 0.0:
-        c = model.spec.combat
-        held = model.theatre.held_by(fac.fid)
-        total = sum(c.garrison_base + model.place_value[i] for i in held) or 1.0
-        return (1.0 - fac.front_share) * (c.garrison_base + model.place_value[place]) / total
-    return fac.front_share * wd + (1.0 - fac.front_share) * wg
 
 
 @dataclass(slots=True)
@@ -480,39 +208,6 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     return results
 
 
-def _shelling(model: ProxyWarModel, plans: dict[str, Plan], attacked: dict[int, float]) -> None:
-    """Drones and artillery across quiet front roads: the side with air superiority shells harder.
-
-    An empty side is neither shelled nor shelling. Two factions use the
-    per-map sums (:func:`_shelling_sums`); with more, each hostile pair's
-    quiet roads are summed directly.
-    """
-    p = model.spec.combat
-    shelled = p.shelling_intensity * p.lethality
-    k = {f.fid: shelled * f.week_quality * model.air[f.fid] for f in model.factions}
-    if len(model.factions) == 2:
-        a, b = model.factions
-        pa, pb = plans[a.fid], plans[b.fid]
-        if pa.mobile + pa.garrison <= 0 or pb.mobile + pb.garrison <= 0:
-            return
-        da, ga, db, gb = _shelling_sums(model, attacked)
-        _shell(a, k[b.fid] * (pb.mobile * db + pb.garrison * gb))
-        _shell(b, k[a.fid] * (pa.mobile * da + pa.garrison * ga))
-        return
-    th, cover = model.theatre, model.cover
-    lost = dict.fromkeys(k, 0.0)
-    for u, v in th.front_edges():
-        if u in attacked or v in attacked:
-            continue
-        fu, fv = model.factions_by_id[th.holder[u]], model.factions_by_id[th.holder[v]]
-        if not model.hostile(fu, fv):
-            continue
-        lost[fu.fid] += k[fv.fid] * plans[fv.fid].defenders(v) / cover[u]
-        lost[fv.fid] += k[fu.fid] * plans[fu.fid].defenders(u) / cover[v]
-    for f in model.factions:
-        _shell(f, lost[f.fid])
-
-
 def _assault(
     model: ProxyWarModel,
     att_f: Faction,
@@ -583,33 +278,6 @@ def _assault(
             captures.append((q, att_f, def_f))
 
 
-def _shelling_sums(
-    model: ProxyWarModel, attacked: dict[int, float]
-) -> tuple[float, float, float, float]:
-    """Shares of each side's defence facing the other across quiet front roads, per cover.
-
-    On a quiet road ``(u, v)`` (``u`` held by the first faction ``a``, ``v`` by
-    ``b``, neither attacked), ``a`` loses ``k_b * defenders_b(v) / cover(u)``
-    and ``b`` loses ``k_a * defenders_a(u) / cover(v)``. Defenders are the
-    mobile defence and the garrison times the place's shares, so the week's
-    shelling is two products a side of these sums:
-    ``(sum wd_a(u)/cover(v), sum wg_a(u)/cover(v), sum wd_b(v)/cover(u), sum wg_b(v)/cover(u))``.
-    """
-    a, b = model.factions
-    shares_a, shares_b = a.defence, b.defence
-    da = ga = db = gb = 0.0
-    for u, v, cover_u, cover_v in _front_roads(model):
-        if u in attacked or v in attacked:
-            continue
-        wd_u, wg_u = shares_a[u]
-        wd_v, wg_v = shares_b[v]
-        da += wd_u / cover_v
-        ga += wg_u / cover_v
-        db += wd_v / cover_u
-        gb += wg_v / cover_u
-    return da, ga, db, gb
-
-
 def _digging(model: ProxyWarModel) -> list[int]:
     """Front places whose fortification is still below the cap (kept until a capture)."""
     th = model.theatre
@@ -618,32 +286,6 @@ def _digging(model: ProxyWarModel) -> list[int]:
         cap = model.spec.combat.fortify_max
         got = [i for i in th.front_nodes() if th.fortification[i] < cap]
     return got
-
-
-def _front_roads(model: ProxyWarModel) -> list[tuple[int, int, float, float]]:
-    """Front roads as ``(u, v, cover at u, cover at v)``, ``u`` held by the first faction.
-
-    Cached until a place changes hands.
-    """
-    th = model.theatre
-    got = th.memo.roads
-    if got is None:
-        first, cover = model.factions[0].fid, model.cover
-        got = []
-        for u, v in th.front_edges():
-            if th.holder[u] != first:
-                u, v = v, u
-            got.append((u, v, cover[u], cover[v]))
-        if th.memo.enabled:
-            th.memo.roads = got
-    return got
-
-
-def _shell(fac: Faction, lost: float) -> None:
-    """Losses to shelling fall on the faction's own fighters at quiet front places."""
-    if lost <= 0:
-        return
-    fac.take_losses(lost)
 
 
 def _apply_losses(

@@ -1,175 +1,46 @@
 """ProxyWarModel: the weekly schedule that ties the mechanisms together.
 
 The step below is the ODD schedule of docs/ODD.md, in the same order; change
-one and you change the other.
+one and you change the other. Set-up is here too (the model's state is made
+where it is read); the random streams live in :mod:`sim.model.streams`, the
+weekly series and their collector in :mod:`sim.model.collector`, and the run's
+summary row in :mod:`sim.model.summary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import types
-from collections.abc import Callable
-from copy import deepcopy
-from dataclasses import dataclass
-from functools import lru_cache, partial
-from operator import attrgetter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import mesa
-import numpy as np
-from mesa import DataCollector
 from mesa.agentset import AgentSet
 
-from sim.model.agents import Backer, Faction, MercenaryGroup
+from sim.model.backer import Backer
+from sim.model.collector import WeeklyCollector, weekly_reporters
 from sim.model.combat import Engagement, fight_week, fix_strengths
 from sim.model.events import Event
+from sim.model.faction import Faction
+from sim.model.mercenary import MercenaryGroup
 from sim.model.pressure import ActiveIntervention
 from sim.model.sides import Sides
+from sim.model.streams import CHUNK_WEEKS, STREAM_NAMES, DrawStream, Streams
+from sim.model.summary import run_summary
 from sim.model.supply import SupplyLines
 from sim.model.support import SupportNetwork
 from sim.model.termination import Termination
 from sim.scenario import CHANNELS, ScenarioError, ScenarioSpec, load_scenario
 
-#: independent random streams, one per mechanism (common random numbers across policies)
-STREAM_NAMES = ("combat", "support", "mercs", "termination", "decisions")
-#: weeks of draws fetched per numpy call (one call per chunk instead of one per draw)
-CHUNK_WEEKS = 32
-
-
-class DrawStream:
-    """A mechanism's random stream, drawn from numpy in blocks and handed out in order.
-
-    Why blocks: a numpy call costs microseconds whatever its size, and a run
-    makes a few small draws a week per mechanism. Drawing ``CHUNK_WEEKS`` weeks
-    at once gives exactly the values the small calls would have given (a
-    Generator's successive draws concatenate), at a fraction of the cost. A
-    block becomes a list of Python floats at once: the mechanisms read the
-    values one by one, and a list slice is cheaper than a numpy view.
-
-    Args:
-        gen: the stream's generator (spawned from the model's).
-        per_week: how many values the mechanism takes each week.
-        sigma: None for uniform draws on [0, 1); otherwise lognormal(0, sigma) draws.
-    """
-
-    __slots__ = ("gen", "_chunk", "sigma", "_buf", "_pos", "_owed", "_advance")
-
-    def __init__(self, gen: np.random.Generator, per_week: int, sigma: float | None = None):
-        self.gen = gen
-        self.sigma = sigma
-        self._chunk = max(1, per_week) * CHUNK_WEEKS
-        self._buf: list[float] = []
-        self._pos = 0
-        self._owed = 0  # uniforms skipped past the block, not yet advanced over
-        # only the PCG64 family gives one 64-bit output per uniform double and
-        # advances by outputs; any other bit generator skips by drawing
-        self._advance = isinstance(gen.bit_generator, np.random.PCG64 | np.random.PCG64DXSM)
-
-    def _fill(self, size: int) -> list[float]:
-        if self._owed:
-            if self._advance:
-                self.gen.bit_generator.advance(self._owed)
-            else:
-                self.gen.random(self._owed)
-            self._owed = 0
-        if self.sigma is not None:
-            return self.gen.lognormal(0.0, self.sigma, size=size).tolist()
-        return self.gen.random(size).tolist()
-
-    def take(self, n: int) -> list[float]:
-        """The next ``n`` values of the stream."""
-        pos = self._pos
-        end = pos + n
-        if end > len(self._buf):
-            self._buf = self._buf[pos:] + self._fill(max(self._chunk, n))
-            pos, end = 0, n
-        self._pos = end
-        return self._buf[pos:end]
-
-    def skip(self, n: int) -> None:
-        """Pass over the next ``n`` values, exactly as :meth:`take` would.
-
-        Uniform streams past their block only count what they skipped, and
-        pass over it when they next draw: a PCG64 generator advances (one
-        64-bit output per uniform double, so ``advance(k)`` equals ``k``
-        draws); any other bit generator (MT19937, Philox, SFC64: ``advance``
-        missing or counting in other units) draws and discards. Lognormal
-        streams draw, since a normal may use several outputs.
-        """
-        left = len(self._buf) - self._pos
-        if n <= left:
-            self._pos += n
-        elif self.sigma is None:
-            self._owed += n - left
-            self._buf, self._pos = [], 0
-        else:
-            self.take(n)
-
-
-@dataclass
-class Streams:
-    """One random stream per mechanism, spawned from the model's generator.
-
-    Why: in a paired policy comparison, replicate ``i`` of both arms starts from
-    the same seed; if all draws came from one stream, a policy that adds one
-    draw (say, an interdiction check) would shift every later draw and the two
-    arms would no longer share their "luck". Separate streams, each drawing a
-    fixed number of values per week, keep the luck aligned.
-    """
-
-    combat: DrawStream
-    support: DrawStream
-    mercs: DrawStream
-    termination: DrawStream
-    decisions: DrawStream
-
-
-#: value types the weekly collector records as they are (they cannot change later)
-_PLAIN = frozenset({int, float, bool, str, type(None)})
-
-
-class WeeklyCollector(DataCollector):
-    """Mesa's DataCollector for model reporters, without deep copies of plain values.
-
-    Why: Mesa deep-copies every value it records, so that a mutable object is
-    not shared between weeks. A number, a flag or a text cannot change, and
-    those copies were a fifth of a replication's run time. Any other value is
-    still deep-copied. Reporters are called the way Mesa calls them (attribute
-    name, function of the model, bound method, or ``[function, args]``).
-    """
-
-    def __init__(self, model_reporters: dict[str, Any]):
-        super().__init__(model_reporters=model_reporters)
-        self._plan: list[tuple[Callable[[Any], None], Callable[[], Any]]] | None = None
-
-    def collect(self, model: mesa.Model) -> None:
-        """Record every model reporter's current value."""
-        if self.agent_reporters or self.agenttype_reporters:
-            super().collect(model)  # agent-level reporters: Mesa's own path
-            return
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = [
-                (self.model_vars[name].append, _getter(model, rep))
-                for name, rep in self.model_reporters.items()
-            ]
-        # the week as a whole number (Mesa records its float clock): batch_run's ``Step``
-        self._collection_steps.append(model.steps)
-        for append, get in plan:
-            value = get()
-            append(value if type(value) in _PLAIN else deepcopy(value))
-
-
-def _getter(model: mesa.Model, reporter: Any) -> Callable[[], Any]:
-    """A no-argument callable giving the reporter's value (as DataCollector.collect does)."""
-    if isinstance(reporter, types.LambdaType | partial):
-        return partial(reporter, model)
-    if isinstance(reporter, str):
-        return partial(getattr, model, reporter, None)
-    if isinstance(reporter, list):
-        return partial(reporter[0], *reporter[1])
-    return reporter
+#: the names these modules held when they were one, still importable from here
+__all__ = [
+    "CHUNK_WEEKS",
+    "STREAM_NAMES",
+    "DrawStream",
+    "ProxyWarModel",
+    "Streams",
+    "WeeklyCollector",
+]
 
 
 @lru_cache(maxsize=32)
@@ -283,7 +154,7 @@ class ProxyWarModel(mesa.Model):
         self.outcome: str | None = None
         self.end_week: int | None = None
         self.front_series: list[float] = []
-        self.datacollector = WeeklyCollector(model_reporters=self._reporters())
+        self.datacollector = WeeklyCollector(model_reporters=weekly_reporters(self))
         if self.collect:
             self.datacollector.collect(self)
 
@@ -491,90 +362,9 @@ class ProxyWarModel(mesa.Model):
 
     # -- outputs --------------------------------------------------------------------
 
-    def _reporters(self) -> dict[str, Any]:
-        """The weekly series, one reporter per column.
-
-        Most are ``[function, args]`` with a C-level getter (``attrgetter``, a
-        dict's ``get``): Mesa calls them without a Python frame.
-        """
-        th = self.theatre
-        rep: dict[str, Any] = {
-            "week": "week",
-            "date": [self.date_iso, []],
-            "front_km": "front_km",
-            "stalemate": [self.stalemate_flag, []],
-            "outcome": [self.outcome_so_far, []],
-            "ceasefire": "ceasefire_on",
-            "mercenaries": [self.mercenaries_deployed, []],
-            "casualties": [self.total_casualties, []],
-        }
-        for f in self.factions:
-            k = f.fid
-            rep[f"places_{k}"] = [th.counts.get, [k, 0]]
-            for name in (
-                "fighters",
-                "morale",
-                "cohesion",
-                "posture",
-                "intensity",
-                "casualties",
-                "drones",
-            ):
-                rep[f"{name}_{k}"] = [attrgetter(name), [f]]
-            for ch in CHANNELS:  # f.received is reset in place each week, never replaced
-                rep[f"support_{k}_{ch}"] = [f.received.__getitem__, [ch]]
-            rep[f"mercenaries_{k}"] = [self.mercenaries_deployed, [f]]
-            if self.sides is not None:  # many sides: each faction's front and side
-                rep[f"front_km_{k}"] = [self.sides.front.get, [k]]
-                rep[f"side_{k}"] = [self.sides.side.get, [k]]
-        for b in self.backers:
-            rep[f"level_{b.bid}"] = [attrgetter("level"), [b]]
-        for g in self.groups:
-            rep[f"fighters_{g.gid}"] = [attrgetter("fighters"), [g]]
-        return rep
-
     def summary(self) -> dict[str, Any]:
-        """One row describing the finished (or current) run, for runs.csv."""
-        row: dict[str, Any] = {
-            "outcome": self.outcome or ("stalemate" if not self.running else "running"),
-            "end_week": self.end_week if self.end_week is not None else self.week,
-            "end_date": self.date.isoformat(),
-            "front_km": round(self.front_km, 3),
-            "min_front_km": round(min(self.front_series, default=self.front_km), 3),
-            "casualties": round(self.total_casualties(), 1),
-            "stalemate_weeks": self.termination.stalemate_weeks,
-            "longest_stalemate": self.termination.longest_stalemate,
-            "ceasefires": self.termination.ceasefires,
-            "breakdowns": self.termination.breakdowns,
-            "vetoes": self.termination.vetoes,
-            "support_spent": round(sum(b.spent for b in self.backers), 3),
-            "intercepted": round(self.support.intercepted, 3),
-        }
-        for f in self.factions:
-            row[f"places_{f.fid}"] = self.theatre.count(f.fid)
-            row[f"fighters_{f.fid}"] = round(f.fighters, 1)
-            row[f"casualties_{f.fid}"] = round(f.casualties, 1)
-            row[f"objectives_week_{f.fid}"] = self.termination.objectives_week.get(f.fid)
-        row["start_line_week"] = self.termination.start_line_week
-        row["abandoned"] = sum(e.kind == "abandon" for e in self.events)
-        for b in self.backers:
-            row[f"level_{b.bid}"] = round(b.level, 3)
-            row[f"withdrew_{b.bid}"] = b.withdrawn_week
-        for g in self.groups:
-            row[f"left_{g.gid}"] = g.leave_reason
-            row[f"peak_{g.gid}"] = round(g.peak, 1)
-        if self.sides is not None:
-            row.update(self.sides.summary())
-        # analyst columns (docs/outputs.md): appended so the columns above keep their place
-        for b in self.backers:
-            row[f"spent_{b.bid}"] = round(b.spent, 3)  # MUSD: channels and its groups' pay
-        for f in self.factions:
-            for ch in CHANNELS:
-                row[f"received_{f.fid}_{ch}"] = round(f.received_total[ch], 3)
-        departs = {}
-        for e in self.events:
-            if e.kind == "depart" and e.actor not in departs:
-                departs[e.actor] = e.week
-        for g in self.groups:
-            row[f"left_week_{g.gid}"] = departs.get(g.gid, "stayed") if g.leave_reason else "stayed"
-        return row
+        """One row describing the finished (or current) run, for runs.csv.
+
+        Its columns are built in :func:`sim.model.summary.run_summary`.
+        """
+        return run_summary(self)

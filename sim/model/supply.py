@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.combat import allocation_share
+from sim.model.defence import allocation_share
 
 if TYPE_CHECKING:
     from sim.model.agents import Faction

@@ -18,7 +18,7 @@ from mesa.discrete_space import Network
 if TYPE_CHECKING:
     from random import Random
 
-    from sim.model.combat import Layout
+    from sim.model.defence import Layout
     from sim.scenario import ScenarioSpec
 
 TERRAINS = ("urban", "open", "desert")
@@ -109,7 +109,7 @@ class MapMemo:
         distance: (place, faction) -> road km to the faction's nearest place (theatre).
         roads: front roads with their covers, first faction's end first (combat).
         digging: front places still below the fortification cap (combat).
-        layouts: faction -> its :class:`sim.model.combat.Layout` (combat).
+        layouts: faction -> its :class:`sim.model.defence.Layout` (combat).
         supplied: faction -> places linked to its supply sources (supply).
         reach: faction -> its supply factor at every place (supply).
     """

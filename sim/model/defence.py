@@ -1,0 +1,98 @@
+"""Defence allocation: where a faction stands on the defensive this week.
+
+What its position on the map fixes (:class:`Layout`: targets, front places and
+their standing weights, cached until a place changes hands), the week's
+defence shares (reinforced where it was attacked lately) and the share of its
+fighters standing at any place it holds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.model.faction import Faction
+    from sim.model.model import ProxyWarModel
+
+
+@dataclass(slots=True)
+class Layout:
+    """What a faction's position on the map fixes, until a place changes hands.
+
+    Attributes:
+        targets: enemy places it may assault (adjacent to its own).
+        target_value: what each target is worth to it: near its objective
+            (``focus_km``) and worth much.
+        front: its places that touch an enemy's.
+        front_weight: each front place's standing share of the mobile
+            defence (``defence_floor``, near home, near its objective, by
+            worth), normalised.
+        garrison_share: each front place's part of the garrison (by worth,
+            over every place held).
+    """
+
+    targets: list[int]
+    target_value: list[float]
+    front: list[int]
+    front_weight: list[float]
+    garrison_share: list[float]
+
+
+def layout(model: ProxyWarModel, fac: Faction) -> Layout:
+    """A faction's :class:`Layout`, cached until a place changes hands."""
+    th = model.theatre
+    got = th.memo.layouts.get(fac.fid)
+    if got is not None:
+        return got
+    c = model.spec.combat
+    targets, front, held = th.layout(fac.fid)
+    dist, worth = th.dist_rows, model.place_value
+    open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
+    f = fac.focus_km
+    value = [math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets]
+    w_def = []
+    for i in front:
+        d_obj = min(dist[i][o] for o in open_obj)
+        w = c.defence_floor + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
+        w_def.append(w * (1.0 + worth[i]))
+    s = sum(w_def)
+    w_def = [w / s for w in w_def] if s > 0 else w_def
+    total = sum(c.garrison_base + worth[i] for i in held) or 1.0
+    garrison = [(c.garrison_base + worth[i]) / total for i in front]
+    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison)
+    return got
+
+
+def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float, float]]:
+    """This week's defence: front place -> (share of the mobile defence, share of the garrison).
+
+    The mobile defence stands where the layout puts it, plus ``reinforce``
+    times the place's *threat*: the attacks it met lately (each week's share
+    of the attackers' force there, halved every week). Why lagged: a defender
+    reinforces where it has been hit, so an attacker that switches to a
+    quiet sector finds it thin, as the LNA found Gharyan in June 2019.
+    """
+    lay = layout(model, fac)
+    threat = fac.threat
+    reinforce = model.spec.combat.reinforce
+    w = [
+        wd + reinforce * threat.get(i, 0.0)
+        for i, wd in zip(lay.front, lay.front_weight, strict=True)
+    ]
+    s = sum(w)
+    if s > 0:
+        w = [x / s for x in w]
+    return {i: (wd, wg) for i, wd, wg in zip(lay.front, w, lay.garrison_share, strict=True)}
+
+
+def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
+    """The share of ``fac``'s ready fighters standing at ``place`` (front or garrison)."""
+    wd, wg = fac.defence.get(place, (0.0, 0.0))
+    if wd == 0.0 and wg == 0.0:
+        c = model.spec.combat
+        held = model.theatre.held_by(fac.fid)
+        total = sum(c.garrison_base + model.place_value[i] for i in held) or 1.0
+        return (1.0 - fac.front_share) * (c.garrison_base + model.place_value[place]) / total
+    return fac.front_share * wd + (1.0 - fac.front_share) * wg
