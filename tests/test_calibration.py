@@ -22,3 +22,14 @@ def test_casualties_in_the_first_three_months_are_of_the_who_order_of_magnitude(
     res = check("libya_2019.toml", range(20))
     # WHO, July 2019: 6,606 killed and wounded; the model counts fighters only
     assert 2000 <= float(sorted(res.casualties_13)[10]) <= 12000
+
+
+def test_check_refuses_a_scenario_it_cannot_measure(capsys) -> None:
+    """A theatre whose run does not reach 5 Dec 2019 gets one line naming it, and exit 2."""
+    from sim.cli.calibration_check import main
+
+    assert main(["teaching_line.toml", "--seeds", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "teaching_line" in err[0] and "2019-12-05" in err[0]
+    assert main(["no_such_file.toml", "--seeds", "2"]) == 2
+    assert "no_such_file.toml" in capsys.readouterr().err

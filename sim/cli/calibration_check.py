@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sim.experiments.calibration import check
+from sim.scenario import ScenarioError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("scenario", nargs="?", default="libya_2019.toml")
     p.add_argument("--seeds", type=int, default=300)
     args = p.parse_args(argv)
-    res = check(args.scenario, range(args.seeds))
+    try:
+        res = check(args.scenario, range(args.seeds))
+    except (ScenarioError, ValueError, OSError) as err:  # a scenario the check cannot measure, or a bad file
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print("\n".join(res.lines()))
     return 0

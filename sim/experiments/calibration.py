@@ -2,7 +2,7 @@
 
 Why a module: the same targets are checked lightly in the test suite and in
 full (300 seeds) by ``python -m sim.experiments.calibration``; docs/calibration.md quotes
-the full check. Only facts known by 5 December 2019 are targets (BRIEF.md).
+the full check. Only facts known by 5 December 2019 are targets.
 The same facts, with their uncertainties, are the history-matching targets of
 ``calibrate`` (``scenarios/targets/libya_2019.toml``, :mod:`sim.experiments.history_matching`).
 """
@@ -76,6 +76,12 @@ def check(spec: ScenarioSpec | str, seeds: range | list[int]) -> CalibrationResu
     """Run each seed to the target date and measure the calibration targets."""
     spec = load_scenario(spec)
     week = spec.week_of(TARGET_DATE) - 1  # weeks completed by the target date
+    if not 13 <= week <= spec.horizon_weeks:
+        raise ValueError(
+            f"{spec.name}: the Libya calibration check measures 13 weeks in and on "
+            f"{TARGET_DATE}, which this scenario's run (from {spec.start_date}, "
+            f"{spec.horizon_weeks} weeks) does not cover; use `calibrate --targets` instead"
+        )
     fronts, fallen, cas = [], [], []
     for seed in seeds:
         m = ProxyWarModel(spec, rng=seed, weeks=max(week, 13), collect=False)
