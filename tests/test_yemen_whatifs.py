@@ -69,7 +69,7 @@ def test_uae_withdrawal_weakens_the_south(result) -> None:
 
 
 def test_sanctioning_the_colombians_is_small_and_never_the_wrong_way(result) -> None:
-    """Expected: a 450-strong group's loss moves little, never significantly toward the coalition."""
+    """Expected: a 450-strong group's loss moves little, not significantly toward the coalition."""
     fall = _row(result, "yemen_colombians_sanctioned", FALL)
     front = _metric(result, "yemen_colombians_sanctioned", FRONT)
     assert fall["ci_low"] <= 0, fall.to_dict()  # not significantly toward the coalition
