@@ -68,7 +68,7 @@ import json
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,7 @@ from sim.experiments.pairing import (
     same_start,
     weeks_for_dates,
 )
+from sim.experiments.rows import OutcomeRow
 from sim.experiments.sweep import SweepResult, output_dir, run_sweep
 from sim.scenario import ScenarioSpec
 
@@ -188,10 +189,10 @@ class ComparisonResult:
     def headlines(self, significant_only: bool = False) -> list[str]:
         """One sentence per alternative and outcome, the way an analyst would say it."""
         out = []
-        for r in self.table.itertuples(index=False):
+        for r in OutcomeRow.of(self.table):
             if significant_only and not r.significant:
                 continue
-            out.append(headline(r._asdict()))
+            out.append(headline(asdict(r)))
         return out
 
 

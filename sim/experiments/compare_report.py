@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from sim.experiments.compare import (
 )
 from sim.experiments.design import horizon_of
 from sim.experiments.manifest import MANIFEST_FILE
+from sim.experiments.rows import DifferenceRow, OutcomeRow
 from sim.experiments.store import RUNS_FILE
 from sim.experiments.sweep import read_runs
 
@@ -133,7 +135,7 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
         return []
     runs = analysis.ok_runs(read_runs(path))
     out = []
-    for r in res.table.itertuples(index=False):
+    for r in OutcomeRow.of(res.table):
         if not r.significant:
             continue
         b = runs[runs["scenario"] == r.baseline].set_index("replicate")
@@ -226,8 +228,8 @@ def write_report(res: ComparisonResult) -> Path:
         sub = res.table[res.table["alternative"] == alt]
         lines.append(f"**{alt}:**")
         lines.append("")
-        for r in sub.itertuples(index=False):
-            lines.append(f"- {headline(r._asdict())}.")
+        for r in OutcomeRow.of(sub):
+            lines.append(f"- {headline(asdict(r))}.")
         lines.append("")
     lines += [
         "## Outcome probabilities, paired differences",
@@ -326,28 +328,28 @@ def write_report(res: ComparisonResult) -> Path:
     ]
     d = res.differences
     rows = []
-    for r in d.itertuples(index=False):
-        digits = 3 if r.kind == "probability" else digits_for([r.mean_baseline, r.mean_alternative])
+    for m in DifferenceRow.of(d):
+        digits = 3 if m.kind == "probability" else digits_for([m.mean_baseline, m.mean_alternative])
         rows.append(
             {
-                "alternative": r.alternative,
-                "metric": r.metric,
-                "baseline": fmt(r.mean_baseline, digits),
-                "alternative mean": fmt(r.mean_alternative, digits),
+                "alternative": m.alternative,
+                "metric": m.metric,
+                "baseline": fmt(m.mean_baseline, digits),
+                "alternative mean": fmt(m.mean_alternative, digits),
                 "medians": (
-                    f"{fmt(r.median_baseline, digits)} → {fmt(r.median_alternative, digits)}"
-                    if r.kind == "number"
+                    f"{fmt(m.median_baseline, digits)} → {fmt(m.median_alternative, digits)}"
+                    if m.kind == "number"
                     else ""
                 ),
-                "difference": fmt_signed(r.difference, digits) if r.changed else "none",
+                "difference": fmt_signed(m.difference, digits) if m.changed else "none",
                 "95 % CI": (
-                    ci_text(r.ci_low, r.ci_high, digits)
-                    if r.changed
-                    else f"no pair changed (of {r.pairs})"
+                    ci_text(m.ci_low, m.ci_high, digits)
+                    if m.changed
+                    else f"no pair changed (of {m.pairs})"
                 )
-                + (" (few)" if r.kind == "probability" and 0 < r.changed < FEW_DISCORDANT else ""),
-                "sig.": "yes" if r.significant else "no",
-                "sig. (Holm)": "yes" if r.significant_holm else "no",
+                + (" (few)" if m.kind == "probability" and 0 < m.changed < FEW_DISCORDANT else ""),
+                "sig.": "yes" if m.significant else "no",
+                "sig. (Holm)": "yes" if m.significant_holm else "no",
             }
         )
     lines += [md_table(pd.DataFrame(rows)) if rows else "(no pairs)", ""]
@@ -395,7 +397,7 @@ def format_comparison(res: ComparisonResult) -> str:
         t = res.table[res.table["alternative"] == alt]
         n = int(t["pairs"].max()) if len(t) else 0
         out.append(f"{alt} vs {res.baseline}: paired over {n} replicates (seed {res.seed})")
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 r.outcome,
                 fmt(r.p_baseline),
@@ -410,7 +412,7 @@ def format_comparison(res: ComparisonResult) -> str:
                 f"{r.only_baseline}/{r.only_alternative}"
                 + (" few" if 0 < r.only_baseline + r.only_alternative < FEW_DISCORDANT else ""),
             )
-            for r in t.itertuples(index=False)
+            for r in OutcomeRow.of(t)
         ]
         head = (
             "outcome",
@@ -423,7 +425,7 @@ def format_comparison(res: ComparisonResult) -> str:
         out += aligned(head, rows, 1)
         d = res.differences[res.differences["alternative"] == alt]
         rows = []
-        for r in d.itertuples(index=False):
+        for r in DifferenceRow.of(d):
             digits = (
                 3 if r.kind == "probability" else digits_for([r.mean_baseline, r.mean_alternative])
             )
@@ -458,7 +460,7 @@ def format_comparison(res: ComparisonResult) -> str:
     return "\n".join(out)
 
 
-def _marks(r: Any) -> str:
+def _marks(r: OutcomeRow | DifferenceRow) -> str:
     """Mark a significant row: " *" by the one rule, " **" when it survives Holm too."""
     if not r.significant:
         return ""
