@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from sim.analysis.frames import records  # noqa: E402
 from sim.analysis.tables import md_rows  # noqa: E402
-from sim.experiments.rows import records  # noqa: E402
 from sim.scenario import ScenarioSpec  # noqa: E402
 
 if TYPE_CHECKING:

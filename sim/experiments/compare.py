@@ -81,6 +81,7 @@ from sim.analysis.paired import exact_p as exact_p  # re-exported: its old home
 from sim.analysis.paired import holm as holm  # re-exported: its old home
 from sim.analysis.paired import paired_interval as paired_interval  # re-exported: its old home
 from sim.analysis.paired import paired_outcomes as paired_outcomes  # re-exported: its old home
+from sim.experiments.comparison_rows import OutcomeRow
 from sim.experiments.design import horizon_of, load_specs
 from sim.experiments.faults import (
     folder_lock,
@@ -95,7 +96,6 @@ from sim.experiments.pairing import (
     same_start,
     weeks_for_dates,
 )
-from sim.experiments.rows import OutcomeRow
 from sim.experiments.sweep import SweepResult, output_dir, run_sweep
 from sim.scenario import ScenarioSpec
 

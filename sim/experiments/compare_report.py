@@ -31,9 +31,9 @@ from sim.experiments.compare import (
     FIGURES,
     REPORT_FILE,
 )
+from sim.experiments.comparison_rows import DifferenceRow, OutcomeRow
 from sim.experiments.design import horizon_of
 from sim.experiments.manifest import MANIFEST_FILE
-from sim.experiments.rows import DifferenceRow, OutcomeRow
 from sim.experiments.store import RUNS_FILE
 from sim.experiments.sweep import read_runs
 

@@ -1,25 +1,20 @@
-"""Typed rows of the tables the reports print (comparison and calibration).
+"""Typed rows of a comparison's tables (``comparison.csv`` and ``differences.csv``).
 
 Why: pandas types a cell read out of an ``itertuples`` row as the union of every
 scalar a frame can hold, so arithmetic and formatting on it cannot be
-type-checked. The reports read each row once, through :func:`records`, and
-convert every column they use to the type the table holds; a comparison's two
-tables get records of their own (see :func:`sim.analysis.paired.paired_outcomes`
-and :func:`sim.experiments.pairing.analyse_pairs`).
+type-checked. The comparison report reads each row once into one of these
+records, converting every column to the type the table holds (see
+:func:`sim.analysis.paired.paired_outcomes` and
+:func:`sim.experiments.pairing.analyse_pairs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-
-def records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
-    """The frame's rows as column -> value mappings, in order (values as Python scalars)."""
-    return df.to_dict("records")
+from sim.analysis.frames import records
 
 
 @dataclass(frozen=True)
