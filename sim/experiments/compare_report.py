@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.analysis.frames import records
 from sim.analysis.paired import (
     FEW_DISCORDANT,
     HOLM_NOTE,
@@ -135,15 +136,17 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
         return []
     runs = analysis.ok_runs(read_runs(path))
     out = []
-    for r in OutcomeRow.of(res.table):
-        if not r.significant:
+    for row in records(res.table):  # the columns read here only (see OutcomeRow)
+        if not row["significant"]:
             continue
-        b = runs[runs["scenario"] == r.baseline].set_index("replicate")
-        a = runs[runs["scenario"] == r.alternative].set_index("replicate")
+        baseline, alternative = str(row["baseline"]), str(row["alternative"])
+        outcome, difference = str(row["outcome"]), float(row["difference"])
+        b = runs[runs["scenario"] == baseline].set_index("replicate")
+        a = runs[runs["scenario"] == alternative].set_index("replicate")
         common = b.index.intersection(a.index)
         b, a = b.loc[common], a.loc[common]
-        in_b, in_a = b["outcome"] == r.outcome, a["outcome"] == r.outcome
-        lost = r.difference < 0
+        in_b, in_a = b["outcome"] == outcome, a["outcome"] == outcome
+        lost = difference < 0
         moved = (in_b & ~in_a) if lost else (in_a & ~in_b)
         n = int(moved.sum())
         if n == 0:
@@ -169,9 +172,9 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
                 continue
             before, after = what.split(" → ")
             out.append(
-                f"{r.alternative} vs {r.baseline}, `{r.outcome}`: in {k} of the {n} pairs that "
+                f"{alternative} vs {baseline}, `{outcome}`: in {k} of the {n} pairs that "
                 f"{verb} it, {who} {before} in the baseline but {after} under "
-                f"{r.alternative} (against {base_rate:.0%} of the other pairs)."
+                f"{alternative} (against {base_rate:.0%} of the other pairs)."
             )
     return out
 
