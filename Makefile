@@ -39,6 +39,7 @@ test: $(STAMP) solara-assets
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

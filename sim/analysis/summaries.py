@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.analysis.frames import records
 from sim.analysis.tables import aligned
 
 #: the front-line quantiles written to front.csv (column name -> level)
@@ -140,10 +141,12 @@ def format_outcome_table(summary: pd.DataFrame, digits: int = 3) -> str:
     """The outcome table as aligned text (what ``sweep`` prints at the end)."""
     head = ("scenario", "outcome", "runs", "probability", "95% CI")
     lines = []
-    for r in summary.itertuples(index=False):
-        p = "n/a" if pd.isna(r.probability) else f"{r.probability:.{digits}f}"
-        ci = "" if pd.isna(r.ci_low) else f"[{r.ci_low:.{digits}f}, {r.ci_high:.{digits}f}]"
-        lines.append((str(r.scenario), str(r.outcome), f"{r.runs}/{r.total}", p, ci))
+    for r in records(summary):
+        p = "n/a" if pd.isna(r["probability"]) else f"{r['probability']:.{digits}f}"
+        ci = (
+            "" if pd.isna(r["ci_low"]) else f"[{r['ci_low']:.{digits}f}, {r['ci_high']:.{digits}f}]"
+        )
+        lines.append((str(r["scenario"]), str(r["outcome"]), f"{r['runs']}/{r['total']}", p, ci))
     return "\n".join(aligned(head, lines, 2))
 
 

@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         res = check(args.scenario, range(args.seeds))
-    except (ScenarioError, ValueError, OSError) as err:  # a scenario the check cannot measure, or a bad file
+    # a scenario the check cannot measure, or a bad file
+    except (ScenarioError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print("\n".join(res.lines()))

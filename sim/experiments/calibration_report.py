@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from sim.analysis.frames import records  # noqa: E402
 from sim.analysis.tables import md_rows  # noqa: E402
 from sim.scenario import ScenarioSpec  # noqa: E402
 
@@ -61,7 +62,7 @@ def write_figures(cal: Calibration) -> dict[str, Path]:
     cols = min(3, n)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.6 * rows), squeeze=False)
-    for k, row in enumerate(tab.itertuples()):
+    for k, row in enumerate(records(tab)):
         ax = axes[k // cols, k % cols]
         data = [cal.point_sims[:, k]]
         labels = ["point values"]
@@ -70,11 +71,12 @@ def write_figures(cal: Calibration) -> dict[str, Path]:
             labels.append("ensemble")
         ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False)
         ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
-        lo = row.observed - 2 * row.obs_sd
-        hi = row.observed + 2 * row.obs_sd
+        observed, obs_sd = float(row["observed"]), float(row["obs_sd"])
+        lo = observed - 2 * obs_sd
+        hi = observed + 2 * obs_sd
         ax.axvspan(lo, hi, color="tab:green", alpha=0.25, label="observed ±2 sd")
-        ax.axvline(row.observed, color="tab:green")
-        ax.set_title(f"{row.target}\n{row.what}", fontsize=8)
+        ax.axvline(observed, color="tab:green")
+        ax.set_title(f"{row['target']}\n{row['what']}", fontsize=8)
         ax.tick_params(labelsize=7)
     for k in range(n, rows * cols):
         axes[k // cols, k % cols].axis("off")
@@ -104,16 +106,18 @@ def targets_markdown(cal: Calibration) -> str:
     ]
     rows = [
         [
-            f"{r.target}: {r.what}",
-            f"{_g(r.observed)} (±{_g(r.obs_sd, 2)})",
-            f"{_g(r.point_mean)} [{_g(r.point_p05)}, {_g(r.point_p95)}]",
-            f"{r.point_implausibility:.1f}",
-            "yes" if r.point_met else "no",
-            f"{_g(r.ensemble_mean)} [{_g(r.ensemble_p05)}, {_g(r.ensemble_p95)}]",
-            _g(r.ensemble_implausibility_median, 2),
-            "yes" if r.ensemble_met else "no",
+            f"{r['target']}: {r['what']}",
+            f"{_g(float(r['observed']))} (±{_g(float(r['obs_sd']), 2)})",
+            f"{_g(float(r['point_mean']))} [{_g(float(r['point_p05']))}, "
+            f"{_g(float(r['point_p95']))}]",
+            f"{float(r['point_implausibility']):.1f}",
+            "yes" if r["point_met"] else "no",
+            f"{_g(float(r['ensemble_mean']))} [{_g(float(r['ensemble_p05']))}, "
+            f"{_g(float(r['ensemble_p95']))}]",
+            _g(float(r["ensemble_implausibility_median"]), 2),
+            "yes" if r["ensemble_met"] else "no",
         ]
-        for r in cal.table.itertuples()
+        for r in records(cal.table)
     ]
     return md_rows(head, rows)
 
@@ -132,16 +136,16 @@ def waves_markdown(cal: Calibration) -> str:
     ]
     rows = [
         [
-            r.wave,
-            r.points,
-            r.runs,
-            r.non_implausible,
-            f"{r.share_non_implausible:.2f}",
-            _g(r.volume_before),
-            _g(r.volume_after),
-            f"{r.seconds:.0f}",
+            r["wave"],
+            r["points"],
+            r["runs"],
+            r["non_implausible"],
+            f"{float(r['share_non_implausible']):.2f}",
+            _g(float(r["volume_before"])),
+            _g(float(r["volume_after"])),
+            f"{float(r['seconds']):.0f}",
         ]
-        for r in cal.waves.itertuples()
+        for r in records(cal.waves)
     ]
     return md_rows(head, rows)
 

@@ -68,7 +68,7 @@ import json
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,7 @@ from sim.analysis.paired import exact_p as exact_p  # re-exported: its old home
 from sim.analysis.paired import holm as holm  # re-exported: its old home
 from sim.analysis.paired import paired_interval as paired_interval  # re-exported: its old home
 from sim.analysis.paired import paired_outcomes as paired_outcomes  # re-exported: its old home
+from sim.experiments.comparison_rows import OutcomeRow
 from sim.experiments.design import horizon_of, load_specs
 from sim.experiments.faults import (
     folder_lock,
@@ -188,10 +189,10 @@ class ComparisonResult:
     def headlines(self, significant_only: bool = False) -> list[str]:
         """One sentence per alternative and outcome, the way an analyst would say it."""
         out = []
-        for r in self.table.itertuples(index=False):
+        for r in OutcomeRow.of(self.table):
             if significant_only and not r.significant:
                 continue
-            out.append(headline(r._asdict()))
+            out.append(headline(asdict(r)))
         return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import summaries as analysis
+from sim.analysis.frames import records
 from sim.analysis.paired import (
     FEW_DISCORDANT,
     HOLM_NOTE,
@@ -30,6 +32,7 @@ from sim.experiments.compare import (
     FIGURES,
     REPORT_FILE,
 )
+from sim.experiments.comparison_rows import DifferenceRow, OutcomeRow
 from sim.experiments.design import horizon_of
 from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.store import RUNS_FILE
@@ -133,15 +136,17 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
         return []
     runs = analysis.ok_runs(read_runs(path))
     out = []
-    for r in res.table.itertuples(index=False):
-        if not r.significant:
+    for row in records(res.table):  # the columns read here only (see OutcomeRow)
+        if not row["significant"]:
             continue
-        b = runs[runs["scenario"] == r.baseline].set_index("replicate")
-        a = runs[runs["scenario"] == r.alternative].set_index("replicate")
+        baseline, alternative = str(row["baseline"]), str(row["alternative"])
+        outcome, difference = str(row["outcome"]), float(row["difference"])
+        b = runs[runs["scenario"] == baseline].set_index("replicate")
+        a = runs[runs["scenario"] == alternative].set_index("replicate")
         common = b.index.intersection(a.index)
         b, a = b.loc[common], a.loc[common]
-        in_b, in_a = b["outcome"] == r.outcome, a["outcome"] == r.outcome
-        lost = r.difference < 0
+        in_b, in_a = b["outcome"] == outcome, a["outcome"] == outcome
+        lost = difference < 0
         moved = (in_b & ~in_a) if lost else (in_a & ~in_b)
         n = int(moved.sum())
         if n == 0:
@@ -167,9 +172,9 @@ def replicate_accounts(res: ComparisonResult, top: int = 2) -> list[str]:
                 continue
             before, after = what.split(" → ")
             out.append(
-                f"{r.alternative} vs {r.baseline}, `{r.outcome}`: in {k} of the {n} pairs that "
+                f"{alternative} vs {baseline}, `{outcome}`: in {k} of the {n} pairs that "
                 f"{verb} it, {who} {before} in the baseline but {after} under "
-                f"{r.alternative} (against {base_rate:.0%} of the other pairs)."
+                f"{alternative} (against {base_rate:.0%} of the other pairs)."
             )
     return out
 
@@ -226,8 +231,8 @@ def write_report(res: ComparisonResult) -> Path:
         sub = res.table[res.table["alternative"] == alt]
         lines.append(f"**{alt}:**")
         lines.append("")
-        for r in sub.itertuples(index=False):
-            lines.append(f"- {headline(r._asdict())}.")
+        for r in OutcomeRow.of(sub):
+            lines.append(f"- {headline(asdict(r))}.")
         lines.append("")
     lines += [
         "## Outcome probabilities, paired differences",
@@ -326,28 +331,28 @@ def write_report(res: ComparisonResult) -> Path:
     ]
     d = res.differences
     rows = []
-    for r in d.itertuples(index=False):
-        digits = 3 if r.kind == "probability" else digits_for([r.mean_baseline, r.mean_alternative])
+    for m in DifferenceRow.of(d):
+        digits = 3 if m.kind == "probability" else digits_for([m.mean_baseline, m.mean_alternative])
         rows.append(
             {
-                "alternative": r.alternative,
-                "metric": r.metric,
-                "baseline": fmt(r.mean_baseline, digits),
-                "alternative mean": fmt(r.mean_alternative, digits),
+                "alternative": m.alternative,
+                "metric": m.metric,
+                "baseline": fmt(m.mean_baseline, digits),
+                "alternative mean": fmt(m.mean_alternative, digits),
                 "medians": (
-                    f"{fmt(r.median_baseline, digits)} → {fmt(r.median_alternative, digits)}"
-                    if r.kind == "number"
+                    f"{fmt(m.median_baseline, digits)} → {fmt(m.median_alternative, digits)}"
+                    if m.kind == "number"
                     else ""
                 ),
-                "difference": fmt_signed(r.difference, digits) if r.changed else "none",
+                "difference": fmt_signed(m.difference, digits) if m.changed else "none",
                 "95 % CI": (
-                    ci_text(r.ci_low, r.ci_high, digits)
-                    if r.changed
-                    else f"no pair changed (of {r.pairs})"
+                    ci_text(m.ci_low, m.ci_high, digits)
+                    if m.changed
+                    else f"no pair changed (of {m.pairs})"
                 )
-                + (" (few)" if r.kind == "probability" and 0 < r.changed < FEW_DISCORDANT else ""),
-                "sig.": "yes" if r.significant else "no",
-                "sig. (Holm)": "yes" if r.significant_holm else "no",
+                + (" (few)" if m.kind == "probability" and 0 < m.changed < FEW_DISCORDANT else ""),
+                "sig.": "yes" if m.significant else "no",
+                "sig. (Holm)": "yes" if m.significant_holm else "no",
             }
         )
     lines += [md_table(pd.DataFrame(rows)) if rows else "(no pairs)", ""]
@@ -395,7 +400,7 @@ def format_comparison(res: ComparisonResult) -> str:
         t = res.table[res.table["alternative"] == alt]
         n = int(t["pairs"].max()) if len(t) else 0
         out.append(f"{alt} vs {res.baseline}: paired over {n} replicates (seed {res.seed})")
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 r.outcome,
                 fmt(r.p_baseline),
@@ -410,7 +415,7 @@ def format_comparison(res: ComparisonResult) -> str:
                 f"{r.only_baseline}/{r.only_alternative}"
                 + (" few" if 0 < r.only_baseline + r.only_alternative < FEW_DISCORDANT else ""),
             )
-            for r in t.itertuples(index=False)
+            for r in OutcomeRow.of(t)
         ]
         head = (
             "outcome",
@@ -423,7 +428,7 @@ def format_comparison(res: ComparisonResult) -> str:
         out += aligned(head, rows, 1)
         d = res.differences[res.differences["alternative"] == alt]
         rows = []
-        for r in d.itertuples(index=False):
+        for r in DifferenceRow.of(d):
             digits = (
                 3 if r.kind == "probability" else digits_for([r.mean_baseline, r.mean_alternative])
             )
@@ -458,7 +463,7 @@ def format_comparison(res: ComparisonResult) -> str:
     return "\n".join(out)
 
 
-def _marks(r: Any) -> str:
+def _marks(r: OutcomeRow | DifferenceRow) -> str:
     """Mark a significant row: " *" by the one rule, " **" when it survives Holm too."""
     if not r.significant:
         return ""

@@ -37,11 +37,11 @@ def read_ensemble(path: str | Path, spec: ScenarioSpec | None = None) -> list[di
         raise ValueError(f"{p}: {bad[0]}: expected numbers, found {df[bad[0]].iloc[0]!r}")
     if df.isna().any().any():
         raise ValueError(f"{p}: expected a value in every cell, found an empty one")
-    members = []
+    members: list[dict[str, Any]] = []
     for _, row in df.iterrows():
         members.append(
             {
-                k: (int(v) if pd.api.types.is_integer_dtype(df[k]) else float(v))
+                str(k): (int(v) if pd.api.types.is_integer_dtype(df[k]) else float(v))
                 for k, v in row.items()
             }
         )

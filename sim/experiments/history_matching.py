@@ -280,10 +280,10 @@ def calibrate(
                 else a
             )
 
-        for k, v in design.items():
-            if same(old.get(k)) != same(v):
+        for key, v in design.items():
+            if same(old.get(key)) != same(v):
                 raise ValueError(
-                    f"{mpath}: {k}: the calibration there used {old.get(k)!r}; resume with "
+                    f"{mpath}: {key}: the calibration there used {old.get(key)!r}; resume with "
                     "the same arguments or use another --out"
                 )
     elif not resume:
@@ -358,6 +358,7 @@ def calibrate(
             f"{wave_times[-1]:.0f} s, about {left:.0f} s left",
         )
     assert last_u is not None and last_sims is not None and last_imp is not None
+    assert first_sims is not None  # set with last_sims, by the first wave
 
     ok = summarise(last_imp, second_max) < cutoff
     acc_x = lows + last_u[ok] * (highs - lows)

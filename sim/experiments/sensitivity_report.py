@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis.frames import records
 from sim.analysis.tables import aligned, fmt, md_rows
 from sim.experiments.manifest import MANIFEST_FILE
 from sim.experiments.sensitivity import (
@@ -70,13 +71,15 @@ def write_report(res: SensitivityResult, base: ScenarioSpec) -> Path:
         head = ["parameter", "range", "ST [95 % CI]", "S1 [95 % CI]", "Spearman"]
         rows = [
             [
-                f"`{r.parameter}`",
-                f"{r.low:g}–{r.high:g}",
-                f"{fmt(r.ST, 2)} [{fmt(r.ST_low, 2)}, {fmt(r.ST_high, 2)}]",
-                f"{fmt(r.S1, 2)} [{fmt(r.S1_low, 2)}, {fmt(r.S1_high, 2)}]",
-                fmt(r.spearman, 2),
+                f"`{r['parameter']}`",
+                f"{r['low']:g}–{r['high']:g}",
+                f"{fmt(float(r['ST']), 2)} [{fmt(float(r['ST_low']), 2)}, "
+                f"{fmt(float(r['ST_high']), 2)}]",
+                f"{fmt(float(r['S1']), 2)} [{fmt(float(r['S1_low']), 2)}, "
+                f"{fmt(float(r['S1_high']), 2)}]",
+                fmt(float(r["spearman"]), 2),
             ]
-            for r in sub.itertuples(index=False)
+            for r in records(sub)
         ]
         lines.append(md_rows(head, rows))
         lines.append("")
@@ -98,15 +101,15 @@ def format_indices(indices: pd.DataFrame) -> str:
     rows = []
     for _, sub in indices.groupby("output", sort=False):
         sub = sub.sort_values("ST", ascending=False, na_position="last")
-        for r in sub.itertuples(index=False):
+        for r in records(sub):
             rows.append(
                 (
-                    r.output,
-                    r.parameter,
-                    fmt(r.ST, 2),
-                    f"[{fmt(r.ST_low, 2)}, {fmt(r.ST_high, 2)}]",
-                    fmt(r.S1, 2),
-                    fmt(r.spearman, 2),
+                    str(r["output"]),
+                    str(r["parameter"]),
+                    fmt(float(r["ST"]), 2),
+                    f"[{fmt(float(r['ST_low']), 2)}, {fmt(float(r['ST_high']), 2)}]",
+                    fmt(float(r["S1"]), 2),
+                    fmt(float(r["spearman"]), 2),
                 )
             )
     return "\n".join(aligned(head, rows, 2))

@@ -302,12 +302,12 @@ class RunStore:
         for s in scenarios:
             flags = []
             for name in (RUNS_FILE, FRONT_FILE):
-                reps_seen, good = found[name][s]
+                reps_seen, good_seen = found[name][s]
                 idx = np.frombuffer(reps_seen, dtype=np.int64)
                 flag = np.zeros(int(idx.max()) + 1 if idx.size else 0, dtype=bool)
                 # the last record of a replicate decides (as finalize keeps the last)
                 last, first_rev = np.unique(idx[::-1], return_index=True)
-                flag[last] = np.frombuffer(good, dtype=np.int8)[::-1][first_rev].astype(bool)
+                flag[last] = np.frombuffer(good_seen, dtype=np.int8)[::-1][first_rev].astype(bool)
                 flags.append(flag)
             n = min(len(flags[0]), len(flags[1]))
             out[s] = flags[0][:n] & flags[1][:n]
@@ -376,7 +376,9 @@ class RunStore:
                 if self.weeks is None:
                     fronts.append(_csv_line([*key, encode_front(front)]))
                 else:
-                    cells = [float(x) for x in np.asarray(front)[: self.weeks + 1]]
+                    cells: list[float | str] = [
+                        float(x) for x in np.asarray(front)[: self.weeks + 1]
+                    ]
                     cells += [""] * (self.weeks + 1 - len(cells))
                     fronts.append(_csv_line([*key, *cells]))
         if objectives and self._objectives is not None and self.objectives_path is not None:

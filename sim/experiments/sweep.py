@@ -354,7 +354,7 @@ def _run_sweep_locked(
     force: bool,
     overrides: dict[str, Any],
     weeks: int | None,
-    progress: bool,
+    progress: bool | str,
     scheduler: str | None,
     chunk: int | None,
     started: float,

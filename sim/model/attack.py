@@ -85,8 +85,8 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
                 e.defence,
                 mercs,
             )
-        front_q, garrison_q, shares, mercs = week
-        wd, wg = shares.get(q, (0.0, 0.0))
+        front_q, garrison_q, defence, mercs = week
+        wd, wg = defence.get(q, (0.0, 0.0))
         ys.append(front_q * wd + garrison_q * wg + mercs.get(q, 0.0))
         rate.append(
             breaks

@@ -125,6 +125,7 @@ def condition_holds(model: ProxyWarModel, when: When) -> bool:
     if when.ceasefire_weeks is not None:
         start = model.termination.ceasefire_start
         return start is not None and model.week - start >= when.ceasefire_weeks
+    assert when.faction is not None  # the schema requires one for the faction conditions
     fac = model.factions_by_id[when.faction]
     if when.places_lost is not None:
         return fac.places_lost >= when.places_lost

@@ -8,6 +8,7 @@ war of more than two factions adds a sixth (:mod:`sim.model.sides`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -49,7 +50,8 @@ class DrawStream:
     def _fill(self, size: int) -> list[float]:
         if self._owed:
             if self._advance:
-                self.gen.bit_generator.advance(self._owed)
+                # _advance says the bit generator is a PCG64 (or PCG64DXSM, the same method)
+                cast(np.random.PCG64, self.gen.bit_generator).advance(self._owed)
             else:
                 self.gen.random(self._owed)
             self._owed = 0

@@ -72,12 +72,12 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
                 out.append(
                     f"{path}: factions.{fid}.defect_to: expected another side, found its own"
                 )
-    for i, pair in enumerate(spec.neutral):
-        for j, fid in enumerate(pair):
+    for i, neutral in enumerate(spec.neutral):
+        for j, fid in enumerate(neutral):
             ref("faction", f"neutral.{i}.{j}", fid, factions)
-    for bid, b in backers.items():
-        ref("faction", f"backers.{bid}.client", b.client, factions)
-        for ch, c in b.channels.items():
+    for bid, backer in backers.items():
+        ref("faction", f"backers.{bid}.client", backer.client, factions)
+        for ch, c in backer.channels.items():
             week_in_span(f"backers.{bid}.channels.{ch}.start_week", c.start_week)
     for gid, g in groups.items():
         ref("faction", f"groups.{gid}.faction", g.faction, factions)

@@ -174,8 +174,8 @@ def _expected(e: Any, meta: list[Any], ann: Any) -> str:
     if t == "literal_error":
         return f"one of {ctx.get('expected', '')}"
     if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        word = "a whole number" if ann is int else "a number"
-        return word + (_bounds_text(meta) or _bounds_text([ctx]))
+        number = "a whole number" if ann is int else "a number"
+        return number + (_bounds_text(meta) or _bounds_text([ctx]))
     if t == "too_short":
         return f"at least {ctx.get('min_length', 1)} item(s)"
     if t == "too_long":

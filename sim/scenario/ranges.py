@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sim.scenario.schema import ScenarioSpec
 
@@ -56,7 +56,11 @@ def plausible_ranges(
     A relative range of a value that is 0 (nothing to vary) is left out.
     """
     out: list[tuple[str, float, float]] = []
-    pools = {"factions": spec.factions, "backers": spec.backers, "groups": spec.groups}
+    pools: dict[str, Mapping[str, object]] = {
+        "factions": spec.factions,
+        "backers": spec.backers,
+        "groups": spec.groups,
+    }
     for key in keys if keys is not None else PLAUSIBLE_RANGES:
         kind, low, high, _ = PLAUSIBLE_RANGES[key]
         head, _, field = key.partition(".*.")

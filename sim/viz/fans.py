@@ -113,7 +113,8 @@ def plot_front_overlay(
     fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
     for k, s in enumerate(scenarios):
         sub = front[front["scenario"] == s]
-        dates = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
+        # Any: matplotlib plots dates (its date converter); its stubs type x as numbers
+        dates: list[Any] = [dt.date.fromisoformat(str(d)) for d in sub["date"]]
         q = {
             c: np.where(np.isfinite(sub[c].astype(float)), sub[c].astype(float), np.nan)
             for c in ("q05", "q25", "q50", "q75", "q95")
@@ -126,7 +127,7 @@ def plot_front_overlay(
         if means is not None and len(means):
             m = means[means["scenario"] == s]
             if len(m):
-                mdates_ = [dt.date.fromisoformat(str(d)) for d in m["date"]]
+                mdates_: list[Any] = [dt.date.fromisoformat(str(d)) for d in m["date"]]
                 ax.plot(mdates_, m["mean"].astype(float), color=c, lw=1.4, ls="--")
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"km by road from {_place_name(objective, specs)}")

@@ -20,7 +20,7 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
@@ -31,6 +31,7 @@ from matplotlib.path import Path as MplPath
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import LegendLocType
 
     from sim.model import ProxyWarModel
     from sim.scenario import ScenarioSpec
@@ -141,7 +142,8 @@ def _frame(
     y0, y1 = min(lats) - pad, max(lats) + pad
     if box is None:  # width / height of the axes
         pos = ax.get_position()
-        box = (pos.width * ax.figure.get_figwidth()) / (pos.height * ax.figure.get_figheight())
+        fig = cast("Figure", ax.figure)  # a map's axes sit on a figure, not a subfigure
+        box = (pos.width * fig.get_figwidth()) / (pos.height * fig.get_figheight())
     dx, dy = x1 - x0, y1 - y0
     if dx / (dy * aspect) < box:  # too tall: widen
         grow = (box * dy * aspect - dx) / 2
@@ -160,7 +162,8 @@ def _draw_network(
     """Roads, front edges (red dashes), places coloured by holder, the objective ringed."""
     th = model.theatre
     front = set(th.front_edges())
-    roads, front_segs = [], []
+    roads: list[list[tuple[float, float]]] = []
+    front_segs: list[list[tuple[float, float]]] = []
     for a, b in th.edges:
         if a not in keep and b not in keep:
             continue
@@ -428,7 +431,8 @@ def draw_theatre_map(
     ]
     if region is not None:
         handles.append(Line2D([], [], color=BORDER_COLOUR, lw=0.8, ls=(0, (4, 2)), label="border"))
-    legend = ax.legend(handles=handles, loc=corners[0], fontsize=fontsize + 0.5, framealpha=0.9)
+    loc = cast("LegendLocType", corners[0])  # one of CORNERS, all legend locations
+    legend = ax.legend(handles=handles, loc=loc, fontsize=fontsize + 0.5, framealpha=0.9)
     lb = legend.get_window_extent()
     avoid.append((lb.x0, lb.y0, lb.x1, lb.y1))
     taken = _place_labels(model, ax, sorted(labels), fontsize, avoid)

@@ -36,6 +36,8 @@ from sim.viz import mapdata
 # isort: on
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
     from sim.model import ProxyWarModel
     from sim.scenario import ScenarioSpec
 
@@ -113,20 +115,22 @@ def plot_front_timeline(
     """
     spec = model.spec
     tl = _timeline(model)
-    dates = [spec.date_of(w) for w in tl["week"]]
+    # Any: matplotlib plots dates (its date converter); its stubs type x as numbers
+    dates: list[Any] = [spec.date_of(w) for w in tl["week"]]
     half = dt.timedelta(days=3.5)
     fig, ax = plt.subplots(figsize=(10, 4.8), layout="constrained")
     ax.step(dates, tl["front_km"], where="post", color="black", linewidth=1.8)
     for flags, colour in ((tl["stalemate"], "0.6"), (tl["ceasefire"], "tab:green")):
         for a, b in _spans(tl["week"], flags):
-            x0, x1 = spec.date_of(a) - half, spec.date_of(b) + half
+            x0: Any = spec.date_of(a) - half  # a date, as `dates` above
+            x1: Any = spec.date_of(b) + half
             ax.axvspan(x0, x1, color=colour, alpha=0.3, lw=0)
     # interventions and events that fired, labelled at the top of the plot
     top = max(tl["front_km"], default=1.0) or 1.0
-    marks = [(iv.fired_week, iv.spec.description or iv.label()) for iv in model.interventions]
-    marks = [(w, text) for w, text in marks if w is not None]
+    fired = [(iv.fired_week, iv.spec.description or iv.label()) for iv in model.interventions]
+    marks = [(w, text) for w, text in fired if w is not None]
     for k, (w, text) in enumerate(sorted(marks)):
-        x = spec.date_of(w)
+        x: Any = spec.date_of(w)  # a date, as `dates` above
         ax.axvline(x, color="tab:purple", linestyle=":", linewidth=1.5)
         ax.annotate(
             text[:40],
@@ -146,8 +150,9 @@ def plot_front_timeline(
         if sep and w in front and who in colours and w not in captures.get(who, []):
             captures.setdefault(who, []).append(w)
     for who, weeks in captures.items():
+        capture_dates: list[Any] = [spec.date_of(w) for w in weeks]  # as `dates` above
         ax.plot(
-            [spec.date_of(w) for w in weeks],
+            capture_dates,
             [front[w] for w in weeks],
             "v",
             color=colours[who],
@@ -167,7 +172,7 @@ def plot_front_timeline(
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=5, maxticks=12))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(alpha=0.3)
-    handles = [Line2D([], [], color="black", linewidth=1.8, label="front distance")]
+    handles: list[Artist] = [Line2D([], [], color="black", linewidth=1.8, label="front distance")]
     if any(tl["stalemate"]):
         handles.append(Patch(color="0.6", alpha=0.3, label="static weeks (front not moving)"))
     if any(tl["ceasefire"]):

@@ -106,7 +106,12 @@ def bite_week(spec: ScenarioSpec) -> int:
     """The week a scenario's first sanction bites (its firing week plus its lag)."""
     for iv in spec.interventions:
         if iv.type == "sanction":
-            fired = iv.week if iv.week is not None else spec.week_of(iv.at)
+            if iv.week is not None:
+                fired = iv.week
+            elif iv.at is not None:
+                fired = spec.week_of(iv.at)
+            else:  # fired by a `when` condition: no week to read off the file
+                raise ValueError(f"{spec.name}: the sanction fires on a condition, not a week")
             return int(fired + iv.lag_weeks)
     raise ValueError(f"{spec.name}: no sanction")
 
@@ -282,7 +287,7 @@ def _fact3(runs: Runs) -> CheckResult:
                 decides=False,
             ),
         ]
-    weeks = [r.week for r in clean]
+    weeks = [r.week for r in clean if r.week is not None]  # all of them (`got`)
     places = pd.Series([r.place for r in clean]).value_counts()
     note = (
         f"Lockstep pairs: the baseline and the baseline with `groups.wagner.size = 0`, stepped "

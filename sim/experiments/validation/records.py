@@ -253,7 +253,7 @@ def lockstep_record(
         m0.step()
         loc = g.location
         fought = loc is not None and (g.active or g.losses > before)
-        if fought and any(e.place == loc for e in m1.engagements):
+        if fought and loc is not None and any(e.place == loc for e in m1.engagements):
             h1, e1 = _losses_of(m1, DEFENDER, loc)
             h0, e0 = _losses_of(m0, DEFENDER, loc)
             took = [

@@ -1,0 +1,122 @@
+"""Typed rows of a comparison's tables (``comparison.csv`` and ``differences.csv``).
+
+Why: pandas types a cell read out of an ``itertuples`` row as the union of every
+scalar a frame can hold, so arithmetic and formatting on it cannot be
+type-checked. The comparison report reads each row once into one of these
+records, converting every column to the type the table holds (see
+:func:`sim.analysis.paired.paired_outcomes` and
+:func:`sim.experiments.pairing.analyse_pairs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.analysis.frames import records
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One row of ``comparison.csv``: an outcome's paired difference between two arms."""
+
+    baseline: str
+    alternative: str
+    outcome: str
+    p_baseline: float
+    p_alternative: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    pairs: int
+    only_baseline: int
+    only_alternative: int
+    correlation: float
+    significant: bool
+    p_exact: float
+    significant_holm: bool
+    changed_share_max: float
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> list[OutcomeRow]:
+        """Every row of an outcome table, in order."""
+        return [
+            cls(
+                baseline=str(r["baseline"]),
+                alternative=str(r["alternative"]),
+                outcome=str(r["outcome"]),
+                p_baseline=float(r["p_baseline"]),
+                p_alternative=float(r["p_alternative"]),
+                difference=float(r["difference"]),
+                ci_low=float(r["ci_low"]),
+                ci_high=float(r["ci_high"]),
+                pairs=int(r["pairs"]),
+                only_baseline=int(r["only_baseline"]),
+                only_alternative=int(r["only_alternative"]),
+                correlation=float(r["correlation"]),
+                significant=bool(r["significant"]),
+                p_exact=float(r["p_exact"]),
+                significant_holm=bool(r["significant_holm"]),
+                changed_share_max=float(r["changed_share_max"]),
+            )
+            for r in records(df)
+        ]
+
+    @property
+    def changed(self) -> int:
+        """Replicates that ended this way in one arm only."""
+        return self.only_baseline + self.only_alternative
+
+
+@dataclass(frozen=True)
+class DifferenceRow:
+    """One row of ``differences.csv``: a metric's paired mean difference between two arms.
+
+    ``week`` and ``date`` are left out: the reports name a metric by ``metric``,
+    which already says its date.
+    """
+
+    baseline: str
+    alternative: str
+    metric: str
+    kind: str
+    mean_baseline: float
+    mean_alternative: float
+    median_baseline: float
+    median_alternative: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    pairs: int
+    changed: int
+    correlation: float
+    significant: bool
+    p_exact: float
+    significant_holm: bool
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> list[DifferenceRow]:
+        """Every row of a differences table, in order."""
+        return [
+            cls(
+                baseline=str(r["baseline"]),
+                alternative=str(r["alternative"]),
+                metric=str(r["metric"]),
+                kind=str(r["kind"]),
+                mean_baseline=float(r["mean_baseline"]),
+                mean_alternative=float(r["mean_alternative"]),
+                median_baseline=float(r["median_baseline"]),
+                median_alternative=float(r["median_alternative"]),
+                difference=float(r["difference"]),
+                ci_low=float(r["ci_low"]),
+                ci_high=float(r["ci_high"]),
+                pairs=int(r["pairs"]),
+                changed=int(r["changed"]),
+                correlation=float(r["correlation"]),
+                significant=bool(r["significant"]),
+                p_exact=float(r["p_exact"]),
+                significant_holm=bool(r["significant_holm"]),
+            )
+            for r in records(df)
+        ]
