@@ -105,9 +105,22 @@ def _scenario_colours(names: list[str]) -> dict[str, str]:
     return {s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(names)}
 
 
+#: zlib level of the PNGs written: the fastest. Why: at the default (6) compressing took
+#: about a quarter of the time of drawing a sweep's figures, for files about 10 % smaller;
+#: PNG is lossless, so the pixels are the same at every level (tuned)
+PNG_COMPRESS_LEVEL = 1
+
+
+def save_kwargs(path: str | Path) -> dict[str, Any]:
+    """Extra ``savefig`` arguments for ``path``: fast compression for a PNG, none otherwise."""
+    if Path(path).suffix.lower() == ".png":
+        return {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}
+    return {}
+
+
 def _finish(fig: plt.Figure, path: str | Path | None) -> plt.Figure:
     if path is not None:
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, **save_kwargs(path))
         plt.close(fig)
     return fig
 

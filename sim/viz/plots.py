@@ -17,6 +17,7 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _scenario_colours,
     manifest_overrides,
     overrides_note,
+    save_kwargs,
 )
 from sim.viz.durations import plot_stalemate_durations, plot_survival
 from sim.viz.fans import plot_front_fan, plot_front_overlay, plot_objective_fans
@@ -190,7 +191,7 @@ def plot_front_timeline(
     if model.outcome is not None:
         _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, **save_kwargs(path))
         plt.close(fig)
     return fig
 
@@ -220,7 +221,7 @@ def plot_map(
     if model.outcome is not None:
         _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon, at=0.01)
     if path is not None:
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, **save_kwargs(path))
         plt.close(fig)
     return fig
 
