@@ -13,6 +13,8 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _definitions,
     _finish,
     _scenario_colours,
+    fixed_margins,
+    legend_width,
     _week_dates,
     overrides_note,
 )
@@ -122,7 +124,7 @@ def plot_stalemate_durations(
     """
     scenarios = list(dict.fromkeys(durations["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9, 3.8))
     for s in scenarios:
         sub = durations[durations["scenario"] == s].sort_values("duration")
         ax.step(
@@ -138,6 +140,10 @@ def plot_stalemate_durations(
     ax.set_ylabel("share of spells")
     ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
     ax.grid(alpha=0.3)
+    right = 0.25
     if scenarios:
-        fig.legend(fontsize=8, loc="outside right center", title="scenario")
+        legend = fig.legend(fontsize=8, loc="center right", title="scenario")
+        right += legend_width(fig, legend)
+    # one axes with short labels: only the legend's width varies, so it is measured once
+    fixed_margins(fig, left=0.65, right=right, top=0.3, bottom=0.5)
     return _finish(fig, path)
