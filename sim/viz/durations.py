@@ -144,6 +144,7 @@ def plot_stalemate_durations(
     if scenarios:
         legend = fig.legend(fontsize=8, loc="center right", title="scenario")
         right += legend_width(fig, legend)
-    # one axes with short labels: only the legend's width varies, so it is measured once
-    fixed_margins(fig, left=0.65, right=right, top=0.3, bottom=0.5)
+    # one axes, shares on the y axis (room for 6-character ticks): only the legend's width
+    # varies, so it is measured once
+    fixed_margins(fig, left=0.85, right=right, top=0.3, bottom=0.5)
     return _finish(fig, path)
