@@ -59,14 +59,24 @@ def _inside(inner, outer) -> bool:
 def _check_legends_beside_axes(fig) -> None:
     fig.canvas.draw()
     frame = fig.bbox
-    boxes = [ax.get_window_extent() for ax in fig.axes if ax.get_visible()]
+    # each panel, its tick labels, axis labels and title
+    boxes = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        boxes.append(ax.get_window_extent())
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
+        texts += [*ax.get_xticklabels(), *ax.get_yticklabels()]
+        boxes += [t.get_window_extent() for t in texts if t.get_visible() and t.get_text()]
     assert fig.legends, "the figure has its legend"
     for legend in fig.legends:
         box = legend.get_window_extent()
         assert _inside(box, frame), "the legend is cut by the figure's edge"
         for axes_box in boxes:
-            assert not box.overlaps(axes_box), "the legend covers a panel"
+            assert not box.overlaps(axes_box), "the legend covers a panel or its labels"
     for ax in fig.axes:
+        if not ax.get_visible():  # a spare panel of the grid
+            continue
         tight = ax.get_tightbbox()
         assert _inside(tight, frame), "a panel's labels are cut by the figure's edge"
 
@@ -114,3 +124,50 @@ def test_static_spells_legend_grows_with_the_names_and_stays_off_the_axes():
         widths.append(fig.axes[0].get_window_extent().width)
         plt.close(fig)
     assert widths[1] < widths[0]
+
+
+def test_outcome_bars_and_survival_panels_keep_legends_and_definitions_off_the_axes():
+    """Expected: long names, many outcomes and their definitions never cover a panel."""
+    spec = load_scenario("libya_2019.toml")
+    names = ["libya_2019", LONG]
+    specs = dict.fromkeys(names, spec)
+    outcomes = ["victory:GNA", "victory:LNA", "ceasefire", "stalemate"]
+    summary = pd.DataFrame(
+        [
+            {
+                "scenario": s,
+                "outcome": o,
+                "runs": 5,
+                "probability": 0.25,
+                "ci_low": 0.1,
+                "ci_high": 0.5,
+                "total": 20,
+            }
+            for s in names
+            for o in outcomes
+        ]
+    )
+    fig = plots.plot_outcome_probabilities(summary, specs=specs, overrides={"a.b": 1})
+    _check_legends_beside_axes(fig)
+    assert len(fig.legends) == 2  # the scenarios and the outcomes' definitions
+    plt.close(fig)
+
+    rows = []
+    for s in names:
+        for o in ["ended", *outcomes[:3]]:
+            for w in range(0, 105, 4):
+                share = min(1.0, w / 300)
+                rows.append(
+                    {
+                        "scenario": s,
+                        "outcome": o,
+                        "week": w,
+                        "survival": 1 - share,
+                        "ci_low": max(0.0, 1 - share - 0.1),
+                        "ci_high": min(1.0, 1 - share + 0.1),
+                        "incidence": share,
+                    }
+                )
+    fig = plots.plot_survival(pd.DataFrame(rows), specs=specs)
+    _check_legends_beside_axes(fig)
+    plt.close(fig)

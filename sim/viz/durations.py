@@ -13,6 +13,8 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _definitions,
     _finish,
     _scenario_colours,
+    artist_size,
+    centre_on_axes,
     fixed_margins,
     legend_width,
     _week_dates,
@@ -55,7 +57,6 @@ def plot_survival(
         cols,
         figsize=(4.4 * cols + 1.5, 3.3 * rows + 0.6),
         squeeze=False,
-        layout="constrained",
     )
     flat = list(axes.ravel())
 
@@ -100,14 +101,25 @@ def plot_survival(
         ax.grid(alpha=0.3)
     for ax in flat[n:]:
         ax.set_visible(False)
-    fig.legend(
+    legend = fig.legend(
         *flat[0].get_legend_handles_labels(),
         fontsize=8,
-        loc="outside right center",
+        loc="center right",
         title="scenario",
     )
     fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
-    _definitions(fig, specs, outcomes, weeks)
+    below = _definitions(fig, specs, outcomes, weeks)
+    # shares and dates have a known size; the legend and the definitions are measured once
+    fixed_margins(
+        fig,
+        left=0.72,
+        right=legend_width(fig, legend) + 0.15,
+        top=0.55,
+        bottom=artist_size(fig, below)[1] + 0.33,
+        between=0.6,
+        across=0.8,
+    )
+    centre_on_axes(fig, legend)
     return _finish(fig, path)
 
 
