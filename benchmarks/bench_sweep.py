@@ -2,6 +2,9 @@
 
 On the same model and seeds, this prints:
 
+0. the fixed cost: a whole ``python run.py sweep SCENARIO --reps 10`` process
+   (interpreter start-up, imports, runs, analysis, four figures, report),
+   started several times, its median wall time (target: <= 1.5 s);
 1. ``sweep`` against ``mesa.batch_run``, both with 2 processes: wall time and
    peak memory (targets: >= 1.5x faster, <= 0.5x the memory);
 2. the speed-up of ``sweep`` from 1 to 2 workers (target: >= 1.8x);
@@ -20,13 +23,14 @@ Usage::
     python benchmarks/bench_sweep.py                      # everything, default sizes
     python benchmarks/bench_sweep.py --runs 400 --speedup-runs 1000 \\
         --memory-runs 1000 20000 --weeks 52               # what the report quotes
-    python benchmarks/bench_sweep.py --only batch         # one part: batch, speedup, memory
+    python benchmarks/bench_sweep.py --only batch         # one part: small, batch, speedup, memory
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -190,6 +194,28 @@ def child(argv: list[str]) -> None:
     )
 
 
+def small_sweep(scenario: str, reps: int, repeats: int) -> list[float]:
+    """Wall times of whole ``run.py sweep`` processes, as a user starts them.
+
+    Why whole processes: what a small sweep costs is mostly starting Python and
+    importing Mesa, pandas, scipy and matplotlib, which an in-process timer misses.
+    One run first, not counted, so the file cache is warm.
+    """
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, str(ROOT / "run.py"), "sweep", scenario, "--reps", str(reps)]
+        cmd += ["--out", tmp, "--force", "--no-progress"]
+        for i in range(repeats + 1):
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd, cwd=ROOT, capture_output=True)
+            wall = time.perf_counter() - t0
+            if done.returncode != 0:
+                raise SystemExit(f"small sweep failed:\n{done.stderr.decode()[-2000:]}")
+            if i:
+                times.append(wall)
+    return times
+
+
 # -- the report ------------------------------------------------------------------------
 
 
@@ -216,9 +242,11 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=400, help="runs for sweep vs batch_run")
     p.add_argument("--speedup-runs", type=int, default=1000, help="runs for 1 vs 2 workers")
     p.add_argument("--memory-runs", type=int, nargs=2, default=[1000, 20000])
-    p.add_argument("--only", choices=("batch", "speedup", "memory"), action="append")
+    p.add_argument("--small-reps", type=int, default=10, help="runs of the small sweep")
+    p.add_argument("--small-repeats", type=int, default=5, help="times the small sweep is timed")
+    p.add_argument("--only", choices=("small", "batch", "speedup", "memory"), action="append")
     a = p.parse_args()
-    parts = a.only or ["batch", "speedup", "memory"]
+    parts = a.only or ["small", "batch", "speedup", "memory"]
     common = ["--scenario", a.scenario] + (["--weeks", str(a.weeks)] if a.weeks else [])
 
     from sim import load_scenario
@@ -229,6 +257,14 @@ def main() -> None:
         f"model: {spec.name} ({a.scenario}), horizon {horizon} weeks; seeds: sim.experiments.sweep"
     )
     print("       replicate_seeds(1, N) (numpy SeedSequence children), the same for every tool")
+
+    if "small" in parts:
+        n, k = a.small_reps, a.small_repeats
+        print(f"\n[0] fixed cost: a whole `run.py sweep --reps {n}` process, {k} times")
+        times = sorted(small_sweep(a.scenario, n, k))
+        median = statistics.median(times)
+        print(f"    wall min {times[0]:.2f} s, median {median:.2f} s, max {times[-1]:.2f} s")
+        print(f"    median (target <= 1.5 s: {_verdict(median, 1.5, False)})")
 
     if "batch" in parts:
         print(f"\n[1] sweep vs mesa.batch_run, {a.runs} runs, 2 processes each")

@@ -13,6 +13,10 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _definitions,
     _finish,
     _scenario_colours,
+    artist_size,
+    centre_on_axes,
+    fixed_margins,
+    legend_width,
     _week_dates,
     overrides_note,
 )
@@ -53,7 +57,6 @@ def plot_survival(
         cols,
         figsize=(4.4 * cols + 1.5, 3.3 * rows + 0.6),
         squeeze=False,
-        layout="constrained",
     )
     flat = list(axes.ravel())
 
@@ -98,14 +101,25 @@ def plot_survival(
         ax.grid(alpha=0.3)
     for ax in flat[n:]:
         ax.set_visible(False)
-    fig.legend(
+    legend = fig.legend(
         *flat[0].get_legend_handles_labels(),
         fontsize=8,
-        loc="outside right center",
+        loc="center right",
         title="scenario",
     )
     fig.suptitle(f"Time to each outcome{overrides_note(overrides)}")
-    _definitions(fig, specs, outcomes, weeks)
+    below = _definitions(fig, specs, outcomes, weeks)
+    # shares and dates have a known size; the legend and the definitions are measured once
+    fixed_margins(
+        fig,
+        left=0.72,
+        right=legend_width(fig, legend) + 0.15,
+        top=0.55,
+        bottom=artist_size(fig, below)[1] + 0.33,
+        between=0.6,
+        across=0.8,
+    )
+    centre_on_axes(fig, legend)
     return _finish(fig, path)
 
 
@@ -122,7 +136,7 @@ def plot_stalemate_durations(
     """
     scenarios = list(dict.fromkeys(durations["scenario"]))
     colours = _scenario_colours(scenarios)
-    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9, 3.8))
     for s in scenarios:
         sub = durations[durations["scenario"] == s].sort_values("duration")
         ax.step(
@@ -138,6 +152,11 @@ def plot_stalemate_durations(
     ax.set_ylabel("share of spells")
     ax.set_title(f"How long the front stays static{overrides_note(overrides)}")
     ax.grid(alpha=0.3)
+    right = 0.25
     if scenarios:
-        fig.legend(fontsize=8, loc="outside right center", title="scenario")
+        legend = fig.legend(fontsize=8, loc="center right", title="scenario")
+        right += legend_width(fig, legend)
+    # one axes, shares on the y axis (room for 6-character ticks): only the legend's width
+    # varies, so it is measured once
+    fixed_margins(fig, left=0.85, right=right, top=0.3, bottom=0.5)
     return _finish(fig, path)

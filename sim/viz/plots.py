@@ -15,8 +15,13 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _definitions,
     _finish,
     _scenario_colours,
+    artist_size,
+    centre_on_axes,
+    fixed_margins,
+    legend_width,
     manifest_overrides,
     overrides_note,
+    save_kwargs,
 )
 from sim.viz.durations import plot_stalemate_durations, plot_survival
 from sim.viz.fans import plot_front_fan, plot_front_overlay, plot_objective_fans
@@ -195,7 +200,7 @@ def plot_front_timeline(
     if model.outcome is not None:
         _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, **save_kwargs(path))
         plt.close(fig)
     return fig
 
@@ -225,7 +230,7 @@ def plot_map(
     if model.outcome is not None:
         _definitions(fig, {spec.name: spec}, [model.outcome], model.horizon, at=0.01)
     if path is not None:
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, **save_kwargs(path))
         plt.close(fig)
     return fig
 
@@ -262,7 +267,6 @@ def plot_outcome_probabilities(
     height = 0.8 / max(1, len(scenarios))
     fig, ax = plt.subplots(
         figsize=(10, 1.6 + 0.5 * len(outcomes) * max(1, len(scenarios)) ** 0.7),
-        layout="constrained",
     )
     for j, s in enumerate(scenarios):
         sub = summary[summary["scenario"] == s].set_index("outcome").reindex(outcomes)
@@ -282,10 +286,20 @@ def plot_outcome_probabilities(
     runs = f", {int(n.min())} runs per scenario" if n is not None and len(n) else ""
     ax.set_title(f"Outcome probabilities{runs}{overrides_note(overrides)}")
     ax.grid(axis="x", alpha=0.3)
-    fig.legend(
-        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right center", title="scenario"
+    legend = fig.legend(
+        *ax.get_legend_handles_labels(), fontsize=8, loc="center right", title="scenario"
     )
-    _definitions(fig, specs, outcomes, weeks)
+    below = _definitions(fig, specs, outcomes, weeks)
+    # what varies is measured once: the outcome labels, the legend, the definitions
+    labels = max((artist_size(fig, t)[0] for t in ax.get_yticklabels()), default=0.0)
+    fixed_margins(
+        fig,
+        left=labels + 0.15,
+        right=legend_width(fig, legend) + 0.25,
+        top=0.3,
+        bottom=artist_size(fig, below)[1] + 0.56,
+    )
+    centre_on_axes(fig, legend)
     return _finish(fig, path)
 
 
