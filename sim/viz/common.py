@@ -154,7 +154,8 @@ def fixed_margins(
         across: between two columns of axes, in inches.
     """
     w, h = fig.get_size_inches()
-    grid = fig.axes[0].get_subplotspec().get_gridspec() if fig.axes else None
+    spec = fig.axes[0].get_subplotspec() if fig.axes else None
+    grid = spec.get_gridspec() if spec is not None else None
     rows, cols = (grid.nrows, grid.ncols) if grid is not None else (1, 1)
     height = max(1e-3, (h - top - bottom - between * (rows - 1)) / rows)
     width = max(1e-3, (w - left - right - across * (cols - 1)) / cols)
@@ -177,7 +178,7 @@ def artist_size(fig: plt.Figure, artist: Any) -> tuple[float, float]:
     """An artist's (width, height) in inches; (0, 0) for None."""
     if artist is None:
         return (0.0, 0.0)
-    box = artist.get_window_extent(fig.canvas.get_renderer())
+    box = artist.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]  # Agg canvases have it; the base class stub does not
     return (float(box.width / fig.dpi), float(box.height / fig.dpi))
 
 
