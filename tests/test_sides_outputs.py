@@ -131,6 +131,9 @@ def test_compare_on_yemen_reports_sides(tmp_path: Path, capsys: pytest.CaptureFi
     assert "victory:AQAP+COALITION" in outcomes  # neutral sides left standing together
     assert "victory:AQAP+COALITION: the factions still standing are on sides" in text
     assert "victory:COALITION: every faction still standing is on side COALITION" in text
+    # each faction's front, one row of panels per arm, drawn and shown in the report
+    assert (tmp_path / "c" / "comparison_objectives_fan.png").is_file()
+    assert "comparison_objectives_fan.png" in (tmp_path / "c" / "comparison.md").read_text()
 
 
 def test_sensitivity_on_three_sides_prints_side_rows(

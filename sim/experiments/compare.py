@@ -109,6 +109,8 @@ FIGURES = {
     "front": "comparison_fan.png",
     "survival": "comparison_survival.png",
 }
+#: drawn only for a war on sides: each faction's own front, one row of panels per arm
+OBJECTIVES_FIGURE = "comparison_objectives_fan.png"
 
 
 # -- the result -------------------------------------------------------------------------
@@ -301,7 +303,13 @@ def compare(
             not resume and _same_comparison(out_dir, specs, seed, weeks, overrides, reps, precision)
         )
         if not resume:
-            for name in [COMPARISON_FILE, DIFFERENCES_FILE, REPORT_FILE, *FIGURES.values()]:
+            for name in [
+                COMPARISON_FILE,
+                DIFFERENCES_FILE,
+                REPORT_FILE,
+                *FIGURES.values(),
+                OBJECTIVES_FIGURE,
+            ]:
                 (out_dir / name).unlink(missing_ok=True)
 
         rounds: list[dict[str, Any]] = []

@@ -25,11 +25,13 @@ from sim.analysis.paired import (
     headline,
 )
 from sim.analysis.tables import aligned, ci_text, digits_for, fmt, fmt_signed, md_table
+from sim.experiments import objectives
 from sim.experiments.compare import (
     ARMS_DIR,
     COMPARISON_FILE,
     DIFFERENCES_FILE,
     FIGURES,
+    OBJECTIVES_FIGURE,
     REPORT_FILE,
 )
 from sim.experiments.comparison_rows import DifferenceRow, OutcomeRow
@@ -68,6 +70,11 @@ def write_figures(
         plots.plot_survival(res.sweep.survival, paths["survival"], weeks=res.weeks, **common)
     else:
         paths.pop("survival")
+    # wars on sides: each faction's own front, one row of panels per arm
+    table = objectives.load_objective_quantiles(res.out / ARMS_DIR)
+    if table is not None and len(table):
+        paths["objectives"] = res.out / OBJECTIVES_FIGURE
+        plots.plot_objective_fans(table, paths["objectives"], overrides=common["overrides"])
     return paths
 
 
@@ -372,6 +379,8 @@ def write_report(res: ComparisonResult) -> Path:
         lines += [f"![Front line, arms overlaid]({figs['front']})", ""]
     if "survival" in figs:
         lines += [f"![Time to each outcome, arms overlaid]({figs['survival']})", ""]
+    if "objectives" in figs:
+        lines += [f"![Each faction's front, one row per arm]({figs['objectives']})", ""]
     lines += [
         "## Files",
         "",
