@@ -10,11 +10,21 @@ records, converting every column to the type the table holds (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import pandas as pd
 
 from sim.analysis.frames import records
+
+#: how a column is read, by the type its field is declared with
+_READ: dict[str, Any] = {"str": str, "float": float, "int": int, "bool": bool}
+
+
+def _read_rows(cls: Any, df: pd.DataFrame) -> list[Any]:
+    """Every row of ``df`` as a ``cls``, each column converted to its field's declared type."""
+    read = [(f.name, _READ[str(f.type)]) for f in fields(cls)]
+    return [cls(**{name: conv(r[name]) for name, conv in read}) for r in records(df)]
 
 
 @dataclass(frozen=True)
@@ -41,27 +51,7 @@ class OutcomeRow:
     @classmethod
     def of(cls, df: pd.DataFrame) -> list[OutcomeRow]:
         """Every row of an outcome table, in order."""
-        return [
-            cls(
-                baseline=str(r["baseline"]),
-                alternative=str(r["alternative"]),
-                outcome=str(r["outcome"]),
-                p_baseline=float(r["p_baseline"]),
-                p_alternative=float(r["p_alternative"]),
-                difference=float(r["difference"]),
-                ci_low=float(r["ci_low"]),
-                ci_high=float(r["ci_high"]),
-                pairs=int(r["pairs"]),
-                only_baseline=int(r["only_baseline"]),
-                only_alternative=int(r["only_alternative"]),
-                correlation=float(r["correlation"]),
-                significant=bool(r["significant"]),
-                p_exact=float(r["p_exact"]),
-                significant_holm=bool(r["significant_holm"]),
-                changed_share_max=float(r["changed_share_max"]),
-            )
-            for r in records(df)
-        ]
+        return _read_rows(cls, df)
 
     @property
     def changed(self) -> int:
@@ -98,25 +88,4 @@ class DifferenceRow:
     @classmethod
     def of(cls, df: pd.DataFrame) -> list[DifferenceRow]:
         """Every row of a differences table, in order."""
-        return [
-            cls(
-                baseline=str(r["baseline"]),
-                alternative=str(r["alternative"]),
-                metric=str(r["metric"]),
-                kind=str(r["kind"]),
-                mean_baseline=float(r["mean_baseline"]),
-                mean_alternative=float(r["mean_alternative"]),
-                median_baseline=float(r["median_baseline"]),
-                median_alternative=float(r["median_alternative"]),
-                difference=float(r["difference"]),
-                ci_low=float(r["ci_low"]),
-                ci_high=float(r["ci_high"]),
-                pairs=int(r["pairs"]),
-                changed=int(r["changed"]),
-                correlation=float(r["correlation"]),
-                significant=bool(r["significant"]),
-                p_exact=float(r["p_exact"]),
-                significant_holm=bool(r["significant_holm"]),
-            )
-            for r in records(df)
-        ]
+        return _read_rows(cls, df)

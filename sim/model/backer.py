@@ -130,6 +130,8 @@ class Backer(mesa.Agent):
             # less a dead zone, sets the log level it aims at. Why not the rival's
             # growth rate: a small patron tripling a trickle would make a large one
             # triple a flood, and a surge by the weaker patron would backfire.
+            # a client that got nothing at stock-taking: measure the gain against the
+            # rival's own reference, which is the growth rate (the rule's old form)
             own_ref = self.own_ref if self.own_ref > 0 else self.rival_ref
             grown = math.log(max(1e-3, 1.0 + (rival - self.rival_ref) / own_ref))
             thr = self.escalation_threshold
