@@ -443,6 +443,14 @@ def _same_comparison(
 def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> Path:
     """``manifest.json``: the comparison's design plus the arms' sweep manifest."""
     arms = json.loads((res.out / ARMS_DIR / MANIFEST_FILE).read_text("utf-8"))
+    files = {
+        "arms": f"{ARMS_DIR}/ (a sweep folder: runs.csv, front_series.csv, summary.csv, ...)",
+        "comparison": COMPARISON_FILE,
+        "differences": DIFFERENCES_FILE,
+        "report": REPORT_FILE,
+    }
+    if len(res.objective_differences):  # a war on sides only: two-faction manifests unchanged
+        files["objective_differences"] = OBJECTIVE_DIFFERENCES_FILE
     manifest = {
         "command": "compare",
         "baseline": res.baseline,
@@ -467,16 +475,9 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
         "converged": res.converged,
         "at_weeks": res.at_weeks,
         "at_dates": [res.specs[res.baseline].date_of(w).isoformat() for w in res.at_weeks],
-        "files": {
-            "arms": f"{ARMS_DIR}/ (a sweep folder: runs.csv, front_series.csv, summary.csv, ...)",
-            "comparison": COMPARISON_FILE,
-            "differences": DIFFERENCES_FILE,
-            "report": REPORT_FILE,
-        },
+        "files": files,
         "failures": res.failures,
     }
-    if len(res.objective_differences):  # a war on sides only: two-faction manifests unchanged
-        manifest["files"]["objective_differences"] = OBJECTIVE_DIFFERENCES_FILE
     for key in ("scenarios", "overrides", "seeding", "first_seeds", "packages", "code"):
         manifest[key] = arms.get(key)
     path = res.out / MANIFEST_FILE

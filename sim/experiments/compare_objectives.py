@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ import pandas as pd
 
 from sim.analysis.paired import holm_columns, pair_runs, paired_row
 from sim.experiments import objectives
+from sim.experiments.comparison_rows import DifferenceRow
 from sim.scenario import ScenarioSpec
 
 OBJECTIVE_DIFFERENCE_COLUMNS = [
@@ -61,6 +63,26 @@ OBJECTIVE_DIFFERENCE_COLUMNS = [
     "no_front_baseline",
     "no_front_alternative",
 ]
+
+
+@dataclass(frozen=True)
+class ObjectiveRow(DifferenceRow):
+    """One row of ``objective_differences.csv``: a ``differences.csv`` row and whose front it is."""
+
+    objective: str
+    faction: str
+    no_front_baseline: int
+    no_front_alternative: int
+
+    @classmethod
+    def rows_of(cls, df: pd.DataFrame) -> list[ObjectiveRow]:
+        """Every row of an objective table, in order (each column read as its field's type)."""
+        return [r for r in cls.of(df) if isinstance(r, ObjectiveRow)]
+
+    @property
+    def label(self) -> str:
+        """The row's name in the tables: the objective in words and the faction."""
+        return f"{self.metric}, {self.faction}"
 
 
 def objective_metric_names(spec: ScenarioSpec) -> dict[str, str]:

@@ -36,6 +36,7 @@ from sim.experiments.compare import (
     OBJECTIVES_FOREST_FIGURE,
     REPORT_FILE,
 )
+from sim.experiments.compare_objectives import ObjectiveRow
 from sim.experiments.comparison_rows import DifferenceRow, OutcomeRow
 from sim.experiments.design import horizon_of
 from sim.experiments.manifest import MANIFEST_FILE
@@ -495,13 +496,13 @@ def _marks(r: OutcomeRow | DifferenceRow) -> str:
     return " **" if r.significant_holm else " *"
 
 
-def _objective_rows(res: ComparisonResult, alternative: str) -> list[DifferenceRow]:
+def _objective_rows(res: ComparisonResult, alternative: str) -> list[ObjectiveRow]:
     """The objective rows of one alternative (a war on sides; none otherwise)."""
     o = res.objective_differences
-    return DifferenceRow.of(o[o["alternative"] == alternative]) if len(o) else []
+    return ObjectiveRow.rows_of(o[o["alternative"] == alternative]) if len(o) else []
 
 
-def _objective_cells(r: DifferenceRow) -> tuple[str, str, str, str, int]:
+def _objective_cells(r: ObjectiveRow) -> tuple[str, str, str, str, int]:
     """Baseline mean, alternative mean, difference and interval as text, and the digits used."""
     digits = digits_for([r.mean_baseline, r.mean_alternative])
     if not r.pairs:
@@ -520,22 +521,12 @@ def _objective_lines(res: ComparisonResult, alternative: str) -> list[str]:
     rows = _objective_rows(res, alternative)
     if not rows:
         return []
-    o = res.objective_differences
-    sub = o[o["alternative"] == alternative]
     text = []
-    for r, (_, raw) in zip(rows, sub.iterrows(), strict=True):
+    for r in rows:
         b, a, d, ci, _ = _objective_cells(r)
-        text.append(
-            (
-                f"{r.metric}, {raw['faction']}",
-                b,
-                a,
-                d,
-                ci + _marks(r),
-                f"{r.pairs} ({int(raw['no_front_baseline'])}/{int(raw['no_front_alternative'])})",
-            )
-        )
-    day = str(sub["date"].iloc[0])
+        counts = f"{r.pairs} ({r.no_front_baseline}/{r.no_front_alternative})"
+        text.append((r.label, b, a, d, ci + _marks(r), counts))
+    day = str(res.objective_differences["date"].iloc[0])
     return [
         "",
         f"each faction's front on {day} (km by road from its seat to the nearest enemy-held "
@@ -578,13 +569,12 @@ def objective_markdown(res: ComparisonResult, figure: str | None = None) -> list
     ]
     rows = []
     for alt in res.alternatives:
-        sub = o[o["alternative"] == alt]
-        for r, (_, raw) in zip(_objective_rows(res, alt), sub.iterrows(), strict=True):
+        for r in _objective_rows(res, alt):
             b, a, d, ci, digits = _objective_cells(r)
             rows.append(
                 {
                     "alternative": alt,
-                    "front": f"{r.metric}, {raw['faction']}",
+                    "front": r.label,
                     "baseline": b,
                     "alternative mean": a,
                     "medians": (
@@ -595,9 +585,7 @@ def objective_markdown(res: ComparisonResult, figure: str | None = None) -> list
                     "difference": d,
                     "95 % CI": ci,
                     "pairs": str(r.pairs),
-                    "no front (base / alt)": (
-                        f"{int(raw['no_front_baseline'])} / {int(raw['no_front_alternative'])}"
-                    ),
+                    "no front (base / alt)": f"{r.no_front_baseline} / {r.no_front_alternative}",
                     "sig.": "yes" if r.significant else "no",
                     "sig. (Holm)": "yes" if r.significant_holm else "no",
                 }
