@@ -180,3 +180,82 @@ def test_resume_reruns_a_replicate_whose_objective_line_was_torn(tmp_path: Path)
     assert res.executed == 1  # only that replicate ran again
     for name in (objectives.OBJECTIVES_SERIES_FILE, objectives.OBJECTIVES_FILE, "runs.csv"):
         assert (whole / name).read_bytes() == (torn / name).read_bytes(), name
+
+
+YEMEN_SOUTH = ROOT / "scenarios" / "yemen_south_turns.toml"
+TEACHING_SANCTIONS = ROOT / "scenarios" / "teaching_line_sanctions.toml"
+
+
+def test_compare_on_sides_pairs_each_factions_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Each faction's front at the horizon, paired: file, forest, printed and report rows.
+
+    The numbers must equal a hand computation from the arms' per-run files: the
+    front of ``home:X`` in week ``--weeks`` of each arm, paired by replicate over
+    the pairs where X has a front in both arms, mean difference with Student's t.
+    """
+    from scipy import stats
+
+    weeks, reps = 40, 8
+    out = tmp_path / "c"
+    rc = main(
+        ["compare", str(YEMEN), str(YEMEN_SOUTH), "--reps", str(reps), "--weeks", str(weeks)]
+        + ["--workers", "1", "--out", str(out), "--no-progress"]
+    )
+    text = capsys.readouterr().out
+    assert rc == 0
+    assert (out / "comparison_objectives_forest.png").is_file()
+    report = (out / "comparison.md").read_text()
+    assert "## Each faction's front at the horizon" in report
+    assert "comparison_objectives_forest.png" in report
+    table = pd.read_csv(out / "objective_differences.csv")
+    spec = load_scenario(YEMEN)
+    assert list(table["objective"]) == [f"home:{fid}" for fid in spec.factions]
+    named = dict(zip(table["faction"], table["metric"], strict=True))
+    assert named["GOV"] == "front from Aden (km)"  # the objective in words
+    assert named["HOUTHI"] == "front from Sanaa (km)"
+    for fid, metric in named.items():
+        assert f"{metric}, {fid}" in text  # a printed row per objective
+        assert f"| yemen_south_turns | {metric}, {fid} |" in report
+
+    # the hand computation, from arms/front_objectives_series.csv and arms/runs.csv
+    series = pd.read_csv(out / "arms" / objectives.OBJECTIVES_SERIES_FILE)
+    runs = pd.read_csv(out / "arms" / "runs.csv")
+    assert (runs["status"] == "ok").all()
+    at = series.pivot_table(
+        index="replicate", columns=["scenario", "objective"], values=f"w{weeks}", dropna=False
+    )
+    moved = 0
+    for row in table.itertuples(index=False):
+        b = at[("yemen_2015", row.objective)]
+        a = at[("yemen_south_turns", row.objective)]
+        both = b.notna() & a.notna()
+        d = (a - b)[both].to_numpy()
+        assert row.pairs == both.sum() == len(d)
+        assert row.no_front_baseline == b.isna().sum()
+        assert row.no_front_alternative == a.isna().sum()
+        if not len(d):
+            assert math.isnan(row.difference)
+            continue
+        assert row.difference == pytest.approx(d.mean(), abs=1e-3)
+        assert row.mean_baseline == pytest.approx(b[both].mean(), abs=1e-3)
+        assert row.mean_alternative == pytest.approx(a[both].mean(), abs=1e-3)
+        if len(d) > 1 and np.ptp(d) > 0:
+            ci = stats.ttest_1samp(d, 0.0).confidence_interval(0.95)
+            assert (row.ci_low, row.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-3)
+            moved += 1
+        elif len(d) > 1:  # every pair moved alike: no uncertainty
+            assert row.ci_low == row.ci_high == pytest.approx(d[0], abs=1e-3)
+    assert moved >= 1, table.to_dict("records")  # at least one interval is a real t interval
+
+
+def test_two_faction_compare_has_no_objective_rows(tmp_path: Path) -> None:
+    """A two-faction comparison writes no objective table or forest and no such section."""
+    from sim.experiments.compare import compare
+
+    res = compare(LINE, TEACHING_SANCTIONS, reps=3, seed=1, out=tmp_path, workers=1, weeks=10)
+    assert res.objective_differences.empty
+    assert not (tmp_path / "objective_differences.csv").exists()
+    assert not (tmp_path / "comparison_objectives_forest.png").exists()
+    assert "Each faction's front" not in (tmp_path / "comparison.md").read_text()

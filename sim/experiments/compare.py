@@ -49,7 +49,8 @@ Files written in ``out``: ``arms/`` (the sweep of all arms: ``runs.csv``,
 ``front_series.csv``, ``summary.csv``, ``front.csv``, its ``manifest.json``),
 ``comparison.csv`` (contract columns first), ``differences.csv`` (numbers and
 time-limited probabilities), ``comparison.md``, the figures and
-``manifest.json``.
+``manifest.json``; in a war on sides also ``objective_differences.csv`` (each
+faction's front at the horizon, paired: :mod:`sim.experiments.compare_objectives`).
 
 Python use (a notebook)::
 
@@ -81,6 +82,7 @@ from sim.analysis.paired import exact_p as exact_p  # re-exported: its old home
 from sim.analysis.paired import holm as holm  # re-exported: its old home
 from sim.analysis.paired import paired_interval as paired_interval  # re-exported: its old home
 from sim.analysis.paired import paired_outcomes as paired_outcomes  # re-exported: its old home
+from sim.experiments.compare_objectives import OBJECTIVE_DIFFERENCE_COLUMNS, objective_differences
 from sim.experiments.comparison_rows import OutcomeRow
 from sim.experiments.design import horizon_of, load_specs
 from sim.experiments.faults import (
@@ -111,6 +113,10 @@ FIGURES = {
 }
 #: drawn only for a war on sides: each faction's own front, one row of panels per arm
 OBJECTIVES_FIGURE = "comparison_objectives_fan.png"
+#: written only for a war on sides: each faction's front at the horizon, paired
+OBJECTIVE_DIFFERENCES_FILE = "objective_differences.csv"
+#: drawn only for a war on sides: the rows of OBJECTIVE_DIFFERENCES_FILE as a forest
+OBJECTIVES_FOREST_FIGURE = "comparison_objectives_forest.png"
 
 
 # -- the result -------------------------------------------------------------------------
@@ -136,6 +142,8 @@ class ComparisonResult:
         method: the interval method.
         at_weeks: weeks at which the front and time-limited outcomes were compared.
         front_mean: each arm's weekly mean front distance (``scenario, week, date, mean``).
+        objective_differences: in a war on sides, each faction's front at the horizon,
+            paired (``objective_differences.csv``); empty otherwise.
         elapsed: wall time (s).
         figures: figure key -> path.
     """
@@ -155,6 +163,9 @@ class ComparisonResult:
     method: str
     at_weeks: list[int]
     front_mean: pd.DataFrame = field(default_factory=pd.DataFrame)
+    objective_differences: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=OBJECTIVE_DIFFERENCE_COLUMNS)
+    )
     elapsed: float = 0.0
     figures: dict[str, Path] = field(default_factory=dict)
     _tmp: Any = field(default=None, repr=False)
@@ -309,6 +320,8 @@ def compare(
                 REPORT_FILE,
                 *FIGURES.values(),
                 OBJECTIVES_FIGURE,
+                OBJECTIVE_DIFFERENCES_FILE,
+                OBJECTIVES_FOREST_FIGURE,
             ]:
                 (out_dir / name).unlink(missing_ok=True)
 
@@ -369,10 +382,26 @@ def compare(
             method=method,
             at_weeks=list(at_weeks),
             front_mean=front_mean,
+            # not in the precision loop: only probability differences stop the batches
+            objective_differences=objective_differences(
+                out_dir / ARMS_DIR,
+                sweep.runs,
+                specs,
+                base,
+                alts,
+                horizon,
+                confidence,
+                method,
+                sweep.seed,
+            ),
             _tmp=tmp,
         )
         table.to_csv(out_dir / COMPARISON_FILE, index=False, float_format="%.6g")
         differences.to_csv(out_dir / DIFFERENCES_FILE, index=False, float_format="%.6g")
+        if len(result.objective_differences):
+            result.objective_differences.to_csv(
+                out_dir / OBJECTIVE_DIFFERENCES_FILE, index=False, float_format="%.6g"
+            )
         _write_manifest(result, max_reps, confidence)
         if report:
             # the report's module imports matplotlib: only when there is a report to write
@@ -414,6 +443,14 @@ def _same_comparison(
 def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> Path:
     """``manifest.json``: the comparison's design plus the arms' sweep manifest."""
     arms = json.loads((res.out / ARMS_DIR / MANIFEST_FILE).read_text("utf-8"))
+    files = {
+        "arms": f"{ARMS_DIR}/ (a sweep folder: runs.csv, front_series.csv, summary.csv, ...)",
+        "comparison": COMPARISON_FILE,
+        "differences": DIFFERENCES_FILE,
+        "report": REPORT_FILE,
+    }
+    if len(res.objective_differences):  # a war on sides only: two-faction manifests unchanged
+        files["objective_differences"] = OBJECTIVE_DIFFERENCES_FILE
     manifest = {
         "command": "compare",
         "baseline": res.baseline,
@@ -438,12 +475,7 @@ def _write_manifest(res: ComparisonResult, max_reps: int, confidence: float) -> 
         "converged": res.converged,
         "at_weeks": res.at_weeks,
         "at_dates": [res.specs[res.baseline].date_of(w).isoformat() for w in res.at_weeks],
-        "files": {
-            "arms": f"{ARMS_DIR}/ (a sweep folder: runs.csv, front_series.csv, summary.csv, ...)",
-            "comparison": COMPARISON_FILE,
-            "differences": DIFFERENCES_FILE,
-            "report": REPORT_FILE,
-        },
+        "files": files,
         "failures": res.failures,
     }
     for key in ("scenarios", "overrides", "seeding", "first_seeds", "packages", "code"):

@@ -31,9 +31,12 @@ from sim.experiments.compare import (
     COMPARISON_FILE,
     DIFFERENCES_FILE,
     FIGURES,
+    OBJECTIVE_DIFFERENCES_FILE,
     OBJECTIVES_FIGURE,
+    OBJECTIVES_FOREST_FIGURE,
     REPORT_FILE,
 )
+from sim.experiments.compare_objectives import ObjectiveRow
 from sim.experiments.comparison_rows import DifferenceRow, OutcomeRow
 from sim.experiments.design import horizon_of
 from sim.experiments.manifest import MANIFEST_FILE
@@ -75,6 +78,11 @@ def write_figures(
     if table is not None and len(table):
         paths["objectives"] = res.out / OBJECTIVES_FIGURE
         plots.plot_objective_fans(table, paths["objectives"], overrides=common["overrides"])
+    if len(res.objective_differences):  # wars on sides: each faction's front, paired
+        paths["objectives_forest"] = res.out / OBJECTIVES_FOREST_FIGURE
+        plots.plot_objective_forest(
+            res.objective_differences, paths["objectives_forest"], overrides=common["overrides"]
+        )
     return paths
 
 
@@ -381,6 +389,7 @@ def write_report(res: ComparisonResult) -> Path:
         lines += [f"![Time to each outcome, arms overlaid]({figs['survival']})", ""]
     if "objectives" in figs:
         lines += [f"![Each faction's front, one row per arm]({figs['objectives']})", ""]
+    lines += objective_markdown(res, figs.get("objectives_forest"))
     lines += [
         "## Files",
         "",
@@ -388,6 +397,13 @@ def write_report(res: ComparisonResult) -> Path:
         f"- `{DIFFERENCES_FILE}`: durations, casualties, the front on chosen dates, and "
         "outcomes by those dates",
         f"- `{ARMS_DIR}/`: every run of every arm (a sweep folder; `--resume` reuses it)",
+    ]
+    if len(res.objective_differences):
+        lines.append(
+            f"- `{OBJECTIVE_DIFFERENCES_FILE}`: each faction's front at the horizon, paired "
+            "(the table above)"
+        )
+    lines += [
         f"- `{MANIFEST_FILE}`: scenario files and hashes, seeds, interval method, batches, "
         "package versions, code revision",
     ]
@@ -456,6 +472,7 @@ def format_comparison(res: ComparisonResult) -> str:
             out += aligned(
                 ("metric (mean)", "baseline", "alternative", "difference", "95% CI"), rows, 1
             )
+        out += _objective_lines(res, alt)
         out.append("")
     out.append(
         "* significant: the paired 95 % interval excludes 0 and the exact sign/McNemar test "
@@ -477,3 +494,103 @@ def _marks(r: OutcomeRow | DifferenceRow) -> str:
     if not r.significant:
         return ""
     return " **" if r.significant_holm else " *"
+
+
+def _objective_rows(res: ComparisonResult, alternative: str) -> list[ObjectiveRow]:
+    """The objective rows of one alternative (a war on sides; none otherwise)."""
+    o = res.objective_differences
+    return ObjectiveRow.rows_of(o[o["alternative"] == alternative]) if len(o) else []
+
+
+def _objective_cells(r: ObjectiveRow) -> tuple[str, str, str, str, int]:
+    """Baseline mean, alternative mean, difference and interval as text, and the digits used."""
+    digits = digits_for([r.mean_baseline, r.mean_alternative])
+    if not r.pairs:
+        return ("n/a", "n/a", "n/a", "no pair has this front in both arms", digits)
+    return (
+        fmt(r.mean_baseline, digits),
+        fmt(r.mean_alternative, digits),
+        fmt_signed(r.difference, digits) if r.changed else "none",
+        ci_text(r.ci_low, r.ci_high, digits) if r.changed else "no pair changed",
+        digits,
+    )
+
+
+def _objective_lines(res: ComparisonResult, alternative: str) -> list[str]:
+    """The printed table's block of each faction's front at the horizon (wars on sides)."""
+    rows = _objective_rows(res, alternative)
+    if not rows:
+        return []
+    text = []
+    for r in rows:
+        b, a, d, ci, _ = _objective_cells(r)
+        counts = f"{r.pairs} ({r.no_front_baseline}/{r.no_front_alternative})"
+        text.append((r.label, b, a, d, ci + _marks(r), counts))
+    day = str(res.objective_differences["date"].iloc[0])
+    return [
+        "",
+        f"each faction's front on {day} (km by road from its seat to the nearest enemy-held "
+        "place; over the pairs in which it stands and fights in both arms; Holm over these rows)",
+        *aligned(
+            (
+                "front (mean)",
+                "baseline",
+                "alternative",
+                "difference",
+                "95% CI",
+                "pairs (no front: base/alt)",
+            ),
+            text,
+            1,
+        ),
+    ]
+
+
+def objective_markdown(res: ComparisonResult, figure: str | None = None) -> list[str]:
+    """``comparison.md``'s section on each faction's front at the horizon (wars on sides).
+
+    Empty for a two-faction comparison, whose report stays as it was.
+    """
+    o = res.objective_differences
+    if not len(o):
+        return []
+    day = str(o["date"].iloc[0])
+    lines = [
+        "## Each faction's front at the horizon",
+        "",
+        "In a war on sides each faction's objective is its own seat of power: its front is "
+        "the road distance from there to the nearest place held by a faction at war with it "
+        "(smaller: the enemy is closer). Paired mean differences (alternative − baseline) on "
+        f"{day} with 95 % intervals (`{OBJECTIVE_DIFFERENCES_FILE}`), over the pairs in which "
+        "the faction still stands and is at war in *both* arms; `no front` counts the pairs "
+        "left out because in that arm the faction had fallen or no faction was at war with it. "
+        "Significance as above; Holm's adjustment runs over these rows.",
+        "",
+    ]
+    rows = []
+    for alt in res.alternatives:
+        for r in _objective_rows(res, alt):
+            b, a, d, ci, digits = _objective_cells(r)
+            rows.append(
+                {
+                    "alternative": alt,
+                    "front": r.label,
+                    "baseline": b,
+                    "alternative mean": a,
+                    "medians": (
+                        f"{fmt(r.median_baseline, digits)} → {fmt(r.median_alternative, digits)}"
+                        if r.pairs
+                        else ""
+                    ),
+                    "difference": d,
+                    "95 % CI": ci,
+                    "pairs": str(r.pairs),
+                    "no front (base / alt)": f"{r.no_front_baseline} / {r.no_front_alternative}",
+                    "sig.": "yes" if r.significant else "no",
+                    "sig. (Holm)": "yes" if r.significant_holm else "no",
+                }
+            )
+    lines += [md_table(pd.DataFrame(rows)), ""]
+    if figure:
+        lines += [f"![Each faction's front at the horizon, paired differences]({figure})", ""]
+    return lines

@@ -2,9 +2,11 @@
 
 The figures are split by job: :mod:`sim.viz.common` (palettes, titles, dates,
 outcome notes, the Agg backend outside Jupyter), :mod:`sim.viz.fans` (fan
-charts of the front, also one panel per objective in a war on sides) and
-:mod:`sim.viz.durations` (survival curves and static spells). Their figures
-are re-exported here, so ``plots.plot_front_fan`` keeps working.
+charts of the front, also one panel per objective in a war on sides),
+:mod:`sim.viz.durations` (survival curves and static spells) and
+:mod:`sim.viz.objective_forest` (each faction's front, paired, in a war on
+sides). Their figures are re-exported here, so ``plots.plot_front_fan`` keeps
+working.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
 )
 from sim.viz.durations import plot_stalemate_durations, plot_survival
 from sim.viz.fans import plot_front_fan, plot_front_overlay, plot_objective_fans
+from sim.viz.objective_forest import plot_objective_forest
 
 import datetime as dt
 import math
@@ -56,6 +59,7 @@ __all__ = [
     "plot_front_timeline",
     "plot_map",
     "plot_objective_fans",
+    "plot_objective_forest",
     "plot_outcome_probabilities",
     "plot_sensitivity",
     "plot_stalemate_durations",
