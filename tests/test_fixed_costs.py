@@ -221,3 +221,20 @@ def test_ensemble_sweep_validates_only_the_members_its_replicates_run(tmp_path, 
         assert row["casualties"] == expect["casualties"], i
     manifest = (tmp_path / "s" / "manifest.json").read_text()
     assert '"members": 5' in manifest  # the design still names the whole ensemble
+
+
+def test_pool_chunks_shrink_at_the_end_and_cover_every_job_once():
+    """Expected: 2 workers get chunks of at most 20, down to single runs at the end, every
+    job once in replicate-major order; without workers (a given --chunk) sizes stay fixed."""
+    from sim.experiments.executors import Plan
+
+    done = {s: np.zeros(0, dtype=bool) for s in ("a", "b")}
+    plan = Plan(["a", "b"], reps=150, seed=1, done=done, todo=300)
+    fixed = [len(c) for c in plan.chunks(20)]
+    assert fixed == [20] * 15
+    chunks = list(plan.chunks(20, workers=2))
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) == 20 and sizes[-1] == 1
+    assert sizes == sorted(sizes, reverse=True)  # never larger again once shrinking
+    jobs = [job for c in chunks for job in c]
+    assert jobs == [job for c in plan.chunks(20) for job in c]
