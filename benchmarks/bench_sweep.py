@@ -20,7 +20,9 @@ polls (Linux ``/proc``) the whole process tree (the run and its workers) every 5
 records the peak of the summed PSS (proportional set size: shared pages split
 between the processes sharing them, so forked workers are not counted twice)
 and of the summed RSS. Wall times are of the call itself (pool start-up
-included, interpreter start-up and imports not).
+included, interpreter start-up and imports not). Beside them, the CPU time of
+the whole process tree (imports included, and workers' own start-up): less
+swayed than wall time by other work on a shared machine.
 
 Usage::
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -94,6 +97,7 @@ def _tree_memory(pids: list[int]) -> tuple[int, int]:
 def measure(args: list[str]) -> dict:
     """Run ``bench_sweep.py _child ARGS`` and return its report plus peak memory."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "_child", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = {"pss": 0, "rss": 0}
     stop = threading.Event()
@@ -119,6 +123,8 @@ def measure(args: list[str]) -> dict:
     report = json.loads(out.decode().strip().splitlines()[-1])
     report["peak_pss_mb"] = peak["pss"] / MB
     report["peak_rss_mb"] = peak["rss"] / MB
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the child and its reaped workers
+    report["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return report
 
 
@@ -241,7 +247,7 @@ def fastest_pair(a: list[str], b: list[str], repeats: int) -> tuple[dict, dict]:
 def _line(label: str, r: dict) -> str:
     return (
         f"    {label:<22} wall {r['wall']:7.2f} s   peak memory {r['peak_pss_mb']:7.1f} MB PSS "
-        f"({r['peak_rss_mb']:.1f} MB RSS)"
+        f"({r['peak_rss_mb']:.1f} MB RSS)   cpu {r['cpu']:7.1f} s"
     )
 
 
