@@ -1,14 +1,19 @@
-"""The cheaper figure settings of a small sweep: same pixels, legends still beside the axes.
+"""The fixed costs of a sweep cut without changing what it gives.
 
 Why: the fan chart and the static-spells figure are placed by fixed margins
 instead of a constrained layout, and PNGs are written at the fastest zlib
-level; a reader must see the same thing as before. Each test draws from a
-hand-made table and checks what a reader would see.
+level; a reader must see the same thing as before. Each figure test draws from a
+hand-made table and checks what a reader would see. The command line's entry
+point skips the collector's last walk over every object at exit (tests call
+``main``, which must not), and an ensemble sweep validates only the members its
+replicates run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import sys
 
 import matplotlib
 
@@ -171,3 +176,65 @@ def test_outcome_bars_and_survival_panels_keep_legends_and_definitions_off_the_a
     fig = plots.plot_survival(pd.DataFrame(rows), specs=specs)
     _check_legends_beside_axes(fig)
     plt.close(fig)
+
+
+def test_program_entry_freezes_the_collector_at_exit_and_main_does_not(monkeypatch, capsys):
+    """Expected: ``console_main`` returns main's status with the objects frozen; main alone not."""
+    from sim.cli import console_main, main
+
+    gc.unfreeze()
+    try:
+        assert main(["list"]) == 0
+        assert gc.get_freeze_count() == 0  # a test or notebook keeps its collector
+        monkeypatch.setattr(sys, "argv", ["proxywar", "list"])
+        assert console_main() == 0
+        assert gc.get_freeze_count() > 0  # what the program made is left to the exit
+        assert "libya_2019.toml" in capsys.readouterr().out
+    finally:
+        gc.unfreeze()
+
+
+def test_ensemble_sweep_validates_only_the_members_its_replicates_run(tmp_path, monkeypatch):
+    """Expected: 3 replicates of a 5-member ensemble build 3 member scenarios, and replicate
+    i still runs member i (the deadlier members kill more with the same seeds)."""
+    from sim.experiments import sweep
+
+    built = []
+    real = sweep.load_scenario
+
+    def counting(spec, overrides=None):
+        built.append(dict(overrides or {}))
+        return real(spec, overrides)
+
+    monkeypatch.setattr(sweep, "load_scenario", counting)
+    members = [{"combat.lethality": x} for x in (0.02, 0.06, 0.12, 0.2, 0.3)]
+    res = sweep.run_sweep(
+        ["teaching_line.toml"], reps=3, seed=5, out=tmp_path / "s", workers=1,
+        progress=False, report=False, ensemble=members, weeks=20,
+    )  # fmt: skip
+    assert built == members[:3]
+    runs = res.runs.sort_values("replicate")
+    spec = real("teaching_line.toml")
+    for _, row in runs.iterrows():
+        i = int(row["replicate"])
+        expect, _ = sweep.run_replication(real(spec, members[i]), i, int(row["seed"]), 20)
+        assert row["casualties"] == expect["casualties"], i
+    manifest = (tmp_path / "s" / "manifest.json").read_text()
+    assert '"members": 5' in manifest  # the design still names the whole ensemble
+
+
+def test_pool_chunks_shrink_at_the_end_and_cover_every_job_once():
+    """Expected: 2 workers get chunks of at most 20, down to single runs at the end, every
+    job once in replicate-major order; without workers (a given --chunk) sizes stay fixed."""
+    from sim.experiments.executors import Plan
+
+    done = {s: np.zeros(0, dtype=bool) for s in ("a", "b")}
+    plan = Plan(["a", "b"], reps=150, seed=1, done=done, todo=300)
+    fixed = [len(c) for c in plan.chunks(20)]
+    assert fixed == [20] * 15
+    chunks = list(plan.chunks(20, workers=2))
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) == 20 and sizes[-1] == 1
+    assert sizes == sorted(sizes, reverse=True)  # never larger again once shrinking
+    jobs = [job for c in chunks for job in c]
+    assert jobs == [job for c in plan.chunks(20) for job in c]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -317,3 +318,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: exit 1, a message, no traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def console_main() -> int:
+    """The program's entry point: ``run.py``, ``python -m sim.cli`` and ``proxywar``.
+
+    :func:`main`, then ``gc.freeze()`` just before the interpreter exits. Why: on
+    exit Python runs its cyclic collector over every object still alive; after a
+    model command imported Mesa, pandas, scipy and matplotlib that is about
+    180,000 objects, 0.3-0.6 s of a 3 s ten-run sweep spent on memory the
+    operating system takes back anyway. Frozen objects are skipped. What that
+    gives up, finalizers of objects on reference cycles at exit, no command
+    needs: every file is written and closed before :func:`main` returns, and
+    the standard streams are flushed by the interpreter. Tests and notebooks
+    call :func:`main`, which leaves the collector alone.
+    """
+    status = main()
+    gc.freeze()
+    return status

@@ -310,7 +310,10 @@ def open_backend(
             # Objects inherited by forked workers stay shared only while nobody writes
             # to their pages; the cyclic GC writes to every object it visits. Freezing
             # moves what exists now out of its reach, in parent and workers alike.
-            gc.collect()
+            # No collection first (the gc.freeze documentation's advice): it would walk
+            # every imported object once more (0.1-0.5 s before the first run starts)
+            # and leave freed holes in shared pages for the next allocations to write
+            # into; the little garbage frozen now is collected after gc.unfreeze().
             gc.freeze()
         # a forked worker's parent is this process; a forkserver's child's is the server
         parent = os.getpid() if forked else None
@@ -376,12 +379,19 @@ class Plan:
     done: dict[str, np.ndarray]
     todo: int
 
-    def chunks(self, size: int) -> Iterator[list[Job]]:
-        """Chunks of ``size`` jobs, replicate-major.
+    def chunks(self, size: int, workers: int = 0) -> Iterator[list[Job]]:
+        """Chunks of ``size`` jobs, replicate-major; with ``workers``, smaller at the end.
 
         Why replicate-major: an interrupted sweep then has every scenario
         equally far along, so its runs still pair up across scenarios.
+        Why smaller at the end: the sweep ends when its last chunk does, so with
+        ``workers`` a chunk holds at most the jobs left over twice the workers,
+        down to one job: the workers then finish within about a run of each
+        other instead of one idling while the other works through a whole chunk
+        (up to ``size`` runs). Results do not depend on the chunks.
         """
+        left = self.todo
+        limit = self._limit(size, workers, left)
         batch: list[Job] = []
         for i in range(self.reps):
             pending = [s for s in self.labels if not (i < len(self.done[s]) and self.done[s][i])]
@@ -390,11 +400,20 @@ class Plan:
             rs = replicate_seed(self.seed, i)
             for s in pending:
                 batch.append((s, i, rs))
-                if len(batch) == size:
+                if len(batch) == limit:
                     yield batch
+                    left -= len(batch)
+                    limit = self._limit(size, workers, left)
                     batch = []
         if batch:
             yield batch
+
+    @staticmethod
+    def _limit(size: int, workers: int, left: int) -> int:
+        """The next chunk's size: ``size``, or less once few jobs are left (see :meth:`chunks`)."""
+        if workers <= 1:
+            return size
+        return max(1, min(size, math.ceil(left / (2 * workers))))
 
 
 def execute_jobs(
@@ -444,7 +463,8 @@ def execute_jobs(
     )
     stored = 0
     pending: dict[cf.Future, list[Job]] = {}
-    feed = plan.chunks(size)
+    # a given chunk size is kept; the automatic one shrinks at the end for the pool's workers
+    feed = plan.chunks(size, backend.workers if chunk is None else 0)
 
     def save(results: list[Result]) -> None:
         nonlocal stored
