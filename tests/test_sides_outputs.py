@@ -259,3 +259,35 @@ def test_two_faction_compare_has_no_objective_rows(tmp_path: Path) -> None:
     assert not (tmp_path / "objective_differences.csv").exists()
     assert not (tmp_path / "comparison_objectives_forest.png").exists()
     assert "Each faction's front" not in (tmp_path / "comparison.md").read_text()
+
+
+def test_compare_leaves_out_pairs_without_a_main_front(tmp_path: Path) -> None:
+    """A main-front row pairs only the replicates with a front in both arms.
+
+    When the Southern Resistance turns on the government the war can go on
+    after the Houthis hold no place; the main front (Houthi-held places from
+    Aden) is then ``inf`` in ``front_series.csv``. Expected: such pairs are left
+    out of ``differences.csv`` (``pairs`` counts the rest, the mean is finite)
+    and the weekly mean front stays finite, instead of an undefined mean.
+    """
+    out = tmp_path / "c"
+    ensemble = ROOT / "scenarios" / "ensembles" / "yemen_2015.csv"
+    rc = main(
+        ["compare", str(YEMEN), str(YEMEN_SOUTH), "--reps", "24", "--workers", "1"]
+        + ["--ensemble", str(ensemble), "--out", str(out), "--no-progress"]
+    )
+    assert rc == 0
+    series = pd.read_csv(out / "arms" / "front_series.csv")
+    diffs = pd.read_csv(out / "differences.csv")
+    rows = diffs[diffs["metric"].str.startswith("front distance")]
+    assert len(rows) >= 2
+    no_front = 0
+    for row in rows.itertuples(index=False):
+        at = series.pivot(index="replicate", columns="scenario", values=f"w{int(row.week)}")
+        b, a = at["yemen_2015"].to_numpy(float), at["yemen_south_turns"].to_numpy(float)
+        both = np.isfinite(b) & np.isfinite(a)
+        no_front += int((~both).sum())
+        assert row.pairs == both.sum()
+        assert math.isfinite(row.mean_alternative) and math.isfinite(row.difference)
+        assert row.difference == pytest.approx((a[both] - b[both]).mean(), abs=1e-3)
+    assert no_front > 0  # the case this test is about happened

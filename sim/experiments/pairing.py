@@ -132,16 +132,23 @@ def front_data(
     reps: dict[str, list[int]] = {s: [] for s in labels}
     sums: dict[str, np.ndarray] = {}
     counts: dict[str, int] = dict.fromkeys(labels, 0)
+    fronts: dict[str, np.ndarray] = {}  # per week: the runs with a front
     idx = np.asarray(weeks, dtype=int)
     for name, rep, series in read_front_series(path):
         if name not in rows:
             continue
         rows[name].append(series[np.minimum(idx, series.size - 1)].tolist())
         reps[name].append(rep)
+        # a week without a front (inf: in a war on sides, the faction measured
+        # from holds no place) has no distance to average: the mean is over the others
+        finite = np.isfinite(series)
+        value = series if finite.all() else np.where(finite, series, 0.0)
         if name in sums and sums[name].size == series.size:
-            sums[name] += series
+            sums[name] += value
+            fronts[name] += finite
         else:
-            sums[name] = series.astype(float).copy()
+            sums[name] = value.astype(float).copy()
+            fronts[name] = finite.astype(int)
         counts[name] += 1
     at = {
         s: pd.DataFrame(rows[s], index=pd.Index(reps[s], name="replicate"), columns=cols)
@@ -151,7 +158,8 @@ def front_data(
     for s in labels:
         if not counts[s]:
             continue
-        mean = sums[s] / counts[s]
+        with np.errstate(invalid="ignore", divide="ignore"):  # no run with a front: nan
+            mean = np.where(fronts[s] > 0, sums[s] / np.maximum(fronts[s], 1), np.nan)
         wk = np.arange(mean.size)
         dates = [date_of(int(w)).isoformat() for w in wk] if date_of else [""] * wk.size
         frames.append(pd.DataFrame({"scenario": s, "week": wk, "date": dates, "mean": mean}))
@@ -255,6 +263,11 @@ def analyse_pairs(
             day = spec.date_of(w).isoformat()
             b = fb.loc[common, f"w{w}"].to_numpy(dtype=float)
             a = fa.loc[common, f"w{w}"].to_numpy(dtype=float)
+            # no front in one arm (the side measured from holds no place, and the
+            # war goes on between others): no distance to pair, so the pair is left out
+            kept = np.isfinite(b) & np.isfinite(a)
+            if not kept.all():
+                b, a = b[kept], a[kept]
             name = f"front distance (km) on {day}"
             rows.append(_metric_row(baseline, alt, name, "number", w, day, b, a, stat))
             if w >= horizon:
