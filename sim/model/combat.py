@@ -87,12 +87,20 @@ def fix_strengths(model: ProxyWarModel) -> None:
     combat read them.
     """
     c = model.spec.combat
-    for f in model.factions:
-        f.week_quality = f.quality()
+    weight, ad_half = c.air_weight, c.ad_half
     air: dict[str, float] = {}
     for f in model.factions:
-        mults = [air_multipliers(f, e, c.air_weight, c.ad_half)[0] for e in model.enemies_of(f)]
-        air[f.fid] = min(mults) if mults else 1.0
+        f.week_quality = f.quality()
+        # its own multiplier against each enemy (air_multipliers' first value), the least
+        drones, ad = f.drones, f.air_defence
+        best = 1.0
+        for i, e in enumerate(model.enemies_of(f)):
+            air_a = drones * (1.0 - e.air_defence / (e.air_defence + ad_half))
+            air_b = e.drones * (1.0 - ad / (ad + ad_half))
+            mult = 1.0 + weight * ((air_a - air_b) / (air_a + air_b + 1.0))
+            if i == 0 or mult < best:
+                best = mult
+        air[f.fid] = best
     model.air = air
     for f in model.factions:
         f.defence = defence_shares(model, f)
