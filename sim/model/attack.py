@@ -79,7 +79,8 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
                 v * boost if holder[q] in hit else v for q, v in zip(targets, values, strict=True)
             ]
     # each enemy's week, read once (see _enemy_week); then per target the defenders
-    # expected there and alpha / beta before the force ratio
+    # expected there and alpha / beta before the force ratio. ``a if a < b else b`` is
+    # ``min(a, b)`` (and the reverse ``max``), without the call
     enemy_week: dict[str, _EnemyWeek] = {}
     conc = p.concentration
     scores = []
@@ -93,9 +94,13 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
         if y > 0:
             cut = unsupplied[q]  # the enemy's supply factor there (SupplyLines.strength)
             s = reach_e[q] * math.exp(-decay * cut) if cut else reach_e[q]
-            r = breaks * (m_f * reach[q] / (cover[q] * fort[q])) / (air_e * max(s, 1e-6))
+            r = (
+                breaks
+                * (m_f * reach[q] / (cover[q] * fort[q]))
+                / (air_e * (1e-6 if s < 1e-6 else s))
+            )
             odds = r * (x_all / y) ** 2
-            scores.append((v * min(odds, 1e6)) ** conc)
+            scores.append((v * (1e6 if odds > 1e6 else odds)) ** conc)
         else:
             scores.append((v * 1e6) ** conc)
     total = sum(scores)

@@ -136,12 +136,15 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     otherwise the front place its enemies' plans aim at most: a fire brigade).
     """
     plan = fac.attack_plan
-    ready = fac.available()
+    ready = fac.fighters * fac.readiness  # Faction.available
     front = ready * fac.front_share
     garrison = ready - front
-    attacking = fac.attacking and bool(plan.shares) and not paused
-    att_force = front * fac.attack_share if attacking else 0.0
-    att = {q: att_force * w for q, w in plan.shares.items()} if attacking else {}
+    if fac.attacking and plan.shares and not paused:
+        attacking = True
+        att_force = front * fac.attack_share
+        att = {q: att_force * w for q, w in plan.shares.items()}
+    else:
+        attacking, att_force, att = False, 0.0, {}
     groups = model.groups_of(fac)
     if groups:
         th = model.theatre
@@ -163,12 +166,17 @@ def _most_threatened(model: ProxyWarModel, fac: Faction) -> int | None:
     defence is largest.
     """
     threat: dict[int, float] = {}
+    defence = fac.defence
     for e in model.enemies_of(fac):
         for q, w in e.attack_plan.shares.items():
-            if q in fac.defence:
+            if q in defence:
                 threat[q] = threat.get(q, 0.0) + w
-    if threat:
-        return max(threat, key=lambda q: (threat[q], -q))
+    if threat:  # the most threatened; among equals the lowest index
+        best, best_t = -1, 0.0
+        for q, t in threat.items():
+            if best < 0 or t > best_t or (t == best_t and q < best):
+                best, best_t = q, t
+        return best
     shares = fac.defence
     if not shares:
         return None

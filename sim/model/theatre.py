@@ -9,6 +9,7 @@ because they do not change during a war; only who holds what does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -162,7 +163,7 @@ class Theatre:
     def __init__(self, spec: ScenarioSpec, random: Random, memo: bool = True):
         static = _static(spec)
         self.graph = static.graph
-        self.space = Network(self.graph, random=random, layout=None)
+        self._random = random  # the model's, for the Network built on first use (space)
         self.ids, self.dist, self.dist_rows = static.ids, static.dist, static.dist_rows
         self.index = static.index
         self.neighbours = static.neighbours
@@ -179,6 +180,16 @@ class Theatre:
         # faction -> the factions it does not fight (itself, allies, neutrals, a settled
         # ceasefire); None: every other faction is hostile (two sides, the fast path)
         self.friendly: dict[str, frozenset[str]] | None = None
+
+    @cached_property
+    def space(self) -> Network:
+        """The places as cells of a ``mesa.discrete_space.Network`` (built on first use).
+
+        Why on first use: the weekly mechanisms read the theatre's own lists
+        (holders, neighbours, road distances), and building the Network's cells
+        and links for every run was a sixth of a model's set-up.
+        """
+        return Network(self.graph, random=self._random, layout=None)
 
     def set_friendly(self, friendly: dict[str, frozenset[str]]) -> None:
         """Who does not fight whom changed (sides, ceasefires): the front is recomputed."""
