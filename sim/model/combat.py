@@ -210,9 +210,12 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     for i in _digging(model):
         pressure = attacked.get(i)
         gain = step if pressure is None else step * max(0.0, 1.0 - pressure)
-        fortification[i] = min(cap, fortification[i] + gain)
-        if fortification[i] < cap:
+        dug = fortification[i] + gain
+        if dug < cap:  # min(cap, dug), without the call
+            fortification[i] = dug
             digging.append(i)
+        else:
+            fortification[i] = cap
     if th.memo.enabled:
         th.memo.digging = digging
     if not paused:
