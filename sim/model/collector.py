@@ -47,7 +47,7 @@ class WeeklyCollector(DataCollector):
         super().__init__(model_reporters=model_reporters)
 
     @property
-    def model_vars(self) -> dict[str, list[Any]]:  # type: ignore[override]
+    def model_vars(self) -> dict[str, list[Any]]:
         """Each reporter's values, one per collected week (Mesa's columns)."""
         self._flush()
         return self._columns

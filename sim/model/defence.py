@@ -94,7 +94,8 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     s = sum(w)
     if s > 0:
         w = [x / s for x in w]
-    shares = {i: (wd, wg) for i, wd, wg in zip(lay.front, w, lay.garrison_share, strict=True)}
+    # front place -> (wd, wg), built in C rather than by a comprehension
+    shares = dict(zip(lay.front, zip(w, lay.garrison_share, strict=True), strict=True))
     if not threat:
         lay.calm = shares  # the Layout is the theatre's memo's: kept only with caches on
     return shares

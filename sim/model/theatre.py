@@ -110,7 +110,8 @@ class MapMemo:
         distance: (place, faction) -> road km to the faction's nearest place (theatre).
         roads: front roads with their covers, first faction's end first (combat).
         digging: front places still below the fortification cap (combat).
-        layouts: faction -> its :class:`sim.model.defence.Layout` (combat).
+        layouts: faction -> its :class:`sim.model.defence.Layout`, with its calm
+            defence shares once read (combat).
         supplied: faction -> places linked to its supply sources (supply).
         reach: faction -> its supply factor at every place (supply).
     """
