@@ -254,11 +254,8 @@ class Theatre:
                 for i in range(len(h))
                 if h[i] == faction and any(h[n] not in fr for n in self.neighbours[i])
             ]
-        return [
-            i
-            for i in range(len(h))
-            if h[i] == faction and any(h[n] != faction for n in self.neighbours[i])
-        ]
+        # two sides: its ends of the front roads (the same places, fewer to look at)
+        return sorted({i for e in self.front_edges() for i in e if h[i] == faction})
 
     def targets(self, faction: str) -> list[int]:
         """Enemy-held places adjacent to a place held by ``faction``."""
@@ -270,11 +267,10 @@ class Theatre:
                 for i in range(len(h))
                 if h[i] not in fr and any(h[n] == faction for n in self.neighbours[i])
             ]
-        return [
-            i
-            for i in range(len(h))
-            if h[i] != faction and any(h[n] == faction for n in self.neighbours[i])
-        ]
+        # two sides: the other ends of the front roads that reach its places
+        return sorted(
+            {b if h[a] == faction else a for a, b in self.front_edges() if faction in (h[a], h[b])}
+        )
 
     def distance_to(self, target: int, faction: str) -> float:
         """Road distance (km) from ``target`` to the nearest place ``faction`` holds.
