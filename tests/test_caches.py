@@ -1,8 +1,8 @@
 """Caches change no result: every scenario, 25 seeds, with caches on and off.
 
 The model keeps values derived from who holds what (the theatre's memo: the
-front, each side's layout, supply reach, shelling roads) and each faction's
-power within a stage of the week. ``ProxyWarModel(..., cache=False)``
+front, each side's layout and its calm defence shares, supply reach, shelling
+roads) and each faction's power within a stage of the week. ``ProxyWarModel(..., cache=False)``
 recomputes all of them every time; the two runs must agree exactly.
 """
 

@@ -7,6 +7,7 @@ odds (:func:`assault_odds`), and the week's combat follows its shares.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,81 +54,108 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     front.
     """
     lay = layout(model, fac)
-    if not lay.targets:
+    targets = lay.targets
+    if not targets:
         return AttackPlan({}, None, 0.0)
     p = model.spec.combat
     th = model.theatre
     fort, cover, holder = th.fortification, model.cover, th.holder
-    force = fac.available() * fac.front_share * fac.attack_share * fac.week_quality
-    merc = sum([g.fighters * g.quality for g in model.groups_of(fac) if g.active and not g.guard])
+    force = fac.fighters * fac.readiness * fac.front_share * fac.attack_share * fac.week_quality
+    groups = model.groups_of(fac)
+    merc = (
+        sum([g.fighters * g.quality for g in groups if g.active and not g.guard]) if groups else 0
+    )
+    x_all = force + merc
     breaks = p.attacker_break / p.defender_break
     m_f = model.air[fac.fid]
-    reach = model.supply.reach(fac)
-    strength = model.supply.strength
-    factions_by_id, air = model.factions_by_id, model.air
-    # each enemy's week: ready front and garrison forces (quality-weighted), and its
-    # mercenaries by place (what _defenders would add up target by target)
-    enemy_week: dict[str, tuple[float, float, dict[int, tuple[float, float]], dict]] = {}
-    rate = []  # alpha / beta per target, before the force ratio
-    ys = []
-    for q in lay.targets:
-        e = factions_by_id[holder[q]]
-        week = enemy_week.get(e.fid)
-        if week is None:
-            ready_q = e.available() * e.week_quality
-            mercs: dict[int, float] = {}
-            for g in model.groups_of(e):
-                if g.active and g.location is not None:
-                    mercs[g.location] = mercs.get(g.location, 0.0) + g.fighters * g.quality
-            week = enemy_week[e.fid] = (
-                ready_q * e.front_share,
-                ready_q * (1.0 - e.front_share),
-                e.defence,
-                mercs,
-            )
-        front_q, garrison_q, defence, mercs = week
-        wd, wg = defence.get(q, (0.0, 0.0))
-        ys.append(front_q * wd + garrison_q * wg + mercs.get(q, 0.0))
-        rate.append(
-            breaks
-            * (m_f * reach[q] / (cover[q] * fort[q]))
-            / (air[e.fid] * max(strength(e, q), 1e-6))
-        )
-    x_all = force + merc
+    supply = model.supply
+    reach, unsupplied, decay = supply.reach(fac), supply.unsupplied, supply.decay
     values = lay.target_value
     if p.coordination > 0 and model.sides is not None:
         hit = model.sides.ally_targets(fac)
         if hit:  # strike the enemy an ally is striking
             boost = 1.0 + p.coordination
             values = [
-                v * boost if holder[q] in hit else v
-                for q, v in zip(lay.targets, values, strict=True)
+                v * boost if holder[q] in hit else v for q, v in zip(targets, values, strict=True)
             ]
+    # each enemy's week, read once (see _enemy_week); then per target the defenders
+    # expected there and alpha / beta before the force ratio. ``a if a < b else b`` is
+    # ``min(a, b)`` (and the reverse ``max``), without the call
+    enemy_week: dict[str, _EnemyWeek] = {}
+    conc = p.concentration
     scores = []
-    for v, r, y in zip(values, rate, ys, strict=True):
-        odds = r * (x_all / y) ** 2 if y > 0 else 1e6
-        scores.append((v * min(odds, 1e6)) ** p.concentration)
+    for q, v in zip(targets, values, strict=True):
+        ew = enemy_week.get(holder[q])
+        if ew is None:
+            ew = enemy_week[holder[q]] = _enemy_week(model, model.factions_by_id[holder[q]])
+        front_q, garrison_q, defence, mercs, air_e, reach_e = ew
+        wd, wg = defence.get(q, (0.0, 0.0))
+        y = front_q * wd + garrison_q * wg + mercs.get(q, 0.0)
+        if y > 0:
+            cut = unsupplied[q]  # the enemy's supply factor there (SupplyLines.strength)
+            s = reach_e[q] * math.exp(-decay * cut) if cut else reach_e[q]
+            r = (
+                breaks
+                * (m_f * reach[q] / (cover[q] * fort[q]))
+                / (air_e * (1e-6 if s < 1e-6 else s))
+            )
+            odds = r * (x_all / y) ** 2
+            scores.append((v * (1e6 if odds > 1e6 else odds)) ** conc)
+        else:
+            scores.append((v * 1e6) ** conc)
     total = sum(scores)
     if total <= 0:
         return AttackPlan({}, None, 0.0)
     shares = [sc / total for sc in scores]
     best = max(shares)
-    kept = [w if (w >= p.min_target_share or w == best) else 0.0 for w in shares]
+    min_share = p.min_target_share
+    kept = [w if (w >= min_share or w == best) else 0.0 for w in shares]
     total = sum(kept)
-    plan = {q: w / total for q, w in zip(lay.targets, kept, strict=True) if w > 0}
-    k = max(range(len(lay.targets)), key=kept.__getitem__)
-    main = lay.targets[k]
-    x = force * plan[main] + merc
-    y = ys[k]
+    plan = {q: w / total for q, w in zip(targets, kept, strict=True) if w > 0}
+    k = shares.index(best)  # the first target with the largest share
+    main = targets[k]
+    front_q, garrison_q, defence, mercs, air_e, reach_e = enemy_week[holder[main]]
+    wd, wg = defence.get(main, (0.0, 0.0))
+    y = front_q * wd + garrison_q * wg + mercs.get(main, 0.0)
     if y <= 0:
         return AttackPlan(plan, main, float("inf"))
-    odds = rate[k] * (x / y) ** 2
+    x = force * plan[main] + merc
+    cut = unsupplied[main]
+    s = reach_e[main] * math.exp(-decay * cut) if cut else reach_e[main]
+    rate = breaks * (m_f * reach[main] / (cover[main] * fort[main])) / (air_e * max(s, 1e-6))
+    odds = rate * (x / y) ** 2
     # a defence that cannot break within the week holds: the odds shrink by the
     # weeks its breakpoint would take (no noise), t_y = d_b y / (alpha x)
-    e = model.factions_by_id[th.holder[main]]
+    e = model.factions_by_id[holder[main]]
     alpha = p.lethality * m_f * reach[main] / (cover[main] * fort[main])
     t_y = p.defender_break * (y / max(e.week_quality, 1e-9)) / (alpha * x) if alpha > 0 else 1e9
     return AttackPlan(plan, main, odds / max(1.0, t_y))
+
+
+#: an enemy's week as the attack plan reads it: its ready front and garrison forces
+#: (quality-weighted), its defence shares, its mercenaries by place (quality-weighted),
+#: its air multiplier and its supply reach
+_EnemyWeek = tuple[
+    float, float, dict[int, tuple[float, float]], dict[int, float], float, list[float]
+]
+
+
+def _enemy_week(model: ProxyWarModel, e: Faction) -> _EnemyWeek:
+    """What an attack plan reads of enemy ``e`` this week (one read per enemy and plan)."""
+    ready_q = e.fighters * e.readiness * e.week_quality
+    mercs: dict[int, float] = {}
+    for g in model.groups_of(e):
+        if g.active and g.location is not None:
+            mercs[g.location] = mercs.get(g.location, 0.0) + g.fighters * g.quality
+    front_share = e.front_share
+    return (
+        ready_q * front_share,
+        ready_q * (1.0 - front_share),
+        e.defence,
+        mercs,
+        model.air[e.fid],
+        model.supply.reach(e),
+    )
 
 
 def assault_odds(model: ProxyWarModel, fac: Faction) -> float:

@@ -26,35 +26,61 @@ _PLAIN = frozenset({int, float, bool, str, type(None)})
 
 
 class WeeklyCollector(DataCollector):
-    """Mesa's DataCollector for model reporters, without deep copies of plain values.
+    """Mesa's DataCollector for model reporters: a week's values as one row, columns on demand.
 
     Why: Mesa deep-copies every value it records, so that a mutable object is
-    not shared between weeks. A number, a flag or a text cannot change, and
-    those copies were a fifth of a replication's run time. Any other value is
-    still deep-copied. Reporters are called the way Mesa calls them (attribute
-    name, function of the model, bound method, or ``[function, args]``).
+    not shared between weeks, and appends each to its own column. A number, a
+    flag or a text cannot change, and those copies were a fifth of a
+    replication's run time; and the weekly row is read far less often than it
+    is written (sweeps read one column, or none). So :meth:`collect` keeps each
+    week's values as a row (any value that is not plain is still deep-copied)
+    and :attr:`model_vars` turns the rows into Mesa's columns when read.
+    Reporters are called the way Mesa calls them (attribute name, function of
+    the model, bound method, or ``[function, args]``).
     """
 
     def __init__(self, model_reporters: dict[str, Any]):
+        self._columns: dict[str, list[Any]] = {}
+        self._rows: list[list[Any]] = []  # weeks collected since the columns were last read
+        self._names: list[str] = []  # the reporters the rows hold, in order
+        self._getters: list[Callable[[], Any]] | None = None
         super().__init__(model_reporters=model_reporters)
-        self._plan: list[tuple[Callable[[Any], None], Callable[[], Any]]] | None = None
+
+    @property
+    def model_vars(self) -> dict[str, list[Any]]:
+        """Each reporter's values, one per collected week (Mesa's columns)."""
+        self._flush()
+        return self._columns
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list[Any]]) -> None:
+        self._columns = value
+
+    def _flush(self) -> None:
+        """Move the rows collected so far into their columns."""
+        rows = self._rows
+        if rows:
+            columns = self._columns
+            for name, values in zip(self._names, zip(*rows, strict=True), strict=True):
+                columns[name].extend(values)
+            rows.clear()
 
     def collect(self, model: mesa.Model) -> None:
         """Record every model reporter's current value."""
         if self.agent_reporters or self.agenttype_reporters:
             super().collect(model)  # agent-level reporters: Mesa's own path
             return
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = [
-                (self.model_vars[name].append, _getter(model, rep))
-                for name, rep in self.model_reporters.items()
-            ]
+        getters = self._getters
+        if getters is None or len(self._names) != len(self.model_reporters):
+            self._flush()  # rows taken so far go to their columns first
+            self._names = list(self.model_reporters)
+            getters = self._getters = [_getter(model, rep) for rep in self.model_reporters.values()]
+        row = [get() for get in getters]
+        if not _PLAIN.issuperset(map(type, row)):
+            row = [v if type(v) in _PLAIN else deepcopy(v) for v in row]
+        self._rows.append(row)
         # the week as a whole number (Mesa records its float clock): batch_run's ``Step``
         self._collection_steps.append(model.steps)
-        for append, get in plan:
-            value = get()
-            append(value if type(value) in _PLAIN else deepcopy(value))
 
 
 def _getter(model: mesa.Model, reporter: Any) -> Callable[[], Any]:

@@ -87,12 +87,20 @@ def fix_strengths(model: ProxyWarModel) -> None:
     combat read them.
     """
     c = model.spec.combat
-    for f in model.factions:
-        f.week_quality = f.quality()
+    weight, ad_half = c.air_weight, c.ad_half
     air: dict[str, float] = {}
     for f in model.factions:
-        mults = [air_multipliers(f, e, c.air_weight, c.ad_half)[0] for e in model.enemies_of(f)]
-        air[f.fid] = min(mults) if mults else 1.0
+        f.week_quality = f.quality()
+        # its own multiplier against each enemy (air_multipliers' first value), the least
+        drones, ad = f.drones, f.air_defence
+        best = 1.0
+        for i, e in enumerate(model.enemies_of(f)):
+            air_a = drones * (1.0 - e.air_defence / (e.air_defence + ad_half))
+            air_b = e.drones * (1.0 - ad / (ad + ad_half))
+            mult = 1.0 + weight * ((air_a - air_b) / (air_a + air_b + 1.0))
+            if i == 0 or mult < best:
+                best = mult
+        air[f.fid] = best
     model.air = air
     for f in model.factions:
         f.defence = defence_shares(model, f)
@@ -128,12 +136,15 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     otherwise the front place its enemies' plans aim at most: a fire brigade).
     """
     plan = fac.attack_plan
-    ready = fac.available()
+    ready = fac.fighters * fac.readiness  # Faction.available
     front = ready * fac.front_share
     garrison = ready - front
-    attacking = fac.attacking and bool(plan.shares) and not paused
-    att_force = front * fac.attack_share if attacking else 0.0
-    att = {q: att_force * w for q, w in plan.shares.items()} if attacking else {}
+    if fac.attacking and plan.shares and not paused:
+        attacking = True
+        att_force = front * fac.attack_share
+        att = {q: att_force * w for q, w in plan.shares.items()}
+    else:
+        attacking, att_force, att = False, 0.0, {}
     groups = model.groups_of(fac)
     if groups:
         th = model.theatre
@@ -155,12 +166,17 @@ def _most_threatened(model: ProxyWarModel, fac: Faction) -> int | None:
     defence is largest.
     """
     threat: dict[int, float] = {}
+    defence = fac.defence
     for e in model.enemies_of(fac):
         for q, w in e.attack_plan.shares.items():
-            if q in fac.defence:
+            if q in defence:
                 threat[q] = threat.get(q, 0.0) + w
-    if threat:
-        return max(threat, key=lambda q: (threat[q], -q))
+    if threat:  # the most threatened; among equals the lowest index
+        best, best_t = -1, 0.0
+        for q, t in threat.items():
+            if best < 0 or t > best_t or (t == best_t and q < best):
+                best, best_t = q, t
+        return best
     shares = fac.defence
     if not shares:
         return None
@@ -194,9 +210,12 @@ def fight_week(model: ProxyWarModel) -> list[Engagement]:
     for i in _digging(model):
         pressure = attacked.get(i)
         gain = step if pressure is None else step * max(0.0, 1.0 - pressure)
-        fortification[i] = min(cap, fortification[i] + gain)
-        if fortification[i] < cap:
+        dug = fortification[i] + gain
+        if dug < cap:  # min(cap, dug), without the call
+            fortification[i] = dug
             digging.append(i)
+        else:
+            fortification[i] = cap
     if th.memo.enabled:
         th.memo.digging = digging
     if not paused:

@@ -31,6 +31,10 @@ class Layout:
             worth), normalised.
         garrison_share: each front place's part of the garrison (by worth,
             over every place held).
+        calm: the defence shares of a week with no threat anywhere (see
+            :func:`defence_shares`), filled on first use. Why kept: they
+            depend on the layout alone, so they live (and are forgotten) with
+            it; a faction nobody attacked lately reads them week after week.
     """
 
     targets: list[int]
@@ -38,6 +42,7 @@ class Layout:
     front: list[int]
     front_weight: list[float]
     garrison_share: list[float]
+    calm: dict[int, tuple[float, float]] | None = None
 
 
 def layout(model: ProxyWarModel, fac: Faction) -> Layout:
@@ -76,15 +81,24 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     """
     lay = layout(model, fac)
     threat = fac.threat
-    reinforce = model.spec.combat.reinforce
-    w = [
-        wd + reinforce * threat.get(i, 0.0)
-        for i, wd in zip(lay.front, lay.front_weight, strict=True)
-    ]
+    if not threat and lay.calm is not None:
+        return lay.calm  # no threat: ``wd + reinforce * 0.0`` is ``wd``, as computed before
+    if threat:
+        reinforce = model.spec.combat.reinforce
+        w = [
+            wd + reinforce * threat.get(i, 0.0)
+            for i, wd in zip(lay.front, lay.front_weight, strict=True)
+        ]
+    else:
+        w = lay.front_weight
     s = sum(w)
     if s > 0:
         w = [x / s for x in w]
-    return {i: (wd, wg) for i, wd, wg in zip(lay.front, w, lay.garrison_share, strict=True)}
+    # front place -> (wd, wg), built in C rather than by a comprehension
+    shares = dict(zip(lay.front, zip(w, lay.garrison_share, strict=True), strict=True))
+    if not threat:
+        lay.calm = shares  # the Layout is the theatre's memo's: kept only with caches on
+    return shares
 
 
 def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:

@@ -122,7 +122,7 @@ class Faction(mesa.Agent):
             for g in groups:
                 if g.active and (g.location in front or g.location in targets):
                     merc += g.fighters * g.quality
-        return self.available() * self.week_quality + merc
+        return self.fighters * self.readiness * self.week_quality + merc  # available() * quality
 
     def power_ratio(self) -> float:
         """Own combat power over the enemies' (infinite when they have none).

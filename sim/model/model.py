@@ -343,13 +343,20 @@ class ProxyWarModel(mesa.Model):
         got_any = got["arms"] > 0 or got["drones"] > 0 or got["advisers"] > 0
         boost = e.support_morale if got_any else 0.0
         # living under the enemy's drones wears morale down (the 2019 drone war)
-        enemies = self.enemies_of(f)
-        enemy_air = max((self.air.get(g.fid, 1.0) for g in enemies), default=1.0)
-        under_air = self.spec.combat.air_morale * max(0.0, enemy_air - 1.0)
+        # the strongest enemy air power and air defence (the first of equals, as max gives)
+        air = self.air
+        enemy_air, enemy_ad = 1.0, 0.0
+        for i, g in enumerate(self.enemies_of(f)):
+            ea, ead = air.get(g.fid, 1.0), g.air_defence
+            if i == 0 or ea > enemy_air:
+                enemy_air = ea
+            if i == 0 or ead > enemy_ad:
+                enemy_ad = ead
+        c = self.spec.combat
+        under_air = c.air_morale * max(0.0, enemy_air - 1.0)
         f.morale += e.morale_recovery * (f.base_morale - f.morale) - e.loss_morale * rate
         f.morale = min(1.0, max(0.0, f.morale + boost - under_air))
-        enemy_ad = max((g.air_defence for g in enemies), default=0.0)
-        ad_half = self.spec.combat.ad_half
+        ad_half = c.ad_half
         f.drones *= 1.0 - e.drone_wear - e.drone_ad_loss * enemy_ad / (enemy_ad + ad_half)
         f.equipment *= 1.0 - e.equipment_wear
         f.advisers *= 1.0 - e.adviser_turnover

@@ -88,7 +88,7 @@ class Termination:
         """Flag a stalemate week from the front's movement over the window."""
         m = self.model
         self.front_history.append(m.front_km)
-        self.casualty_history.append(tuple(f.casualties for f in m.factions))
+        self.casualty_history.append(tuple([f.casualties for f in m.factions]))
         h = self.front_history
         self.stalemate = len(h) > self.window and max(h) - min(h) < self.max_move
         if self.stalemate:

@@ -9,6 +9,7 @@ because they do not change during a war; only who holds what does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -109,7 +110,8 @@ class MapMemo:
         distance: (place, faction) -> road km to the faction's nearest place (theatre).
         roads: front roads with their covers, first faction's end first (combat).
         digging: front places still below the fortification cap (combat).
-        layouts: faction -> its :class:`sim.model.defence.Layout` (combat).
+        layouts: faction -> its :class:`sim.model.defence.Layout`, with its calm
+            defence shares once read (combat).
         supplied: faction -> places linked to its supply sources (supply).
         reach: faction -> its supply factor at every place (supply).
     """
@@ -162,7 +164,7 @@ class Theatre:
     def __init__(self, spec: ScenarioSpec, random: Random, memo: bool = True):
         static = _static(spec)
         self.graph = static.graph
-        self.space = Network(self.graph, random=random, layout=None)
+        self._random = random  # the model's, for the Network built on first use (space)
         self.ids, self.dist, self.dist_rows = static.ids, static.dist, static.dist_rows
         self.index = static.index
         self.neighbours = static.neighbours
@@ -179,6 +181,16 @@ class Theatre:
         # faction -> the factions it does not fight (itself, allies, neutrals, a settled
         # ceasefire); None: every other faction is hostile (two sides, the fast path)
         self.friendly: dict[str, frozenset[str]] | None = None
+
+    @cached_property
+    def space(self) -> Network:
+        """The places as cells of a ``mesa.discrete_space.Network`` (built on first use).
+
+        Why on first use: the weekly mechanisms read the theatre's own lists
+        (holders, neighbours, road distances), and building the Network's cells
+        and links for every run was a sixth of a model's set-up.
+        """
+        return Network(self.graph, random=self._random, layout=None)
 
     def set_friendly(self, friendly: dict[str, frozenset[str]]) -> None:
         """Who does not fight whom changed (sides, ceasefires): the front is recomputed."""
@@ -242,11 +254,8 @@ class Theatre:
                 for i in range(len(h))
                 if h[i] == faction and any(h[n] not in fr for n in self.neighbours[i])
             ]
-        return [
-            i
-            for i in range(len(h))
-            if h[i] == faction and any(h[n] != faction for n in self.neighbours[i])
-        ]
+        # two sides: its ends of the front roads (the same places, fewer to look at)
+        return sorted({i for e in self.front_edges() for i in e if h[i] == faction})
 
     def targets(self, faction: str) -> list[int]:
         """Enemy-held places adjacent to a place held by ``faction``."""
@@ -258,11 +267,10 @@ class Theatre:
                 for i in range(len(h))
                 if h[i] not in fr and any(h[n] == faction for n in self.neighbours[i])
             ]
-        return [
-            i
-            for i in range(len(h))
-            if h[i] != faction and any(h[n] == faction for n in self.neighbours[i])
-        ]
+        # two sides: the other ends of the front roads that reach its places
+        return sorted(
+            {b if h[a] == faction else a for a, b in self.front_edges() if faction in (h[a], h[b])}
+        )
 
     def distance_to(self, target: int, faction: str) -> float:
         """Road distance (km) from ``target`` to the nearest place ``faction`` holds.
