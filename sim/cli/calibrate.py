@@ -76,7 +76,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         left = cal.emulators.loc[~cal.emulators["screens"].astype(bool)]
         print(
             "targets left out of screening (judged on runs only): "
-            + ", ".join(f"{t} (wave {w})" for w, t in zip(left["wave"], left["target"]))
+            + ", ".join(
+                f"{t} (wave {w})" for w, t in zip(left["wave"], left["target"], strict=True)
+            )
             + "; see emulators.csv",
             file=sys.stderr,
         )
