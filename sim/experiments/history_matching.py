@@ -168,8 +168,17 @@ def _emulator_line(k: int, ids: list[str], emu: Emulator, fallback: str | None) 
     line = f"wave {k} emulators: {len(ids) - len(out)} of {len(ids)} targets screen"
     if fallback:
         return f"{line}; {fallback}"
+    wider = [
+        f"{t} x {c.widening:.2f}"
+        for t, c in zip(ids, emu.checks, strict=True)
+        if c.screens and c.widening > 1.0
+    ]
+    if wider:
+        line += "; wider cutoff (it missed points passing on runs): " + ", ".join(wider)
     if out:
-        why = "; ".join(f"{t} ({c.why})" for t, c in zip(ids, emu.checks, strict=True) if c.why)
+        why = "; ".join(
+            f"{t} ({c.why})" for t, c in zip(ids, emu.checks, strict=True) if not c.screens
+        )
         line += f"; judged on runs only: {why}"
     return line
 
