@@ -13,7 +13,11 @@ and fits a Gaussian-process emulator per target (scikit-learn) on the wave's
 point means. The emulators screen many candidate points cheaply (their own
 variance is added to the denominator), so the next wave samples only the
 region that every earlier wave left non-implausible (max implausibility below
-the cutoff, 3 by Pukelsheim's three-sigma rule). The accepted ensemble is the
+the cutoff, 3 by Pukelsheim's three-sigma rule). Before they screen, a wave's
+emulators are validated on held-out points and held to the wave's own
+non-implausible points (:meth:`Emulator.check_runs`): a target they
+mispredict is screened with a wider cutoff or judged on its runs only, so a
+region the runs kept is not ruled out (``emulators.csv``). The accepted ensemble is the
 set of the final wave's run points that are non-implausible by their own runs.
 
 Files in the output folder (all of them rebuilt from ``design_K.csv`` and
