@@ -29,6 +29,20 @@ from sim.scenario import load_scenario  # noqa: E402
 BUDGET_S = 15 * 60
 
 
+def _emulators(cal) -> str:
+    """How the emulators' checks went: targets widened or left to the runs, per wave."""
+    e = cal.emulators
+    if e.empty:
+        return "emulators: none"
+    wider = e[e["screens"].astype(bool) & (e["widening"] > 1.0)]
+    left = e[~e["screens"].astype(bool)]
+    return (
+        f"emulators: {len(e)} target-waves, {len(wider)} with a wider cutoff "
+        f"({', '.join(f'{t}@{w}' for w, t in zip(wider['wave'], wider['target'], strict=True))}),"
+        f" {len(left)} left to the runs"
+    )
+
+
 def libya(args: argparse.Namespace) -> bool:
     """Time the Libya calibration; True when it met the budget."""
     t0 = time.perf_counter()
@@ -46,6 +60,7 @@ def libya(args: argparse.Namespace) -> bool:
         f"targets met {int(cal.table['point_met'].sum())} -> {int(cal.table['ensemble_met'].sum())}"
         f" of {len(cal.table)}; budget {BUDGET_S} s: {'met' if took <= BUDGET_S else 'NOT met'}"
     )
+    print(_emulators(cal))
     return took <= BUDGET_S
 
 
@@ -107,6 +122,7 @@ def synthetic(args: argparse.Namespace) -> bool:
             f"(5-95 % {lo:.3g}-{hi:.3g}, {(hi - lo) / (high - low):.2f} of the prior range); "
             f"truth {'kept' if inside else 'LOST'}"
         )
+    print(_emulators(cal))
     print(f"synthetic: {len(cal.ensemble)} accepted in {time.perf_counter() - t0:.0f} s")
     return kept
 

@@ -82,6 +82,11 @@ def test_outputs_are_written_and_the_ensemble_is_usable_as_overrides(result):
     out = result.out
     for name in ("ensemble.csv", "waves.csv", "targets.csv", "calibration.md", "manifest.json"):
         assert (out / name).exists(), name
+    # each emulator's held-out check is recorded, per wave before the last and target
+    checks = pd.read_csv(out / "emulators.csv")
+    assert list(checks["wave"].unique()) == [1, 2]
+    assert (checks["held_out"] == 6).all()  # a fifth of 30 points
+    assert "## Emulators" in (out / "calibration.md").read_text()
     for name in ("ensemble_pairs.png", "targets.png"):
         assert (out / name).stat().st_size > 10_000
     waves = pd.read_csv(out / "waves.csv")

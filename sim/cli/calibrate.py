@@ -69,9 +69,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(targets_markdown(cal))
     print(
         f"\n{len(cal.ensemble)} accepted parameter sets in {cal.elapsed:.0f} s; wrote "
-        f"ensemble.csv, waves.csv, targets.csv, calibration.md, manifest.json and figures "
-        f"in {cal.out}"
+        f"ensemble.csv, waves.csv, targets.csv, emulators.csv, calibration.md, manifest.json "
+        f"and figures in {cal.out}"
     )
+    if not cal.emulators.empty and not cal.emulators["screens"].all():
+        left = cal.emulators.loc[~cal.emulators["screens"].astype(bool)]
+        print(
+            "targets left out of screening (judged on runs only): "
+            + ", ".join(
+                f"{t} (wave {w})" for w, t in zip(left["wave"], left["target"], strict=True)
+            )
+            + "; see emulators.csv",
+            file=sys.stderr,
+        )
     if cal.ensemble.empty:
         print("no parameter set is non-implausible: see targets.csv", file=sys.stderr)
         return 1

@@ -150,6 +150,27 @@ def waves_markdown(cal: Calibration) -> str:
     return md_rows(head, rows)
 
 
+def emulators_markdown(cal: Calibration) -> str:
+    """Per wave and target: how its emulator did on held-out points and on the wave's runs."""
+    if cal.emulators.empty:
+        return "No emulators (a single wave)."
+    head = ["wave", "target", "held-out off > 3 sd", "held-out passing rejected",
+            "own passing rejected", "screens", "cutoff x"]  # fmt: skip
+    rows = [
+        [
+            r["wave"],
+            r["target"],
+            f"{r['outliers']} of {r['held_out']}",
+            f"{r['rejected']} of {r['passing']}",
+            f"{r['own_rejected']} of {r['own_passing']}",
+            "yes" if r["screens"] else "no: runs only",
+            f"{float(r['widening']):.2f}",
+        ]
+        for r in records(cal.emulators)
+    ]
+    return md_rows(head, rows)
+
+
 def ranges_markdown(cal: Calibration) -> str:
     """Each parameter's prior range and the accepted sets' range: what the data pinned down."""
     rows = []
@@ -199,6 +220,18 @@ sets** (`ensemble.csv`; use them with `--ensemble`).
 left non-implausible (the region this wave sampled); "space after": the same
 once this wave's emulators are added (the last wave: its non-implausible share
 of points times the space it sampled).
+
+## Emulators
+
+{emulators_markdown(cal)}
+
+Each wave's emulators were validated before screening: a fifth of the
+wave's points held out, the kernel fitted on the rest; "off > 3 sd": held-out
+means further than 3 predictive sd from the emulator; "passing rejected":
+points non-implausible for that target on their own runs that the emulator
+would rule out (held out, then the wave's points passing every target). A
+target that failed is screened with a wider cutoff (up to 2x) or, beyond
+that, left out of screening and judged on its runs only.
 
 ## Targets before and after
 

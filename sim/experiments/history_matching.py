@@ -13,7 +13,11 @@ and fits a Gaussian-process emulator per target (scikit-learn) on the wave's
 point means. The emulators screen many candidate points cheaply (their own
 variance is added to the denominator), so the next wave samples only the
 region that every earlier wave left non-implausible (max implausibility below
-the cutoff, 3 by Pukelsheim's three-sigma rule). The accepted ensemble is the
+the cutoff, 3 by Pukelsheim's three-sigma rule). Before they screen, a wave's
+emulators are validated on held-out points and held to the wave's own
+non-implausible points (:meth:`Emulator.check_runs`): a target they
+mispredict is screened with a wider cutoff or judged on its runs only, so a
+region the runs kept is not ruled out (``emulators.csv``). The accepted ensemble is the
 set of the final wave's run points that are non-implausible by their own runs.
 
 Files in the output folder (all of them rebuilt from ``design_K.csv`` and
@@ -33,7 +37,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +51,7 @@ from sim.experiments.emulator import (
     CANDIDATES,
     Emulator,
     Observations,
+    TargetCheck,
     implausibility,
     next_design,
     screen,
@@ -155,6 +160,31 @@ class Calibration:
     ensemble_sims: np.ndarray
     elapsed: float = 0.0
     figures: dict[str, Path] = field(default_factory=dict)
+    emulators: pd.DataFrame = field(default_factory=pd.DataFrame)  # emulators.csv
+
+
+_CHECK_COLUMNS = ["wave", "target", *(f.name for f in fields(TargetCheck))]
+
+
+def _emulator_line(k: int, ids: list[str], emu: Emulator, fallback: str | None) -> str:
+    """One log line: which targets this wave's emulators screen, and why not the others."""
+    out = [t for t, s in zip(ids, emu.screens, strict=True) if not s]
+    line = f"wave {k} emulators: {len(ids) - len(out)} of {len(ids)} targets screen"
+    if fallback:
+        return f"{line}; {fallback}"
+    wider = [
+        f"{t} x {c.widening:.2f}"
+        for t, c in zip(ids, emu.checks, strict=True)
+        if c.screens and c.widening > 1.0
+    ]
+    if wider:
+        line += "; wider cutoff (it missed points passing on runs): " + ", ".join(wider)
+    if out:
+        why = "; ".join(
+            f"{t} ({c.why})" for t, c in zip(ids, emu.checks, strict=True) if not c.screens
+        )
+        line += f"; judged on runs only: {why}"
+    return line
 
 
 def default_params(spec: ScenarioSpec) -> list[tuple[str, float, float]]:
@@ -300,6 +330,8 @@ def calibrate(
     rows: list[dict[str, Any]] = []
     last_u = last_sims = last_imp = None
     first_sims = None
+    keep: np.ndarray | None = None  # the last wave's points non-implausible by their runs
+    checks: list[dict[str, Any]] = []
     wave_times: list[float] = []
     for k in range(1, waves + 1):
         t0 = time.perf_counter()
@@ -308,9 +340,14 @@ def calibrate(
         if k == 1:
             u, volume = qmc.LatinHypercube(d, seed=rng).random(samples), 1.0
         else:
-            u, volume = next_design(emus, obs, d, samples, rng, cutoff, second_max)
+            u, volume = next_design(emus, obs, d, samples, rng, cutoff, second_max, keep)
         if not len(u):
-            _say(progress, f"wave {k}: the emulators rule out the whole box; stopping")
+            _say(
+                progress,
+                f"wave {k}: no point of wave {k - 1} was non-implausible on its runs and the "
+                "emulators leave no candidate either: the targets look out of reach within "
+                "these ranges; stopping",
+            )
             break
         if resume and dpath.exists():
             u = (pd.read_csv(dpath).to_numpy(dtype=float)[:, :d] - lows) / (highs - lows)
@@ -344,7 +381,15 @@ def calibrate(
         )
         last_u, last_sims, last_imp = u, sims, imp
         if k < waves:
-            emus.append(Emulator.fit(u, sims, seed * 1000 + k))
+            emu = Emulator.fit(u, sims, seed * 1000 + k, obs, cutoff)
+            fallback = emu.check_runs(u[ok], obs, cutoff, second_max)
+            emus.append(emu)
+            keep = u[ok]
+            checks += [
+                {"wave": k, "target": t, **asdict(c)} for t, c in zip(ids, emu.checks, strict=True)
+            ]
+            rows[-1]["screening_targets"] = int(emu.screens.sum())
+            _say(progress, _emulator_line(k, ids, emu, fallback))
             # the space left after this wave: uniform candidates that pass every emulator
             probe = qmc.Sobol(d, seed=np.random.default_rng([seed, k, 99])).random(CANDIDATES)
             rows[-1]["volume_after"] = float(screen(probe, emus, obs, cutoff, second_max).mean())
@@ -366,6 +411,8 @@ def calibrate(
     ensemble.to_csv(out_dir / "ensemble.csv", index=False, float_format="%.6g")
     waves_df = pd.DataFrame(rows)
     waves_df.to_csv(out_dir / "waves.csv", index=False, float_format="%.6g")
+    checks_df = pd.DataFrame(checks, columns=_CHECK_COLUMNS)
+    checks_df.to_csv(out_dir / "emulators.csv", index=False)
 
     # before: the scenario's own values, many replicates (kept in point_runs.csv)
     pseeds = [replicate_seed(seed + 1, r) for r in range(point_reps)]
@@ -382,7 +429,7 @@ def calibrate(
 
     cal = Calibration(
         out_dir, plist, tg, waves_df, ensemble, table, point_sims, ens_sims,
-        elapsed=time.perf_counter() - started,
+        elapsed=time.perf_counter() - started, emulators=checks_df,
     )  # fmt: skip
     m = json.loads(mpath.read_text())
     m.update(
@@ -393,6 +440,7 @@ def calibrate(
             "ensemble": "ensemble.csv",
             "waves": "waves.csv",
             "targets": "targets.csv",
+            "emulators": "emulators.csv",
             "runs": [f"runs_{k}.csv" for k in range(1, len(rows) + 1)],
             "designs": [f"design_{k}.csv" for k in range(1, len(rows) + 1)],
         },
