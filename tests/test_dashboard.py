@@ -248,12 +248,17 @@ def test_three_sided_war_draws_every_faction_and_its_front():
 
 def test_three_sided_status_shows_sides_and_defines_the_outcome():
     """The faction table gives each side; a finished war's victory:<SIDE> is defined in words."""
-    m = DashboardModel(scenario_file="yemen_2015.toml", rng=9)
+    m = DashboardModel(scenario_file="yemen_2015.toml", rng=0)
     text = status_html(m)
     assert "<th>side</th>" in text and ">own front</th>" in text
     assert "<td>COALITION</td>" in text  # GOV and SOUTH share a side
-    m.run()
-    outcome = m.summary()["outcome"]
+    # the first seed whose war is decided (most Yemen runs are still undecided in 2017)
+    for seed in range(40):
+        m = DashboardModel(scenario_file="yemen_2015.toml", rng=seed)
+        m.run()
+        outcome = m.summary()["outcome"]
+        if outcome.startswith("victory:"):
+            break
     assert outcome.startswith("victory:") and "GOV" not in outcome  # by side, not faction
     text = html.unescape(status_html(m))
     assert f"{outcome}: the factions still standing are on sides" in text
