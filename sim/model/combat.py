@@ -104,8 +104,36 @@ def fix_strengths(model: ProxyWarModel) -> None:
     model.air = air
     for f in model.factions:
         f.defence = defence_shares(model, f)
+    # the fire brigade stands where its faction was hit lately, before anyone plans:
+    # a reserve reacts to attacks it has met, and the enemy plans against where it is
+    for f in model.factions:
+        groups = model.groups_of(f)
+        if groups:
+            _place_reserve(model, f, groups)
     for f in model.factions:
         f.attack_plan = attack_plan(model, f)
+
+
+def _place_reserve(model: ProxyWarModel, fac: Faction, groups: list) -> None:
+    """Put the faction's groups where they stand on the defensive this week.
+
+    A guard stays at its station while the faction holds it; the others go to
+    the front place where the faction was hit most lately (its threat memory,
+    the lagged signal its own defence reinforces on: :func:`defence_shares`),
+    falling back on where its defence is largest. Why not the enemy's plan of
+    this week: a reserve cannot read it, and an enemy that plans against the
+    reserve's old position while the reserve jumps to its new target would be
+    lured into attacking it wherever it goes.
+    """
+    th = model.theatre
+    holder = th.holder
+    main = _most_hit(model, fac)
+    for g in groups:
+        station = th.index.get(g.station)
+        if station is not None and holder[station] == fac.fid:
+            g.location = station
+        else:
+            g.location = main
 
 
 @dataclass(slots=True)
@@ -149,14 +177,32 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     if groups:
         th = model.theatre
         holder = th.holder
-        main = plan.main if attacking else _most_threatened(model, fac)
         for g in groups:
             station = th.index.get(g.station)  # None: the main effort
             if station is not None and holder[station] == fac.fid:
                 g.location = station
-            else:
-                g.location = main
+            elif attacking:
+                g.location = plan.main
+            # otherwise it stays where _place_reserve put it this week (fix_strengths)
     return Plan(att, front - att_force, garrison, fac.defence)
+
+
+def _most_hit(model: ProxyWarModel, fac: Faction) -> int | None:
+    """The front place of ``fac`` where it was hit most lately (its threat memory).
+
+    Ties (or no recent attack) fall back on where its own defence is largest.
+    """
+    defence = fac.defence
+    best, best_t = -1, 0.0
+    for q, t in fac.threat.items():
+        if q in defence and t > 0 and (best < 0 or t > best_t or (t == best_t and q < best)):
+            best, best_t = q, t
+    if best >= 0:
+        return best
+    if not defence:
+        return None
+    fs = fac.front_share
+    return max(defence, key=lambda i: fs * defence[i][0] + (1.0 - fs) * defence[i][1])
 
 
 def _most_threatened(model: ProxyWarModel, fac: Faction) -> int | None:
@@ -324,4 +370,5 @@ def _apply_losses(
                 gl = lost * g.fighters / total
                 g.fighters = max(0.0, g.fighters - gl * kept)
                 g.losses += gl
+                g.recent_losses += gl
                 fac.casualties += gl

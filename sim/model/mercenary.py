@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+#: weeks over which a group's memory of its losses halves (assumption: a contractor
+#: judges a deployment by its recent bleeding, about two months, not by every
+#: casualty since it arrived while rotations keep it at strength)
+LOSS_HALF_LIFE_WEEKS = 8.0
+
 if TYPE_CHECKING:
     from sim.model.backer import Backer
     from sim.model.faction import Faction
@@ -51,6 +56,7 @@ class MercenaryGroup(mesa.Agent):
         self.fighters = 0.0
         self.peak = 0.0
         self.losses = 0.0
+        self.recent_losses = 0.0
         self.arrears = 0.0
         self.financial_block = 0.0
         self.logistics_block = 0.0
@@ -114,9 +120,11 @@ class MercenaryGroup(mesa.Agent):
         if self.arrears > self.arrears_tolerance:
             self.order_out(2, "pay arrears")
             return
-        # losses against the force it contracted (not its peak so far: a group
-        # still arriving would otherwise leave over its first few dead)
-        if self.losses > self.casualty_aversion * max(self.size, self.peak, 1.0):
+        # recent losses (killed and wounded, a memory fading with half-life
+        # LOSS_HALF_LIFE_WEEKS) against its strength now: it leaves when it is being
+        # bled fast, not when casualties summed since arrival pass its contracted size
+        self.recent_losses *= 0.5 ** (1.0 / LOSS_HALF_LIFE_WEEKS)
+        if self.recent_losses > self.casualty_aversion * max(self.fighters, 1.0):
             self.order_out(2, "losses")
             return
         if self.payer.withdrawn:
