@@ -114,7 +114,7 @@ def fix_strengths(model: ProxyWarModel) -> None:
         f.attack_plan = attack_plan(model, f)
 
 
-def _place_reserve(model: ProxyWarModel, fac: Faction, groups: list) -> None:
+def _place_reserve(model: ProxyWarModel, fac: Faction, groups: list[MercenaryGroup]) -> None:
     """Put the faction's groups where they stand on the defensive this week.
 
     A guard stays at its station while the faction holds it; the others go to
@@ -203,31 +203,6 @@ def _most_hit(model: ProxyWarModel, fac: Faction) -> int | None:
         return None
     fs = fac.front_share
     return max(defence, key=lambda i: fs * defence[i][0] + (1.0 - fs) * defence[i][1])
-
-
-def _most_threatened(model: ProxyWarModel, fac: Faction) -> int | None:
-    """The front place of ``fac`` its enemies' assault plans aim at most this week.
-
-    Ties (or no enemy aiming at it at all) fall back on where its own
-    defence is largest.
-    """
-    threat: dict[int, float] = {}
-    defence = fac.defence
-    for e in model.enemies_of(fac):
-        for q, w in e.attack_plan.shares.items():
-            if q in defence:
-                threat[q] = threat.get(q, 0.0) + w
-    if threat:  # the most threatened; among equals the lowest index
-        best, best_t = -1, 0.0
-        for q, t in threat.items():
-            if best < 0 or t > best_t or (t == best_t and q < best):
-                best, best_t = q, t
-        return best
-    shares = fac.defence
-    if not shares:
-        return None
-    fs = fac.front_share
-    return max(shares, key=lambda i: fs * shares[i][0] + (1.0 - fs) * shares[i][1])
 
 
 def fight_week(model: ProxyWarModel) -> list[Engagement]:

@@ -11,11 +11,6 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-#: weeks over which a group's memory of its losses halves (assumption: a contractor
-#: judges a deployment by its recent bleeding, about two months, not by every
-#: casualty since it arrived while rotations keep it at strength)
-LOSS_HALF_LIFE_WEEKS = 8.0
-
 if TYPE_CHECKING:
     from sim.model.backer import Backer
     from sim.model.faction import Faction
@@ -50,6 +45,8 @@ class MercenaryGroup(mesa.Agent):
             self.arrival_week = model.spec.week_of(arrival)
         self.deploy_rate = spec.deploy_rate
         self.casualty_aversion = spec.casualty_aversion
+        # its memory of losses fades by this factor a week (half-life in the scenario)
+        self.loss_memory = 0.5 ** (1.0 / spec.loss_half_life_weeks)
         self.arrears_tolerance = spec.arrears_tolerance
         self.route = spec.route
         self.station = spec.deployed
@@ -121,9 +118,9 @@ class MercenaryGroup(mesa.Agent):
             self.order_out(2, "pay arrears")
             return
         # recent losses (killed and wounded, a memory fading with half-life
-        # LOSS_HALF_LIFE_WEEKS) against its strength now: it leaves when it is being
+        # loss_half_life_weeks) against its strength now: it leaves when it is being
         # bled fast, not when casualties summed since arrival pass its contracted size
-        self.recent_losses *= 0.5 ** (1.0 / LOSS_HALF_LIFE_WEEKS)
+        self.recent_losses *= self.loss_memory
         if self.recent_losses > self.casualty_aversion * max(self.fighters, 1.0):
             self.order_out(2, "losses")
             return

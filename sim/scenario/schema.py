@@ -293,6 +293,9 @@ class Group(_Strict):
     arrival: dt.date | PosInt | None = None
     deploy_rate: NonNeg = 100.0
     casualty_aversion: Prob = 0.3
+    # weeks over which its memory of its losses halves (docs/ODD.md 7.6): it leaves
+    # over recent bleeding, not over every casualty since it arrived
+    loss_half_life_weeks: Pos = 8.0
     arrears_tolerance: NonNegInt = 4
     route: RouteName = "air"
     deployed: str = "front"
