@@ -36,30 +36,15 @@ import pandas as pd
 from sim.analysis.paired import holm_columns, pair_runs, paired_row
 from sim.experiments import objectives
 from sim.experiments.comparison_rows import DifferenceRow
+from sim.experiments.pairing import DIFFERENCE_COLUMNS
 from sim.scenario import ScenarioSpec
 
+#: differences.csv's columns, with whose front it is and the pairs left out for want of one
 OBJECTIVE_DIFFERENCE_COLUMNS = [
-    "baseline",
-    "alternative",
+    *DIFFERENCE_COLUMNS[:2],
     "objective",
     "faction",
-    "metric",
-    "kind",
-    "week",
-    "date",
-    "mean_baseline",
-    "mean_alternative",
-    "median_baseline",
-    "median_alternative",
-    "difference",
-    "ci_low",
-    "ci_high",
-    "pairs",
-    "changed",
-    "correlation",
-    "significant",
-    "p_exact",
-    "significant_holm",
+    *DIFFERENCE_COLUMNS[2:],
     "no_front_baseline",
     "no_front_alternative",
 ]

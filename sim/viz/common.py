@@ -104,6 +104,19 @@ def _definitions(
 SCENARIO_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange", "tab:brown")
 
 
+def alternatives_legend(
+    fig: plt.Figure, alternatives: list[str], colours: Mapping[str, str]
+) -> None:
+    """One legend entry per alternative, right of the axes (only when there are several)."""
+    if len(alternatives) > 1:
+        fig.legend(
+            handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
+            fontsize=8,
+            loc="outside right center",
+            title="alternative",
+        )
+
+
 def _scenario_colours(names: list[str]) -> dict[str, str]:
     return {s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(names)}
 

@@ -17,11 +17,11 @@ from typing import Any
 from sim.viz.common import (  # chooses the backend before pyplot is imported
     SCENARIO_COLOURS,
     _finish,
+    alternatives_legend,
     overrides_note,
 )
 
 import matplotlib.pyplot as plt
-from matplotlib.lines import Line2D
 # isort: on
 
 
@@ -79,11 +79,5 @@ def plot_objective_forest(
         fontsize=10,
     )
     ax.grid(axis="x", alpha=0.3)
-    if len(alternatives) > 1:
-        fig.legend(
-            handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
-            fontsize=8,
-            loc="outside right center",
-            title="alternative",
-        )
+    alternatives_legend(fig, alternatives, colours)
     return _finish(fig, path)

@@ -17,6 +17,7 @@ from sim.viz.common import (  # chooses the backend before pyplot is imported
     _definitions,
     _finish,
     _scenario_colours,
+    alternatives_legend,
     artist_size,
     centre_on_axes,
     fixed_margins,
@@ -363,13 +364,7 @@ def plot_difference_forest(
         fontsize=11,
     )
     ax.grid(axis="x", alpha=0.3)
-    if len(alternatives) > 1:
-        fig.legend(
-            handles=[Line2D([], [], color=colours[a], marker="o", label=a) for a in alternatives],
-            fontsize=8,
-            loc="outside right center",
-            title="alternative",
-        )
+    alternatives_legend(fig, alternatives, colours)
     outcomes = list(dict.fromkeys(str(o) for o in table["outcome"])) if len(table) else []
     _definitions(fig, specs, outcomes, weeks)
     return _finish(fig, path)
