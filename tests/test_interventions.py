@@ -232,6 +232,65 @@ def test_one_channel_withdrawal_stops_only_that_channel():
         assert m.groups_by_id["contractors"].leave_reason != "ordered out by payer"
 
 
+def test_withdrawal_recalls_the_backers_advisers_only_when_the_scenario_says_so():
+    """With ``economy.recall_advisers`` a withdrawing backer takes its advisers home at once.
+
+    Southland is BLUE's only source of advisers: with the recall BLUE has none
+    from the withdrawal on (those in transit do not land either); without it
+    they stay and rotate out (some are left weeks later).
+    """
+    week = 12
+    order = {"type": "withdraw", "backer": "southland", "week": week}
+    recall = spec_with(order, economy__recall_advisers=True)
+    keep = spec_with(order)
+
+    def probe(m):
+        return m.factions_by_id["BLUE"].advisers
+
+    for seed in SEEDS[:4]:
+        _, before, after = run_recording(recall, seed, probe, weeks=20)
+        _, before_kept, after_kept = run_recording(keep, seed, probe, weeks=20)
+        # the same war until then (the order is applied between weeks 11 and 12)
+        assert after[week - 2] > 0 and after[week - 2] == after_kept[week - 2]
+        assert before[week] == 0.0 < before_kept[week]  # gone before week 12 is fought
+        assert all(after[w] == 0.0 for w in after if w >= week)
+        assert after_kept[week + 4] > 0.0  # the old rule: they linger
+
+
+def test_recall_of_advisers_leaves_a_war_without_withdrawals_bit_identical():
+    """The record by backer is bookkeeping: no withdrawal, the same war with or without it."""
+    for seed in SEEDS[:3]:
+        runs = []
+        for flag in (False, True):
+            m = ProxyWarModel(spec_with(economy__recall_advisers=flag), rng=seed, weeks=40)
+            m.run()
+            runs.append((m.front_series, m.summary(), m.events_log))
+        assert runs[0] == runs[1]
+
+
+def test_libya_step_back_leaves_only_russias_advisers_with_the_lna():
+    """France and Egypt step back on 6 Jan 2020 (week 40): only Russia's advisers stay.
+
+    Expected direction: the LNA has fewer advisers right after the step-back
+    than under the old rule (where theirs rotated out at 5 % a week).
+    """
+    week = 40
+    for seed in (1, 2):
+        stocks = []
+        for flag in (True, False):
+            spec = load_scenario(
+                "libya_france_egypt_step_back.toml", {"economy.recall_advisers": flag}
+            )
+            m = ProxyWarModel(spec, rng=seed, collect=False, weeks=week + 1)
+            m.run()
+            lna = m.factions_by_id["LNA"]
+            stocks.append(lna.advisers)
+            if flag:
+                assert set(lna.advisers_by) == {"russia"}
+                assert lna.advisers == pytest.approx(lna.advisers_by["russia"], rel=1e-9)
+        assert 0.0 < stocks[0] < 0.6 * stocks[1]
+
+
 def test_group_withdrawal_and_redeployment():
     spec = spec_with(
         {"type": "withdraw", "group": "contractors", "week": 12, "exit_weeks": 2},

@@ -180,6 +180,10 @@ class Backer(mesa.Agent):
     ) -> None:
         """Stop the named channels (all when None); all-out withdrawal recalls its groups.
 
+        With ``economy.recall_advisers``, stopping the advisers channel also
+        takes its advisers home at once (in theatre and in transit): they are
+        the backer's own officers, not stock its client keeps.
+
         ``week``: the week it is in force from, for the record (a dated
         intervention acts between two weeks; default: now).
         """
@@ -188,6 +192,8 @@ class Backer(mesa.Agent):
         for ch in names:
             if ch in self.channels:
                 self.channels[ch].active = False
+        if "advisers" in names and self.model.spec.economy.recall_advisers:
+            self.model.support.recall_advisers(self)
         if channels is None and not self.withdrawn:
             self.withdrawn = True
             self.withdrawn_week = self.model.week if week is None else week

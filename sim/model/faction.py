@@ -50,6 +50,8 @@ class Faction(mesa.Agent):
         self.air_defence = spec.air_defence
         self.equipment = spec.equipment
         self.advisers = 0.0
+        # advisers by the backer that sent them (kept only with economy.recall_advisers)
+        self.advisers_by: dict[str, float] = {}
         objectives = spec.objective
         self.objective = [model.theatre.index[p] for p in objectives]
         self.home = model.theatre.index[spec.home]

@@ -360,6 +360,10 @@ class ProxyWarModel(mesa.Model):
         f.drones *= 1.0 - e.drone_wear - e.drone_ad_loss * enemy_ad / (enemy_ad + ad_half)
         f.equipment *= 1.0 - e.equipment_wear
         f.advisers *= 1.0 - e.adviser_turnover
+        if f.advisers_by:  # each backer's own advisers rotate out alike
+            kept = 1.0 - e.adviser_turnover
+            for bid in f.advisers_by:
+                f.advisers_by[bid] *= kept
 
     def run(self) -> ProxyWarModel:
         """Run to the end of the war or the horizon."""

@@ -48,6 +48,10 @@ class SupportNetwork:
         # support value over the last 4 weeks, per faction and in all (kept by end_week)
         self.recent: dict[str, float] = dict.fromkeys(model.spec.factions, 0.0)
         self.recent_total = 0.0
+        # advisers in transit by arrival week and backer (kept only with economy.recall_advisers,
+        # so that a withdrawing backer can take its own home; the pooled pipeline is unchanged)
+        self.track_advisers = model.spec.economy.recall_advisers
+        self.advisers_due: dict[int, dict[str, float]] = defaultdict(dict)
 
     def begin_week(self) -> None:
         """Draw this week's interdiction numbers in one block (aligned across policy arms)."""
@@ -94,6 +98,9 @@ class SupportNetwork:
                 continue
             due = in_transit[week + lag]
             due[key] = due.get(key, 0.0) + qty
+            if self.track_advisers and ch == "advisers":
+                mine = self.advisers_due[week + lag]
+                mine[backer.bid] = mine.get(backer.bid, 0.0) + qty
         self._this_week[backer.client.fid] += value
 
     def deliver(self) -> None:
@@ -102,6 +109,33 @@ class SupportNetwork:
         if due:
             for (client, channel), qty in due.items():
                 client.receive(channel, qty)
+        if self.track_advisers:
+            mine = self.advisers_due.pop(self.model.week, None)
+            if mine:
+                for bid, qty in mine.items():
+                    client = self.model.backers_by_id[bid].client
+                    client.advisers_by[bid] = client.advisers_by.get(bid, 0.0) + qty
+
+    def recall_advisers(self, backer: Backer) -> None:
+        """Take ``backer``'s advisers home: those with its client and those on their way.
+
+        Why: advisers are the backer's officers; a state that ends its support
+        recalls them (as it recalls its contractors) rather than leaving them to
+        rotate out over months. Needs ``economy.recall_advisers`` (the record by backer).
+        """
+        client = backer.client
+        here = client.advisers_by.pop(backer.bid, 0.0)
+        client.advisers = max(0.0, client.advisers - here)
+        for week, mine in self.advisers_due.items():
+            qty = mine.pop(backer.bid, 0.0)
+            if qty > 0:
+                pooled = self.in_transit[week]
+                key = (client, "advisers")
+                rest = pooled.get(key, 0.0) - qty
+                if rest > 1e-9:
+                    pooled[key] = rest
+                else:  # none left: no rounding residue may count as a delivery
+                    pooled.pop(key, None)
 
     def end_week(self, window: int = 4) -> None:
         """Record this week's support value per faction, and each one's last ``window`` weeks."""

@@ -202,6 +202,10 @@ class Economy(_Strict):
     drone_ad_loss: Prob = 0.08
     equipment_wear: Prob = 0.02
     adviser_turnover: Prob = 0.05
+    #: a backer that withdraws its advisers (all-out, or the advisers channel)
+    #: takes those in theatre and in transit home at once, as it recalls its
+    #: groups; False: they stay and rotate out at ``adviser_turnover`` like the rest
+    recall_advisers: bool = False
     unpaid_cohesion: NonNeg = 0.08
     paid_cohesion: Prob = 0.02
     demoralised_cohesion: NonNeg = 0.05
