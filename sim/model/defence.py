@@ -94,11 +94,29 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     s = sum(w)
     if s > 0:
         w = [x / s for x in w]
+    g = lay.garrison_share
+    if fac.garrison_draw > 0:
+        g = drawn_garrison(g, w, fac.garrison_draw)
     # front place -> (wd, wg), built in C rather than by a comprehension
-    shares = dict(zip(lay.front, zip(w, lay.garrison_share, strict=True), strict=True))
+    shares = dict(zip(lay.front, zip(w, g, strict=True), strict=True))
     if not threat:
         lay.calm = shares  # the Layout is the theatre's memo's: kept only with caches on
     return shares
+
+
+def drawn_garrison(garrison: list[float], mobile: list[float], draw: float) -> list[float]:
+    """Front garrison shares after ``draw`` of them joins the mobile defence.
+
+    Each front place keeps ``1 - draw`` of its garrison share; the drawn part,
+    pooled, stands where the week's mobile defence stands (``mobile``, normalised:
+    near the objective, and where it was hit lately). The front's total garrison
+    is unchanged. Why: a faction on the offensive strips its quiet rear hubs to
+    feed the main front, as the LNA stripped Gharyan for the Tripoli suburbs in
+    spring 2019; the hub stays thin until it is attacked, when the threat it
+    meets pulls the pooled part back to it.
+    """
+    pool = draw * sum(garrison)
+    return [(1.0 - draw) * gi + pool * wi for gi, wi in zip(garrison, mobile, strict=True)]
 
 
 def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:

@@ -241,6 +241,10 @@ class Faction(_Strict):
     focus_km: Pos = 50.0
     patience_weeks: PosInt = 8
     regroup_weeks: NonNegInt = 6
+    # share of its front places' garrisons it commits to the mobile defence, which stands
+    # where its layout and recent attacks put it (docs/ODD.md 7.1): a quiet rear hub is
+    # stripped to feed the main front (0: garrisons stay where their places' worth puts them)
+    garrison_draw: Prob = 0.0
     # sides (docs/ODD.md 7.10): the coalition it fights in (default: its own id, a side
     # of its own), and the side it may defect to when its cohesion breaks
     side: Annotated[str, Field(min_length=1)] | None = None
