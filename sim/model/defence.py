@@ -31,6 +31,10 @@ class Layout:
             worth), normalised.
         garrison_share: each front place's part of the garrison (by worth,
             over every place held).
+        front_pull: where a faction that draws on its garrisons
+            (``garrison_draw``) sends the drawn part, before the threat: each
+            front place near its objective, by worth, normalised (None when it
+            draws nothing).
         calm: the defence shares of a week with no threat anywhere (see
             :func:`defence_shares`), filled on first use. Why kept: they
             depend on the layout alone, so they live (and are forgotten) with
@@ -42,6 +46,7 @@ class Layout:
     front: list[int]
     front_weight: list[float]
     garrison_share: list[float]
+    front_pull: list[float] | None = None
     calm: dict[int, tuple[float, float]] | None = None
 
 
@@ -66,7 +71,12 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     w_def = [w / s for w in w_def] if s > 0 else w_def
     total = sum(c.garrison_base + worth[i] for i in held) or 1.0
     garrison = [(c.garrison_base + worth[i]) / total for i in front]
-    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison)
+    pull = None
+    if fac.garrison_draw > 0:
+        pull = [math.exp(-min(dist[i][o] for o in open_obj) / f) * (1.0 + worth[i]) for i in front]
+        s = sum(pull)
+        pull = [w / s for w in pull] if s > 0 else pull
+    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison, pull)
     return got
 
 
@@ -95,8 +105,16 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     if s > 0:
         w = [x / s for x in w]
     g = lay.garrison_share
-    if fac.garrison_draw > 0:
-        g = drawn_garrison(g, w, fac.garrison_draw)
+    if lay.front_pull is not None:
+        pull = lay.front_pull
+        if threat:
+            reinforce = model.spec.combat.reinforce
+            pull = [
+                p + reinforce * threat.get(i, 0.0) for i, p in zip(lay.front, pull, strict=True)
+            ]
+            s = sum(pull)
+            pull = [x / s for x in pull] if s > 0 else pull
+        g = drawn_garrison(g, pull, fac.garrison_draw)
     # front place -> (wd, wg), built in C rather than by a comprehension
     shares = dict(zip(lay.front, zip(w, g, strict=True), strict=True))
     if not threat:
@@ -104,19 +122,19 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     return shares
 
 
-def drawn_garrison(garrison: list[float], mobile: list[float], draw: float) -> list[float]:
-    """Front garrison shares after ``draw`` of them joins the mobile defence.
+def drawn_garrison(garrison: list[float], pull: list[float], draw: float) -> list[float]:
+    """Front garrison shares after ``draw`` of them is drawn to the main front.
 
     Each front place keeps ``1 - draw`` of its garrison share; the drawn part,
-    pooled, stands where the week's mobile defence stands (``mobile``, normalised:
-    near the objective, and where it was hit lately). The front's total garrison
-    is unchanged. Why: a faction on the offensive strips its quiet rear hubs to
-    feed the main front, as the LNA stripped Gharyan for the Tripoli suburbs in
-    spring 2019; the hub stays thin until it is attacked, when the threat it
-    meets pulls the pooled part back to it.
+    pooled, stands in proportion to ``pull`` (normalised: the front places near
+    the faction's objective, by worth, plus ``reinforce`` times where it was hit
+    lately). The front's total garrison is unchanged. Why: a faction on the
+    offensive strips its quiet rear hubs to feed the main front, as the LNA
+    stripped Gharyan for the Tripoli suburbs in spring 2019; the hub stays thin
+    until it is attacked, when the threat it meets pulls the pooled part back.
     """
     pool = draw * sum(garrison)
-    return [(1.0 - draw) * gi + pool * wi for gi, wi in zip(garrison, mobile, strict=True)]
+    return [(1.0 - draw) * gi + pool * wi for gi, wi in zip(garrison, pull, strict=True)]
 
 
 def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:
