@@ -17,16 +17,19 @@ KEEP = {"factions.LNA.garrison_draw": 0.0}
 DRAW = {"factions.LNA.garrison_draw": 0.5}  # the Libya baseline's
 
 
-def test_drawn_garrison_moves_shares_to_the_mobile_defence_and_keeps_the_total():
+def test_drawn_garrison_moves_shares_to_the_main_front_and_keeps_the_total():
     garrison = [0.1, 0.2, 0.05]
-    mobile = [0.7, 0.1, 0.2]  # normalised: where the week's mobile defence stands
-    assert drawn_garrison(garrison, mobile, 0.0) == pytest.approx(garrison)
-    drawn = drawn_garrison(garrison, mobile, 0.5)
+    pull = [0.7, 0.1, 0.2]  # normalised: the main front, and where it was hit lately
+    assert drawn_garrison(garrison, pull, [0.0, 0.0, 0.0]) == pytest.approx(garrison)
+    drawn = drawn_garrison(garrison, pull, [0.5, 0.5, 0.5])
     assert sum(drawn) == pytest.approx(sum(garrison))
     assert drawn[0] > garrison[0]  # the main front gains
     assert drawn[1] < garrison[1]  # the quiet hub with a large garrison is stripped
-    full = drawn_garrison(garrison, mobile, 1.0)
-    assert full == pytest.approx([sum(garrison) * w for w in mobile])
+    full = drawn_garrison(garrison, pull, [1.0, 1.0, 1.0])
+    assert full == pytest.approx([sum(garrison) * w for w in pull])
+    # local forces stay: a place with no drawable garrison keeps its share, and gains
+    local = drawn_garrison(garrison, pull, [0.5, 0.0, 0.5])
+    assert local[1] > garrison[1] and sum(local) == pytest.approx(sum(garrison))
 
 
 def test_default_leaves_every_defence_as_it_was():
@@ -55,6 +58,7 @@ def test_the_lna_strips_gharyan_for_the_tripoli_front(seed):
         lna, gna = m.factions_by_id["LNA"], m.factions_by_id["GNA"]
         lna.threat = {}  # a quiet week everywhere: only the layout and the draw decide
         lna.garrison_draw = draw
+        m.theatre.memo.layouts.pop("LNA", None)  # the layout fixes the draw: lay it out again
         lna.defence = defence_shares(m, lna)
         gh = place(m, "gharyan")
         nearest = min(lna.defence, key=lambda i: m.theatre.dist_rows[i][place(m, "tripoli")])
@@ -64,9 +68,14 @@ def test_the_lna_strips_gharyan_for_the_tripoli_front(seed):
             sum(wg for _, wg in lna.defence.values()),
             attack_plan(m, gna),
             m.theatre.holder[gh],
+            allocation_share(m, lna, place(m, "tarhuna")),
         )
-    (gh0, near0, tot0, plan0, holder), (gh1, near1, tot1, plan1, _) = got[0.0], got[0.5]
+    (gh0, near0, tot0, plan0, holder, tar0), (gh1, near1, tot1, plan1, _, tar1) = (
+        got[0.0],
+        got[0.5],
+    )
     assert gh1 < 0.85 * gh0
+    assert tar1 >= tar0  # Tarhuna's Kaniyat stay (garrison_local = 1)
     assert near1 > near0
     assert tot1 == pytest.approx(tot0)
     assert holder == "LNA" and plan0.main == plan1.main == gh  # the GNA's objective

@@ -35,6 +35,9 @@ class Layout:
             (``garrison_draw``) sends the drawn part, before the threat: each
             front place near its objective, by worth, normalised (None when it
             draws nothing).
+        front_draw: the share of each front place's garrison it draws
+            (``garrison_draw`` times the place's non-local share; None when it
+            draws nothing).
         calm: the defence shares of a week with no threat anywhere (see
             :func:`defence_shares`), filled on first use. Why kept: they
             depend on the layout alone, so they live (and are forgotten) with
@@ -47,6 +50,7 @@ class Layout:
     front_weight: list[float]
     garrison_share: list[float]
     front_pull: list[float] | None = None
+    front_draw: list[float] | None = None
     calm: dict[int, tuple[float, float]] | None = None
 
 
@@ -71,12 +75,14 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     w_def = [w / s for w in w_def] if s > 0 else w_def
     total = sum(c.garrison_base + worth[i] for i in held) or 1.0
     garrison = [(c.garrison_base + worth[i]) / total for i in front]
-    pull = None
+    pull = draw = None
     if fac.garrison_draw > 0:
+        places = th.places
+        draw = [fac.garrison_draw * (1.0 - places[i].garrison_local) for i in front]
         pull = [math.exp(-min(dist[i][o] for o in open_obj) / f) * (1.0 + worth[i]) for i in front]
         s = sum(pull)
         pull = [w / s for w in pull] if s > 0 else pull
-    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison, pull)
+    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison, pull, draw)
     return got
 
 
@@ -114,7 +120,7 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
             ]
             s = sum(pull)
             pull = [x / s for x in pull] if s > 0 else pull
-        g = drawn_garrison(g, pull, fac.garrison_draw)
+        g = drawn_garrison(g, pull, lay.front_draw)
     # front place -> (wd, wg), built in C rather than by a comprehension
     shares = dict(zip(lay.front, zip(w, g, strict=True), strict=True))
     if not threat:
@@ -122,10 +128,11 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     return shares
 
 
-def drawn_garrison(garrison: list[float], pull: list[float], draw: float) -> list[float]:
-    """Front garrison shares after ``draw`` of them is drawn to the main front.
+def drawn_garrison(garrison: list[float], pull: list[float], draw: list[float]) -> list[float]:
+    """Front garrison shares after the share ``draw`` of each is drawn to the main front.
 
-    Each front place keeps ``1 - draw`` of its garrison share; the drawn part,
+    Each front place keeps ``1 - draw`` of its garrison share (its local forces
+    stay: ``places.X.garrison_local``); the drawn part,
     pooled, stands in proportion to ``pull`` (normalised: the front places near
     the faction's objective, by worth, plus ``reinforce`` times where it was hit
     lately). The front's total garrison is unchanged. Why: a faction on the
@@ -133,8 +140,8 @@ def drawn_garrison(garrison: list[float], pull: list[float], draw: float) -> lis
     stripped Gharyan for the Tripoli suburbs in spring 2019; the hub stays thin
     until it is attacked, when the threat it meets pulls the pooled part back.
     """
-    pool = draw * sum(garrison)
-    return [(1.0 - draw) * gi + pool * wi for gi, wi in zip(garrison, pull, strict=True)]
+    pool = sum([d * gi for d, gi in zip(draw, garrison, strict=True)])
+    return [(1.0 - d) * gi + pool * wi for gi, wi, d in zip(garrison, pull, draw, strict=True)]
 
 
 def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:

@@ -97,6 +97,9 @@ class Place(_Strict):
     terrain: Literal["urban", "open", "desert"]
     holder: str
     value: Value = Value()
+    # share of its garrison that are local forces defending their own town or base: a
+    # holder that draws on its garrisons (factions.X.garrison_draw) leaves them here
+    garrison_local: Prob = 0.0
 
 
 class Front(_Strict):
