@@ -207,13 +207,13 @@ def test_calibration_suburbs_within_weeks(checks):
     _passes(checks, "calib:suburbs")
 
 
-@xfail(
-    "measured: the GNA retakes Gharyan by the end of August 2019 in 0.205 [0.181, 0.231] "
-    "of runs (target >= 0.30); the calibration that raised it also raised LNA victories "
-    "in 2019 past the Tripoli-not-fallen target (docs/calibration.md)"
-)
 def test_calibration_gnas_retakes_gharyan(checks):
-    """The GNA retakes Gharyan by 31 August 2019 in ≥ 30 % of runs."""
+    """The GNA retakes Gharyan by 31 August 2019 in ≥ 30 % of runs.
+
+    Measured (300 pairs, root seed 2019): 0.463 [0.408, 0.520], since the LNA
+    draws the garrisons of its forward places to the Tripoli front
+    (``factions.LNA.garrison_draw``; 0.230 without).
+    """
     _passes(checks, "calib:gharyan")
 
 

@@ -31,6 +31,13 @@ class Layout:
             worth), normalised.
         garrison_share: each front place's part of the garrison (by worth,
             over every place held).
+        front_pull: where a faction that draws on its garrisons
+            (``garrison_draw``) sends the drawn part, before the threat: each
+            front place near its objective, by worth, normalised (None when it
+            draws nothing).
+        front_draw: the share of each front place's garrison it draws
+            (``garrison_draw`` times the place's non-local share; None when it
+            draws nothing).
         calm: the defence shares of a week with no threat anywhere (see
             :func:`defence_shares`), filled on first use. Why kept: they
             depend on the layout alone, so they live (and are forgotten) with
@@ -42,6 +49,8 @@ class Layout:
     front: list[int]
     front_weight: list[float]
     garrison_share: list[float]
+    front_pull: list[float] | None = None
+    front_draw: list[float] | None = None
     calm: dict[int, tuple[float, float]] | None = None
 
 
@@ -66,7 +75,14 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     w_def = [w / s for w in w_def] if s > 0 else w_def
     total = sum(c.garrison_base + worth[i] for i in held) or 1.0
     garrison = [(c.garrison_base + worth[i]) / total for i in front]
-    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison)
+    pull = draw = None
+    if fac.garrison_draw > 0:
+        places = th.places
+        draw = [fac.garrison_draw * (1.0 - places[i].garrison_local) for i in front]
+        pull = [math.exp(-min(dist[i][o] for o in open_obj) / f) * (1.0 + worth[i]) for i in front]
+        s = sum(pull)
+        pull = [w / s for w in pull] if s > 0 else pull
+    got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison, pull, draw)
     return got
 
 
@@ -94,11 +110,38 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     s = sum(w)
     if s > 0:
         w = [x / s for x in w]
+    g = lay.garrison_share
+    if lay.front_pull is not None:
+        pull = lay.front_pull
+        if threat:
+            reinforce = model.spec.combat.reinforce
+            pull = [
+                p + reinforce * threat.get(i, 0.0) for i, p in zip(lay.front, pull, strict=True)
+            ]
+            s = sum(pull)
+            pull = [x / s for x in pull] if s > 0 else pull
+        g = drawn_garrison(g, pull, lay.front_draw)
     # front place -> (wd, wg), built in C rather than by a comprehension
-    shares = dict(zip(lay.front, zip(w, lay.garrison_share, strict=True), strict=True))
+    shares = dict(zip(lay.front, zip(w, g, strict=True), strict=True))
     if not threat:
         lay.calm = shares  # the Layout is the theatre's memo's: kept only with caches on
     return shares
+
+
+def drawn_garrison(garrison: list[float], pull: list[float], draw: list[float]) -> list[float]:
+    """Front garrison shares after the share ``draw`` of each is drawn to the main front.
+
+    Each front place keeps ``1 - draw`` of its garrison share (its local forces
+    stay: ``places.X.garrison_local``); the drawn part,
+    pooled, stands in proportion to ``pull`` (normalised: the front places near
+    the faction's objective, by worth, plus ``reinforce`` times where it was hit
+    lately). The front's total garrison is unchanged. Why: a faction on the
+    offensive strips its quiet rear hubs to feed the main front, as the LNA
+    stripped Gharyan for the Tripoli suburbs in spring 2019; the hub stays thin
+    until it is attacked, when the threat it meets pulls the pooled part back.
+    """
+    pool = sum([d * gi for d, gi in zip(draw, garrison, strict=True)])
+    return [(1.0 - d) * gi + pool * wi for gi, wi, d in zip(garrison, pull, draw, strict=True)]
 
 
 def allocation_share(model: ProxyWarModel, fac: Faction, place: int) -> float:

@@ -68,6 +68,7 @@ class Faction(mesa.Agent):
         self.focus_km = spec.focus_km
         self.patience_weeks = spec.patience_weeks
         self.regroup_weeks = spec.regroup_weeks
+        self.garrison_draw = spec.garrison_draw
         self.intensity = 1.0 if spec.posture == "attack" else 0.0
         self.attacking = spec.posture == "attack"
         self.threat: dict[int, float] = {}  # place -> recent attacks met there (fading)

@@ -36,6 +36,7 @@ PLAUSIBLE_RANGES: dict[str, tuple[str, float, float, str]] = {
     "factions.*.recruit_rate": ("rel", 0.5, 1.5, "recruitment is rarely reported"),
     "factions.*.attack_odds": ("rel", 0.5, 2.0, "risk tolerance"),
     "factions.*.attack_ratio": ("rel", 0.8, 1.25, "how much edge a side waits for"),
+    "factions.*.garrison_draw": ("rel", 0.5, 1.5, "how thin rear hubs are left is unreported"),
     "backers.*.resolve": ("rel", 0.7, 1.3, "a state's stake, seen from outside"),
     "backers.*.escalation_response": ("rel", 0.5, 1.5, "how fast it answers the rival"),
     "backers.*.rival_elasticity": ("abs", 0.25, 1.0, "how much of the rival's change it answers"),

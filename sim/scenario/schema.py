@@ -97,6 +97,9 @@ class Place(_Strict):
     terrain: Literal["urban", "open", "desert"]
     holder: str
     value: Value = Value()
+    # share of its garrison that are local forces defending their own town or base: a
+    # holder that draws on its garrisons (factions.X.garrison_draw) leaves them here
+    garrison_local: Prob = 0.0
 
 
 class Front(_Strict):
@@ -245,6 +248,10 @@ class Faction(_Strict):
     focus_km: Pos = 50.0
     patience_weeks: PosInt = 8
     regroup_weeks: NonNegInt = 6
+    # share of its front places' garrisons it commits to the mobile defence, which stands
+    # where its layout and recent attacks put it (docs/ODD.md 7.1): a quiet rear hub is
+    # stripped to feed the main front (0: garrisons stay where their places' worth puts them)
+    garrison_draw: Prob = 0.0
     # sides (docs/ODD.md 7.10): the coalition it fights in (default: its own id, a side
     # of its own), and the side it may defect to when its cohesion breaks
     side: Annotated[str, Field(min_length=1)] | None = None
