@@ -316,8 +316,9 @@ pd.DataFrame(
 # nothing to do with the sanction, so the intervals of the outcomes that
 # are not rare (here a LNA victory and a stalemate) are at least twice as
 # wide as the paired ones. No independent interval is narrower by more than
-# a hair: for the rare ceasefire (3 baseline runs in 150) there is little
-# luck for pairing to cancel, and the two widths are about equal. For the
+# a hair: for the rare ceasefire (a single baseline run in 150) there is
+# little luck for pairing to cancel, and the independent interval is wider,
+# but less than twice as wide. For the
 # most common outcome, an unpaired design needs several times as many runs
 # to reach the paired interval's precision (the ratio of the squared
 # widths, printed above).
@@ -504,15 +505,22 @@ pd.DataFrame(
 # The direct effect is large and unambiguous: in the baseline Wagner
 # never leaves over pay, under sanctions it does in a large share of the
 # replicates (the `why Wagner left` table). Who wins hardly moves: the
-# LNA's victories in these runs all come in the first weeks of the
-# offensive, months before the sanction is even imposed, so no sanction
-# in December can change them (the worked solution prints when they
-# came). The effect shows where the war is still going when the sanction
-# bites: the front at the horizon lies significantly farther from Tripoli
-# under sanctions (the worked solution prints the paired difference).
-# That is stylised fact 4: sanctions bite on money and logistics; the
-# front feels them only later, through what the contractor would have
-# done.
+# LNA's victories in these runs all come before the sanction bites. All
+# but one come in the first ten weeks of the offensive, months before the
+# sanction is even imposed; the last comes shortly after it is imposed
+# but still before it bites, and until then the sanction changes
+# nothing the fighting depends on. So no sanction in December can change
+# them (the worked solution prints when they came). The effect shows where
+# the war is still going when the sanction bites: one year into the war
+# (early April 2020, some weeks after the bite) the front lies
+# significantly farther from Tripoli under sanctions. At the horizon the
+# mean difference is about as large, but its interval includes 0: by then
+# the two arms of a pair have drifted apart (far more pairs differ, and
+# the arms are much less correlated than a year in), so pairing cancels
+# less of the noise and 150 replicates cannot tell the difference from
+# none (the worked solution prints both paired differences). That is
+# stylised fact 4: sanctions bite on money and logistics; the front feels
+# them only later, through what the contractor would have done.
 #
 # The worked solution is *Exercise 3* at the end of the notebook.
 #
@@ -559,8 +567,10 @@ pd.DataFrame(
 # <details><summary>Answer</summary>
 #
 # The half-width shrinks as $1/\sqrt{n}$, so the runs needed are about
-# `REPS × (half-width / 0.01)²`, several times the runs above (the worked
-# solution computes it). `compare` with `precision=0.01` (and
+# `REPS × (half-width / 0.01)²`. Here that is more than the runs above but
+# fewer than twice as many: pairing has already made the stalemate
+# interval narrow, since nearly every pair ends the same way in both arms
+# (the worked solution computes it). `compare` with `precision=0.01` (and
 # `--precision 0.01` on the command line) does this for you: it adds
 # replicates in batches, reusing the ones already run, until every
 # probability difference has a half-width of at most 0.01 or `max_reps`
@@ -582,13 +592,14 @@ pd.DataFrame(
 # <details><summary>Answer</summary>
 #
 # Four things. (1) Look at *why* it does not change: in these runs every
-# LNA victory comes before the sanction is imposed (exercise 3), so the
+# LNA victory comes before the sanction bites (exercise 3), so the
 # question "does a December sanction change who wins" has no runs in
 # which it could. (2) An interval containing 0 means an effect not
 # distinguishable from zero *with this many runs*; it may be small and
 # real, so run more (or use `precision`). (3) "Does not work" depends on
-# the goal: the sanction does what it does directly (Wagner leaves) and
-# moves the front later in the war (exercise 3); the worked solution
+# the goal: the sanction does what it does directly (Wagner leaves),
+# pushes the front back from Tripoli in the months after it bites
+# (exercise 3) and lowers the war's casualties; the worked solution
 # lists the measures whose interval excludes 0. (4) All of this is *in
 # the model*: the result is conditional on the scenario's assumptions
 # (the lag, the leakage, Wagner's quality and casualty aversion), which
@@ -646,18 +657,20 @@ print(
 )
 base_wins = runs.query("scenario == @BASE and outcome == 'victory:LNA'")["end_week"]
 print(
-    f"the baseline's LNA victories came in weeks {base_wins.min()}-{base_wins.max()}; "
-    f"the sanction is imposed in week {fire}"
+    f"the baseline's LNA victories came in weeks {sorted(base_wins.tolist())}; "
+    f"the sanction is imposed in week {fire} and bites in week {bite}"
 )
 diffs = cmp.differences.set_index("metric")
-horizon = diffs[
-    diffs.index.str.startswith("front distance")
-    & diffs.index.str.contains(str(base_spec.date_of(base_spec.horizon_weeks)))
-].iloc[0]
-print(
-    f"front at the horizon: {horizon['mean_baseline']:.0f} km -> {horizon['mean_alternative']:.0f} km, "
-    f"difference {horizon['difference']:+.0f} km [{horizon['ci_low']:+.0f}, {horizon['ci_high']:+.0f}]"
-)
+fronts = diffs[diffs.index.str.startswith("front distance")]
+horizon = fronts[fronts.index.str.contains(str(base_spec.date_of(base_spec.horizon_weeks)))].iloc[0]
+year_in = fronts.drop(horizon.name).iloc[0]
+for when, r in (("one year in", year_in), ("at the horizon", horizon)):
+    print(
+        f"front {when} ({r.name[-10:]}): {r['mean_baseline']:.0f} km -> "
+        f"{r['mean_alternative']:.0f} km, difference {r['difference']:+.0f} km "
+        f"[{r['ci_low']:+.0f}, {r['ci_high']:+.0f}], {r['changed']} of {r['pairs']} pairs "
+        f"differ, correlation {r['correlation']:.2f}"
+    )
 
 # %% [markdown]
 # **Exercise 4.**
@@ -721,6 +734,14 @@ checks = {
     ),
     "the pair is the same war until the sanction bites": first_differ is None
     or first_differ >= bite,
+    "the ceasefire is rare: a single baseline run in 150": (
+        int((base_runs["outcome"] == "ceasefire").sum()) == 1 and REPS == 150
+    ),
+    "for the ceasefire the independent interval is wider, but less than twice as wide": bool(
+        paired_w[labels.index("ceasefire")]
+        < indep_w[labels.index("ceasefire")]
+        < 2 * paired_w[labels.index("ceasefire")]
+    ),
     "no independent interval is narrower than the paired one by more than a hair": bool(
         (indep_w >= paired_w - 0.005).all()
     ),
@@ -756,11 +777,26 @@ checks = {
     "exercise 3: in the baseline Wagner never leaves over pay": direct[BASE] == 0,
     "exercise 3: under sanctions it does in a large share of replicates": direct[ALT] >= 0.3,
     "exercise 3: P(victory:LNA) hardly moves": abs(lna["difference"]) <= 0.02,
-    "exercise 3: the LNA's victories all come before the sanction": (
-        len(base_wins) == 0 or base_wins.max() < fire
+    "exercise 3: the LNA's victories all come before the sanction bites": (
+        len(base_wins) > 0 and base_wins.max() < bite
     ),
-    "exercise 3: the front at the horizon is significantly farther from Tripoli": (
-        horizon["ci_low"] > 0
+    "exercise 3: all but one of them in the first ten weeks": (
+        int((base_wins <= 10).sum()) == len(base_wins) - 1
+    ),
+    "exercise 3: the last comes after the sanction is imposed": base_wins.max() >= fire,
+    "exercise 3: one year in comes after the bite": int(year_in["week"]) > bite,
+    "exercise 3: one year in the front is significantly farther from Tripoli": (
+        year_in["ci_low"] > 0
+    ),
+    "exercise 3: at the horizon the mean difference is about as large": (
+        0.5 * year_in["difference"] <= horizon["difference"] <= 2 * year_in["difference"]
+    ),
+    "exercise 3: but at the horizon the interval includes 0": (
+        horizon["ci_low"] <= 0 <= horizon["ci_high"]
+    ),
+    "exercise 3: at the horizon far more pairs differ, and the arms are less correlated": (
+        horizon["changed"] >= 2 * year_in["changed"]
+        and horizon["correlation"] < year_in["correlation"]
     ),
     "exercise 4: the teaching sanction blocks 90 % of the pay": (
         load_scenario(TEACH_SANC).interventions[0].financial == 0.9
@@ -771,9 +807,18 @@ checks = {
     "exercise 4: fewer runs see the contractors leave over pay": (
         pay_share["sanctions_leaky"] < pay_share["teaching_line_sanctions"]
     ),
-    "exercise 5: several times the runs for ±0.01": reps_needed >= 2 * REPS,
+    "exercise 5: more runs than above, but fewer than twice as many, for ±0.01": (
+        REPS < reps_needed < 2 * REPS
+    ),
+    "exercise 5: nearly every pair ends the same way in both arms": (
+        row["only_baseline"] + row["only_alternative"] <= 0.05 * REPS
+    ),
     "exercise 6: some measure's interval excludes 0, among them the front": (
         significant["metric"].str.startswith("front distance").any()
+    ),
+    "exercise 6: the front is pushed back from Tripoli, and casualties fall": bool(
+        (significant.query("metric.str.startswith('front distance')")["difference"] > 0).all()
+        and (significant.query("metric.str.startswith('casualties')")["difference"] < 0).any()
     ),
 }
 failed = [claim for claim, holds in checks.items() if not holds]
