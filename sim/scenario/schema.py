@@ -247,6 +247,12 @@ class Faction(_Strict):
     defect_to: Annotated[str, Field(min_length=1)] | None = None
     defect_cohesion: Prob = 0.3  # cohesion at which a defection is half likely ...
     defect_rate: Prob = 0.0  # ... times this weekly chance (0: never defects)
+    # local forces fight for their own region (docs/ODD.md 7.1, 7.4): places where its
+    # fighters fight for their own (empty: everywhere), and how willing they are to
+    # assault outside it (a multiplier on such targets' worth and on the weekly chance
+    # of an assault whose main target lies outside; 1: as willing as at home)
+    homeland: list[str] = []
+    away_will: Prob = 1.0
 
 
 class Channel(_Strict):
