@@ -94,7 +94,7 @@ class Place(_Strict):
     name: str
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
-    terrain: Literal["urban", "open", "desert"]
+    terrain: Literal["urban", "open", "desert", "mountain"]
     holder: str
     value: Value = Value()
 
@@ -122,6 +122,9 @@ class Combat(_Strict):
     cover_urban: Cover = 2.5
     cover_open: Cover = 1.0
     cover_desert: Cover = 0.8
+    # highland towns reached over mountain roads: by default as hard to assault as a
+    # city (docs/ODD.md 7.2)
+    cover_mountain: Cover = 2.5
     fortify_rate: NonNeg = 0.02
     fortify_max: Annotated[float, Field(ge=1.0, le=10.0, allow_inf_nan=False)] = 1.5
     air_weight: Prob = 0.5
