@@ -92,3 +92,25 @@ def test_yemen_local_allies_stay_south_and_the_houthis_fall_less():
         counts[label] = (north_taken, fell)
     assert counts["home"][0] < 0.5 * counts["full"][0], counts
     assert counts["home"][1] < counts["full"][1], counts
+
+
+def test_a_mountain_town_is_as_hard_as_a_city_by_default_and_harder_than_open_ground():
+    """Expected: cover_mountain's default is cover_urban's; a place made mountain takes its
+    cover, and over 10 seeds the attacker takes it less often than on open ground."""
+    spec = load_scenario(TINY)
+    assert spec.combat.cover_mountain == spec.combat.cover_urban
+    covers, taken = {}, {}
+    for terrain in ("open", "mountain"):
+        ov = {"places.side.terrain": terrain, "combat.cover_mountain": 3.0}
+        n = 0
+        for seed in range(10):
+            m = ProxyWarModel(load_scenario(TINY, ov), rng=seed)
+            side = m.theatre.index["side"]
+            covers[terrain] = m.cover[side]
+            m.run()
+            n += sum(
+                e.kind == "capture" and e.place == "side" and e.actor == "ATT" for e in m.events
+            )
+        taken[terrain] = n
+    assert covers == {"open": spec.combat.cover_open, "mountain": 3.0}
+    assert taken["mountain"] < taken["open"], taken
