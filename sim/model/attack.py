@@ -51,7 +51,9 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     week's assault that cannot break it only bleeds). Why: commanders mass
     where they expect to break through, so a side that gains support attacks
     more, and a weak one digs in instead of bleeding against a fortified
-    front.
+    front. A faction with a ``homeland`` sends only ``away_will`` of its own
+    attackers against a target outside it (local forces fight for their own
+    region), so such targets look, and are, harder.
     """
     lay = layout(model, fac)
     targets = lay.targets
@@ -66,6 +68,7 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
         sum([g.fighters * g.quality for g in groups if g.active and not g.guard]) if groups else 0
     )
     x_all = force + merc
+    away = fac.away_will  # local forces: outside its homeland only a share goes
     breaks = p.attacker_break / p.defender_break
     m_f = model.air[fac.fid]
     supply = model.supply
@@ -99,7 +102,8 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
                 * (m_f * reach[q] / (cover[q] * fort[q]))
                 / (air_e * (1e-6 if s < 1e-6 else s))
             )
-            odds = r * (x_all / y) ** 2
+            x_q = x_all if away is None else force * away[q] + merc
+            odds = r * (x_q / y) ** 2
             scores.append((v * (1e6 if odds > 1e6 else odds)) ** conc)
         else:
             scores.append((v * 1e6) ** conc)
@@ -119,7 +123,7 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     y = front_q * wd + garrison_q * wg + mercs.get(main, 0.0)
     if y <= 0:
         return AttackPlan(plan, main, float("inf"))
-    x = force * plan[main] + merc
+    x = force * plan[main] * (1.0 if away is None else away[main]) + merc
     cut = unsupplied[main]
     s = reach_e[main] * math.exp(-decay * cut) if cut else reach_e[main]
     rate = breaks * (m_f * reach[main] / (cover[main] * fort[main])) / (air_e * max(s, 1e-6))

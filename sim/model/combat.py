@@ -162,6 +162,8 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
     placed as well: a guard stays at its station while the faction holds it;
     the others go to the main effort (the main target when assaulting,
     otherwise the front place its enemies' plans aim at most: a fire brigade).
+    Outside its ``homeland`` only ``away_will`` of the attackers meant for a
+    target go; the others stay in the mobile defence.
     """
     plan = fac.attack_plan
     ready = fac.fighters * fac.readiness  # Faction.available
@@ -171,6 +173,10 @@ def _plan(model: ProxyWarModel, fac: Faction, paused: bool) -> Plan:
         attacking = True
         att_force = front * fac.attack_share
         att = {q: att_force * w for q, w in plan.shares.items()}
+        away = fac.away_will
+        if away is not None:  # outside its homeland only a share goes; the rest defends
+            att = {q: x * away[q] for q, x in att.items()}
+            att_force = sum(att.values())
     else:
         attacking, att_force, att = False, 0.0, {}
     groups = model.groups_of(fac)

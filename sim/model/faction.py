@@ -55,6 +55,13 @@ class Faction(mesa.Agent):
         objectives = spec.objective
         self.objective = [model.theatre.index[p] for p in objectives]
         self.home = model.theatre.index[spec.home]
+        # the share of its attack force that will assault each place: 1 in its homeland
+        # (or everywhere without one), away_will outside it; None when 1 everywhere
+        self.away_will: list[float] | None = None
+        if spec.homeland and spec.away_will < 1.0:
+            own = {model.theatre.index[p] for p in spec.homeland}
+            n = len(model.theatre.ids)
+            self.away_will = [1.0 if i in own else spec.away_will for i in range(n)]
         self.posture = spec.posture
         self.front_share = spec.front_share
         self.readiness_start = spec.readiness_start

@@ -105,7 +105,12 @@ class ProxyWarModel(mesa.Model):
         self.theatre = Theatre(spec, self.random, memo=cache)
         self.air: dict[str, float] = {}  # this week's air-superiority multipliers
         c = spec.combat
-        by_terrain = {"urban": c.cover_urban, "open": c.cover_open, "desert": c.cover_desert}
+        by_terrain = {
+            "urban": c.cover_urban,
+            "open": c.cover_open,
+            "desert": c.cover_desert,
+            "mountain": c.cover_mountain,
+        }
         self.cover: list[float] = [by_terrain[t] for t in self.theatre.terrain]
         self.place_value: list[float] = [
             p.value.capital + p.value.airbase + p.value.oil + p.value.population

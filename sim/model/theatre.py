@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.model.defence import Layout
     from sim.scenario import ScenarioSpec
 
-TERRAINS = ("urban", "open", "desert")
+TERRAINS = ("urban", "open", "desert", "mountain")
 
 
 def build_graph(spec: ScenarioSpec) -> nx.Graph:

@@ -64,6 +64,8 @@ def _cross_check(spec: ScenarioSpec, path: Path) -> list[str]:
         ref("place", f"factions.{fid}.home", f.home, places)
         for j, src in enumerate(f.supply):
             ref("place", f"factions.{fid}.supply.{j}", src, places)
+        for j, pid in enumerate(f.homeland):
+            ref("place", f"factions.{fid}.homeland.{j}", pid, places)
     sides = {spec.side_of(fid) for fid in factions}
     for fid, f in factions.items():
         if f.defect_to is not None:

@@ -94,7 +94,7 @@ class Place(_Strict):
     name: str
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
-    terrain: Literal["urban", "open", "desert"]
+    terrain: Literal["urban", "open", "desert", "mountain"]
     holder: str
     value: Value = Value()
     # share of its garrison that are local forces defending their own town or base: a
@@ -125,6 +125,9 @@ class Combat(_Strict):
     cover_urban: Cover = 2.5
     cover_open: Cover = 1.0
     cover_desert: Cover = 0.8
+    # highland towns reached over mountain roads: by default as hard to assault as a
+    # city (docs/ODD.md 7.2)
+    cover_mountain: Cover = 2.5
     fortify_rate: NonNeg = 0.02
     fortify_max: Annotated[float, Field(ge=1.0, le=10.0, allow_inf_nan=False)] = 1.5
     air_weight: Prob = 0.5
@@ -258,6 +261,12 @@ class Faction(_Strict):
     defect_to: Annotated[str, Field(min_length=1)] | None = None
     defect_cohesion: Prob = 0.3  # cohesion at which a defection is half likely ...
     defect_rate: Prob = 0.0  # ... times this weekly chance (0: never defects)
+    # local forces fight for their own region (docs/ODD.md 7.1, 7.4): places where its
+    # fighters fight for their own (empty: everywhere), and how willing they are to
+    # assault outside it (a multiplier on such targets' worth and on the weekly chance
+    # of an assault whose main target lies outside; 1: as willing as at home)
+    homeland: list[str] = []
+    away_will: Prob = 1.0
 
 
 class Channel(_Strict):
