@@ -17,6 +17,10 @@ $(PY):
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,dask,dashboard,ema]'
+	@# an editable install compiles nothing: without this, a Python told not to write
+	@# bytecode (PYTHONDONTWRITEBYTECODE, a read-only checkout) compiles sim/ at every
+	@# start, about 0.2 s of a 10-run sweep (benchmarks/bench_sweep.py)
+	$(PY) -m compileall -q sim
 	@touch $(STAMP)
 
 # the dashboard's browser files, from the npm registry into Solara's CDN cache
