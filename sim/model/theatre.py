@@ -19,7 +19,7 @@ from mesa.discrete_space import Network
 if TYPE_CHECKING:
     from random import Random
 
-    from sim.model.defence import Layout
+    from sim.model.defence import Layout, PlaceWeights
     from sim.scenario import ScenarioSpec
 
 TERRAINS = ("urban", "open", "desert")
@@ -159,6 +159,8 @@ class Theatre:
         version: how many times a place has changed hands.
         memo: values derived from who holds what (:class:`MapMemo`), kept
             until a place changes hands, when :meth:`set_holder` empties it.
+        place_weights: each faction's :class:`sim.model.defence.PlaceWeights`
+            by the objectives it has still to take, kept for the run.
     """
 
     def __init__(self, spec: ScenarioSpec, random: Random, memo: bool = True):
@@ -178,6 +180,9 @@ class Theatre:
         self.fortification = [1.0] * len(self.ids)
         self.version = 0
         self.memo = MapMemo(enabled=memo)
+        # faction and the objectives it has still to take -> sim.model.defence.PlaceWeights,
+        # kept for the run (not forgotten at a capture); filled only with caches on
+        self.place_weights: dict[tuple[str, tuple[int, ...]], PlaceWeights] = {}
         # faction -> the factions it does not fight (itself, allies, neutrals, a settled
         # ceasefire); None: every other faction is hostile (two sides, the fast path)
         self.friendly: dict[str, frozenset[str]] | None = None
