@@ -112,7 +112,9 @@ class SupplyLines:
             fed = self.supplied(fac)
             if not cut_somewhere and len(fed) == th.count(fac.fid):
                 continue  # every place it holds is fed and none was cut: nothing to count
-            for i in th.held_by(fac.fid):
+            # the places it holds now (the layout's list, cached until a capture; a
+            # capture in this loop makes the theatre a new list, not change this one)
+            for i in th.layout(fac.fid)[2]:
                 if th.holder[i] != fac.fid:
                     continue  # abandoned earlier in this loop
                 if i in fed:
