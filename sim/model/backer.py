@@ -262,7 +262,11 @@ class Backer(mesa.Agent):
         self.merc_bill = 0.0
         if self.withdrawn:
             return
-        orders, base_cost, value = self._order_book(self.model.week)
+        week = self.model.week
+        book = self._book  # the order book's check, without the call while it holds
+        if book is None or week >= self._book_until:
+            book = self._order_book(week)
+        orders, base_cost, value = book
         if not orders:
             return
         cost = base_cost * self.level * self.cost_multiplier
