@@ -81,22 +81,33 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
             values = [
                 v * boost if holder[q] in hit else v for q, v in zip(targets, values, strict=True)
             ]
-    # each enemy's week, read once (see _enemy_week); then per target the defenders
-    # expected there and alpha / beta before the force ratio. ``a if a < b else b`` is
-    # ``min(a, b)`` (and the reverse ``max``), without the call
+    # each enemy's week, read once (see _enemy_week) and unpacked when the holder
+    # changes (targets come in index order, mostly one enemy's run after another's);
+    # then per target the defenders expected there and alpha / beta before the force
+    # ratio. ``a if a < b else b`` is ``min(a, b)`` (and the reverse ``max``), without the call
     enemy_week: dict[str, _EnemyWeek] = {}
     conc = p.concentration
-    scores = []
+    scores: list[float] = []
+    append = scores.append
+    exp = math.exp
+    h_cur = None
+    front_q = garrison_q = air_e = 0.0
+    defence: dict[int, tuple[float, float]] = {}
+    mercs: dict[int, float] = {}
+    reach_e: list[float] = []
     for q, v in zip(targets, values, strict=True):
-        ew = enemy_week.get(holder[q])
-        if ew is None:
-            ew = enemy_week[holder[q]] = _enemy_week(model, model.factions_by_id[holder[q]])
-        front_q, garrison_q, defence, mercs, air_e, reach_e = ew
-        wd, wg = defence.get(q, (0.0, 0.0))
+        h = holder[q]
+        if h != h_cur:
+            ew = enemy_week.get(h)
+            if ew is None:
+                ew = enemy_week[h] = _enemy_week(model, model.factions_by_id[h])
+            front_q, garrison_q, defence, mercs, air_e, reach_e = ew
+            h_cur = h
+        wd, wg = defence.get(q, _NO_SHARES)
         y = front_q * wd + garrison_q * wg + mercs.get(q, 0.0)
         if y > 0:
             cut = unsupplied[q]  # the enemy's supply factor there (SupplyLines.strength)
-            s = reach_e[q] * math.exp(-decay * cut) if cut else reach_e[q]
+            s = reach_e[q] * exp(-decay * cut) if cut else reach_e[q]
             r = (
                 breaks
                 * (m_f * reach[q] / (cover[q] * fort[q]))
@@ -104,9 +115,9 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
             )
             x_q = x_all if away is None else force * away[q] + merc
             odds = r * (x_q / y) ** 2
-            scores.append((v * (1e6 if odds > 1e6 else odds)) ** conc)
+            append((v * (1e6 if odds > 1e6 else odds)) ** conc)
         else:
-            scores.append((v * 1e6) ** conc)
+            append((v * 1e6) ** conc)
     total = sum(scores)
     if total <= 0:
         return AttackPlan({}, None, 0.0)
@@ -135,6 +146,9 @@ def attack_plan(model: ProxyWarModel, fac: Faction) -> AttackPlan:
     t_y = p.defender_break * (y / max(e.week_quality, 1e-9)) / (alpha * x) if alpha > 0 else 1e9
     return AttackPlan(plan, main, odds / max(1.0, t_y))
 
+
+#: no share of a faction's defence (a place off its front)
+_NO_SHARES = (0.0, 0.0)
 
 #: an enemy's week as the attack plan reads it: its ready front and garrison forces
 #: (quality-weighted), its defence shares, its mercenaries by place (quality-weighted),

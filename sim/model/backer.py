@@ -110,21 +110,20 @@ class Backer(mesa.Agent):
         if self.withdrawn:
             return
         m = self.model
+        support = m.support
         client = self.client
-        ratio = client.power_ratio()
-        if math.isinf(ratio):
-            need = 0.0
-        elif ratio <= 0:
-            need = 1.0
-        else:
-            need = 1.0 - logistic(math.log(ratio) / m.spec.termination.prospects_width)
-        rival, own = m.support.side_totals(client)
+        need = client.need()
+        rival, own = support.side_totals(client)
         drive = self.responsiveness * (2.0 * need - 1.0)
-        if self.rival_ref is None:
-            if m.support.trend_ready():
+        bound = self.bid in m.termination.bound  # self.bound, read once
+        # ``b if b > a else a`` is ``max(a, b)`` and ``b if b < a else a`` is ``min(a, b)``
+        # (the same value in every case, NaN included), without the calls
+        rival_ref = self.rival_ref
+        if rival_ref is None:
+            if support.trend_ready():
                 self.rival_ref = rival  # what the rival side received when it took stock
                 self.own_ref = own
-        elif rival > 0 and self.rival_ref > 0 and self.escalation_response > 0:
+        elif rival > 0 and rival_ref > 0 and self.escalation_response > 0:
             # answer the rival side's support in kind: what the rival side gained
             # since the reference, as a share of what its own client then received,
             # less a dead zone, sets the log level it aims at. Why not the rival's
@@ -132,32 +131,39 @@ class Backer(mesa.Agent):
             # triple a flood, and a surge by the weaker patron would backfire.
             # a client that got nothing at stock-taking: measure the gain against the
             # rival's own reference, which is the growth rate (the rule's old form)
-            own_ref = self.own_ref if self.own_ref > 0 else self.rival_ref
-            grown = math.log(max(1e-3, 1.0 + (rival - self.rival_ref) / own_ref))
+            own_ref = self.own_ref if self.own_ref > 0 else rival_ref
+            gained = 1.0 + (rival - rival_ref) / own_ref
+            grown = math.log(gained if gained > 1e-3 else 1e-3)
             thr = self.escalation_threshold
             aim = grown - thr if grown > thr else (grown + thr if grown < -thr else 0.0)
             aim *= self.rival_elasticity
-            if self.bound:
-                aim = min(aim, 0.0)
-            gap = aim - math.log(max(self.level, 1e-3))
+            if bound and aim > 0.0:
+                aim = 0.0
+            level = self.level
+            gap = aim - math.log(1e-3 if level < 1e-3 else level)
             drive += self.escalation_response * self.resolve * gap
         worn = 1.0 - self.resolve / self.initial_resolve if self.initial_resolve > 0 else 0.0
-        drive -= self.deescalation * max(0.0, self.level - 1.0) * max(0.0, worn)
-        cap = 1.0 if self.bound else self.max_level
-        self.level = min(cap, max(0.0, self.level + drive))
-        if self.level - self._logged_level >= 0.25:
+        over = self.level - 1.0
+        drive -= self.deescalation * (over if over > 0.0 else 0.0) * (worn if worn > 0.0 else 0.0)
+        cap = 1.0 if bound else self.max_level
+        level = self.level + drive
+        level = level if level > 0.0 else 0.0
+        self.level = level = level if level < cap else cap
+        if level - self._logged_level >= 0.25:
             self.escalations += 1
             self._log_level("escalate", "raises")
-        elif self._logged_level - self.level >= 0.25:
+        elif self._logged_level - level >= 0.25:
             self._log_level("deescalate", "lowers")
         share = self.spent_week / self.budget if self.budget > 0 else 0.0
-        self.resolve -= (
+        over = level - 1.0
+        resolve = self.resolve - (
             self.resolve_drain
-            + self.reputation_cost * max(0.0, self.level - 1.0) * 0.01
-            + self.cost_sensitivity * min(share, 2.0)
+            + self.reputation_cost * (over if over > 0.0 else 0.0) * 0.01
+            + self.cost_sensitivity * (2.0 if share > 2.0 else share)
         )
-        self.resolve = min(1.0, max(0.0, self.resolve))
-        if self.resolve < self.withdraw_resolve:
+        resolve = resolve if resolve > 0.0 else 0.0
+        self.resolve = resolve = resolve if resolve < 1.0 else 1.0
+        if resolve < self.withdraw_resolve:
             self.withdraw(None, reason="its costs outran its resolve")
 
     @property
@@ -262,7 +268,11 @@ class Backer(mesa.Agent):
         self.merc_bill = 0.0
         if self.withdrawn:
             return
-        orders, base_cost, value = self._order_book(self.model.week)
+        week = self.model.week
+        book = self._book  # the order book's check, without the call while it holds
+        if book is None or week >= self._book_until:
+            book = self._order_book(week)
+        orders, base_cost, value = book
         if not orders:
             return
         cost = base_cost * self.level * self.cost_multiplier

@@ -54,6 +54,45 @@ class Layout:
     calm: dict[int, tuple[float, float]] | None = None
 
 
+@dataclass(slots=True)
+class PlaceWeights:
+    """What a faction's open objectives make of every place (see :func:`layout`).
+
+    Why kept for the run (in ``Theatre.place_weights``, by faction and open
+    objectives): they depend on the objectives still to take, which seldom
+    change, while the layout that reads them is rebuilt at every capture.
+
+    Attributes:
+        value: each place's worth as a target (near the objectives, worth much).
+        standing: each place's standing weight of the mobile defence (floor,
+            near home, near the objectives, by worth), before normalising.
+    """
+
+    value: list[float]
+    standing: list[float]
+
+
+def _place_weights(model: ProxyWarModel, fac: Faction, open_obj: tuple[int, ...]) -> PlaceWeights:
+    """The :class:`PlaceWeights` of ``fac`` with objectives ``open_obj`` still to take."""
+    th = model.theatre
+    key = (fac.fid, open_obj)
+    got = th.place_weights.get(key)
+    if got is None:
+        c = model.spec.combat
+        dist, worth = th.dist_rows, model.place_value
+        f, home = fac.focus_km, fac.home
+        value, standing = [], []
+        for q in range(len(dist)):
+            d_obj = min(dist[q][o] for o in open_obj)
+            value.append(math.exp(-d_obj / f) * (1.0 + worth[q]))
+            w = c.defence_floor + math.exp(-dist[q][home] / f) + math.exp(-d_obj / f)
+            standing.append(w * (1.0 + worth[q]))
+        got = PlaceWeights(value, standing)
+        if th.memo.enabled:
+            th.place_weights[key] = got
+    return got
+
+
 def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     """A faction's :class:`Layout`, cached until a place changes hands."""
     th = model.theatre
@@ -62,15 +101,14 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
         return got
     c = model.spec.combat
     targets, front, held = th.layout(fac.fid)
-    dist, worth = th.dist_rows, model.place_value
-    open_obj = [o for o in fac.objective if th.holder[o] != fac.fid] or fac.objective
-    f = fac.focus_km
-    value = [math.exp(-min(dist[q][o] for o in open_obj) / f) * (1.0 + worth[q]) for q in targets]
-    w_def = []
-    for i in front:
-        d_obj = min(dist[i][o] for o in open_obj)
-        w = c.defence_floor + math.exp(-dist[i][fac.home] / f) + math.exp(-d_obj / f)
-        w_def.append(w * (1.0 + worth[i]))
+    worth = model.place_value
+    holder, fid = th.holder, fac.fid
+    open_obj = tuple([o for o in fac.objective if holder[o] != fid]) or tuple(fac.objective)
+    weights = _place_weights(model, fac, open_obj)
+    by_place = weights.value
+    value = [by_place[q] for q in targets]
+    by_place = weights.standing
+    w_def = [by_place[i] for i in front]
     s = sum(w_def)
     w_def = [w / s for w in w_def] if s > 0 else w_def
     total = sum(c.garrison_base + worth[i] for i in held) or 1.0

@@ -96,6 +96,8 @@ class Faction(mesa.Agent):
         self._power_stamp = -1  # the model stage at which _power was computed
         self._ratio = 1.0
         self._ratio_stamp = -1
+        self._need = 0.5
+        self._need_stamp = -1  # the model stage at which _need was computed
 
     # -- state the others read ------------------------------------------------
 
@@ -153,6 +155,28 @@ class Faction(mesa.Agent):
             enemy_power = sum([e.power() * share.get(e.fid, 0.0) for e in m.enemies_of(self)])
         value = self.power() / enemy_power if enemy_power > 0 else float("inf")
         self._ratio, self._ratio_stamp = value, stamp
+        return value
+
+    def need(self) -> float:
+        """How much its backers see it needing help (0-1, 0.5 at parity; see Backer.decide).
+
+        ``1 - logistic(ln(power ratio) / prospects_width)``: 0 when its enemies
+        have no power, 1 when it has none. Kept within a stage of the week, as
+        :meth:`power_ratio` is, because every backer of the faction reads it in
+        the same stage (seven backers, two clients in Libya).
+        """
+        m = self.model
+        stamp = m.stage
+        if m.cache and self._need_stamp == stamp:
+            return self._need
+        ratio = self.power_ratio()
+        if math.isinf(ratio):
+            value = 0.0
+        elif ratio <= 0:
+            value = 1.0
+        else:
+            value = 1.0 - logistic(math.log(ratio) / m.spec.termination.prospects_width)
+        self._need, self._need_stamp = value, stamp
         return value
 
     def take_losses(self, casualties: float) -> None:

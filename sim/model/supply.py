@@ -42,6 +42,10 @@ class SupplyLines:
         c = model.spec.combat
         self.range_km = c.supply_range_km
         self.decay = c.unsupplied_decay
+        # supply sources held -> reach at every place: the reach depends on nothing else,
+        # and the sources rarely change hands though the front does (the map memo
+        # forgets its ``reach`` at every capture); kept for the run, with caches on
+        self._reach_by_sources: dict[tuple[int, ...], list[float]] = {}
 
     def supplied(self, fac: Faction) -> frozenset[int]:
         """Places ``fac`` holds that a road through its own places links to one of its sources."""
@@ -67,16 +71,24 @@ class SupplyLines:
         nearest source ``fac`` holds; 0 everywhere when it holds none.
         """
         th = self.model.theatre
-        got = th.memo.reach.get(fac.fid)
+        memo = th.memo
+        got = memo.reach.get(fac.fid)
         if got is None:
-            held = [s for s in self.sources[fac.fid] if th.holder[s] == fac.fid]
-            if not held:
-                got = [0.0] * len(th.ids)
-            else:
-                r = self.range_km
-                rows = th.dist_rows
-                got = [1.0 / (1.0 + min(rows[q][s] for s in held) / r) for q in range(len(th.ids))]
-            th.memo.reach[fac.fid] = got
+            holder, fid = th.holder, fac.fid
+            held = tuple([s for s in self.sources[fid] if holder[s] == fid])
+            got = self._reach_by_sources.get(held)
+            if got is None:
+                if not held:
+                    got = [0.0] * len(th.ids)
+                else:
+                    r = self.range_km
+                    rows = th.dist_rows
+                    got = [
+                        1.0 / (1.0 + min(rows[q][s] for s in held) / r) for q in range(len(th.ids))
+                    ]
+                if memo.enabled:
+                    self._reach_by_sources[held] = got
+            memo.reach[fid] = got
         return got
 
     def strength(self, fac: Faction, place: int) -> float:
@@ -100,7 +112,9 @@ class SupplyLines:
             fed = self.supplied(fac)
             if not cut_somewhere and len(fed) == th.count(fac.fid):
                 continue  # every place it holds is fed and none was cut: nothing to count
-            for i in th.held_by(fac.fid):
+            # the places it holds now (the layout's list, cached until a capture; a
+            # capture in this loop makes the theatre a new list, not change this one)
+            for i in th.layout(fac.fid)[2]:
                 if th.holder[i] != fac.fid:
                     continue  # abandoned earlier in this loop
                 if i in fed:

@@ -77,6 +77,7 @@ class Termination:
         self.bound: set[str] = set()  # backers held to a binding mediation
         self.outcome: str | None = None
         self._map_checked = -1  # the map version last checked for a victory
+        self._objectives_checked = -1  # the map version last checked for objectives held
         # milestones: the first week each happened (None: not yet)
         self.objectives_week: dict[str, int | None] = {f.fid: None for f in model.factions}
         self.start_line_week: int | None = None
@@ -104,13 +105,16 @@ class Termination:
         """Record war aims short of victory: objectives held, the start line passed."""
         m = self.model
         th = m.theatre
-        for f in m.factions:
-            if self.objectives_week[f.fid] is None and all(
-                th.holder[o] == f.fid for o in f.objective
-            ):
-                self.objectives_week[f.fid] = m.week
-                names = ", ".join(th.places[o].name for o in f.objective)
-                m.log_event(f.fid, "milestone", f"{f.fid} holds its objectives ({names})")
+        # who holds the objectives changes only when a place changes hands
+        if th.version != self._objectives_checked:
+            self._objectives_checked = th.version
+            for f in m.factions:
+                if self.objectives_week[f.fid] is None and all(
+                    th.holder[o] == f.fid for o in f.objective
+                ):
+                    self.objectives_week[f.fid] = m.week
+                    names = ", ".join(th.places[o].name for o in f.objective)
+                    m.log_event(f.fid, "milestone", f"{f.fid} holds its objectives ({names})")
         if (
             self.start_line_week is None
             and self.start_line_km is not None

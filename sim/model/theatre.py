@@ -19,7 +19,7 @@ from mesa.discrete_space import Network
 if TYPE_CHECKING:
     from random import Random
 
-    from sim.model.defence import Layout
+    from sim.model.defence import Layout, PlaceWeights
     from sim.scenario import ScenarioSpec
 
 TERRAINS = ("urban", "open", "desert", "mountain")
@@ -96,12 +96,15 @@ class _Forget(dict):
 
 
 class MapMemo:
-    """Values derived from who holds what, one typed field per kind, kept until a capture.
+    """Values derived from who holds what, one typed field per kind, for one map.
 
     Why one object with named fields (not a shared dict of string keys): a
-    reader sees every cached value, its type and who fills it in one place,
-    and :meth:`clear` (called by :meth:`Theatre.set_holder`) empties all of
-    them at once. With ``enabled=False`` nothing is kept (the caches test).
+    reader sees every cached value, its type and who fills it in one place.
+    A capture (:meth:`Theatre.set_holder`) moves the theatre to the memo of
+    the new map: one kept from an earlier week with the same holders (its
+    ``digging`` forgotten, as it reads the fortification), or a new one. With
+    ``enabled=False`` nothing is kept and :meth:`clear` empties the one memo
+    at every capture (the caches test).
 
     Attributes:
         sides: faction -> (targets, front places, held places) (theatre).
@@ -157,8 +160,12 @@ class Theatre:
         holder: current holder (faction id) of each place, by index.
         neighbours: indices of the places adjacent to each place.
         version: how many times a place has changed hands.
-        memo: values derived from who holds what (:class:`MapMemo`), kept
-            until a place changes hands, when :meth:`set_holder` empties it.
+        memo: values derived from who holds what (:class:`MapMemo`) now; a
+            capture (:meth:`set_holder`) switches to the new map's memo.
+        memos: each map held so far (and changes of sides) -> its memo, kept
+            for the run with caches on.
+        place_weights: each faction's :class:`sim.model.defence.PlaceWeights`
+            by the objectives it has still to take, kept for the run.
     """
 
     def __init__(self, spec: ScenarioSpec, random: Random, memo: bool = True):
@@ -178,6 +185,16 @@ class Theatre:
         self.fortification = [1.0] * len(self.ids)
         self.version = 0
         self.memo = MapMemo(enabled=memo)
+        # who holds what -> its memo, for the run (with caches on): a front that swings
+        # back to a map it held before finds the values derived from it already made
+        # (a third of Libya's captures). The key's first part counts changes of sides.
+        self.memos: dict[tuple[int, tuple[str, ...]], MapMemo] = {}
+        self._sides_changed = 0
+        if memo:
+            self.memos[0, tuple(self.holder)] = self.memo
+        # faction and the objectives it has still to take -> sim.model.defence.PlaceWeights,
+        # kept for the run (not forgotten at a capture); filled only with caches on
+        self.place_weights: dict[tuple[str, tuple[int, ...]], PlaceWeights] = {}
         # faction -> the factions it does not fight (itself, allies, neutrals, a settled
         # ceasefire); None: every other faction is hostile (two sides, the fast path)
         self.friendly: dict[str, frozenset[str]] | None = None
@@ -196,7 +213,8 @@ class Theatre:
         """Who does not fight whom changed (sides, ceasefires): the front is recomputed."""
         self.friendly = friendly
         self.version += 1
-        self.memo.clear()
+        self._sides_changed += 1
+        self._new_map()
 
     def set_holder(self, place: int, faction: str) -> None:
         """Hand a place to a faction (and invalidate the cached front)."""
@@ -205,7 +223,24 @@ class Theatre:
         counts[faction] = counts.get(faction, 0) + 1
         self.holder[place] = faction
         self.version += 1
-        self.memo.clear()
+        self._new_map()
+
+    def _new_map(self) -> None:
+        """Who holds what changed: the memo of the new map (kept from before, or empty).
+
+        A kept memo forgets only ``digging``, which reads the fortification too.
+        """
+        memo = self.memo
+        if not memo.enabled:
+            memo.clear()
+            return
+        key = (self._sides_changed, tuple(self.holder))
+        got = self.memos.get(key)
+        if got is None:
+            got = self.memos[key] = MapMemo()
+        else:
+            got.digging = None
+        self.memo = got
 
     def layout(self, faction: str) -> tuple[list[int], list[int], list[int]]:
         """``(targets, front places, held places)`` of a faction, cached until a capture."""
