@@ -117,7 +117,8 @@ def layout(model: ProxyWarModel, fac: Faction) -> Layout:
     if fac.garrison_draw > 0:
         places = th.places
         draw = [fac.garrison_draw * (1.0 - places[i].garrison_local) for i in front]
-        pull = [math.exp(-min(dist[i][o] for o in open_obj) / f) * (1.0 + worth[i]) for i in front]
+        by_place = weights.value  # the pull toward the objectives: a place's worth as a target
+        pull = [by_place[i] for i in front]
         s = sum(pull)
         pull = [w / s for w in pull] if s > 0 else pull
     got = th.memo.layouts[fac.fid] = Layout(targets, value, front, w_def, garrison, pull, draw)
