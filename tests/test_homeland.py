@@ -69,19 +69,19 @@ def test_a_homeland_place_must_exist():
 
 
 def test_yemen_local_allies_stay_south_and_the_houthis_fall_less():
-    """Expected (paired, 122 runs over the ensemble): with the file's homelands the
-    Southern Resistance and the government take fewer northern towns (Dhamar, Ibb, Taiz,
-    Mocha) and the Houthis fall less often than with the same file and full will away."""
+    """Expected (paired, one run per ensemble set): with the file's homelands and a will
+    of 0.25 away (the assumption before the calibration varied it over 0-0.5) the Southern
+    Resistance and the government take fewer than half the northern towns (Dhamar, Ibb,
+    Taiz, Mocha) and the Houthis fall less often than with the same sets and full will away."""
     base = load_scenario(SCEN / "yemen_2015.toml")
     members = read_ensemble(SCEN / "ensembles" / "yemen_2015.csv", base)
     north = {"dhamar", "ibb", "taiz", "mocha", "hodeidah", "sanaa", "amran", "saada"}
     counts = {}
-    for label, will in (("full", 1.0), ("home", None)):
+    for label, will in (("full", 1.0), ("home", 0.25)):
         north_taken = fell = 0
         for i, member in enumerate(members):
             ov = dict(member)
-            if will is not None:
-                ov |= {"factions.GOV.away_will": will, "factions.SOUTH.away_will": will}
+            ov |= {"factions.GOV.away_will": will, "factions.SOUTH.away_will": will}
             m = ProxyWarModel(load_scenario(base, ov), rng=replicate_seed(0, i), collect=False)
             m.run()
             north_taken += sum(

@@ -7,12 +7,14 @@ so the answers include the calibration's uncertainty. ``victory:AQAP+COALITION``
 is the Houthis' fall (AQAP, neutral toward the coalition, is left standing).
 
 Measured with 1,000 pairs (seed 0, `python run.py compare ... --ensemble
-scenarios/ensembles/yemen_2015.csv`, the 122-set ensemble): the UAE's
-withdrawal lowers the Houthis' fall by -0.343 [-0.372, -0.314] and brings the
-front 65 km nearer Aden by March 2016; sanctions on the Colombians move the
-front 6.9 km [5.0, 8.8] nearer Aden; Iran's surge holds the front 6.4 km
-[2.7, 10.1] nearer Aden by March 2016 (its effect on the fall, -0.010
-[-0.032, +0.012], is not significant; docs/yemen_2015.md). The tests use fewer pairs.
+scenarios/ensembles/yemen_2015.csv`, the 337-set ensemble): the UAE's
+withdrawal lowers the Houthis' fall by -0.161 [-0.184, -0.138] and lets them win
+in 5 % of runs, but brings the front nearer Aden only at the horizon (-10.4 km
+[-14.1, -6.8]; -0.5 [-4.4, +3.5] in March 2016); sanctions on the Colombians move
+the front 1.1 km [0.0, 2.3] nearer Aden by March 2016 and the fall -0.015; Iran's
+surge moves the front 5.7 km [2.1, 9.3] *away* from Aden by March 2016 (the wrong
+sign) and does not change the fall (-0.001 [-0.018, +0.016]); docs/yemen_2015.md.
+The tests use fewer pairs.
 """
 
 from __future__ import annotations
@@ -61,11 +63,22 @@ def _metric(res, alternative: str, metric: str):
     return sub.iloc[0]
 
 
-def test_uae_withdrawal_weakens_the_south(result) -> None:
-    """Expected: the Houthis fall less often and the front comes nearer Aden (both significant)."""
+def test_uae_withdrawal_lets_the_houthis_fall_less(result) -> None:
+    """Expected: without the UAE the south weakens and the Houthis fall less often."""
     fall = _row(result, "yemen_uae_withdraws", FALL)
-    front = _metric(result, "yemen_uae_withdraws", FRONT)
     assert fall["ci_high"] < 0, fall.to_dict()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (1,000 pairs over the 337-set ensemble): the front on 24 Mar 2016 "
+    "-0.5 km [-4.4, +3.5]; the south breaks (it falls in 76 % of runs against 3 %) but the "
+    "Houthis first push the enemy back from Sanaa (+37.4 km [+28.9, +45.8] at the horizon); "
+    "the front comes nearer Aden only later (-10.4 km [-14.1, -6.8] at the horizon)",
+)
+def test_uae_withdrawal_brings_the_front_nearer_aden_by_march_2016(result) -> None:
+    """Expected: with the south weakened the front comes nearer Aden within six months."""
+    front = _metric(result, "yemen_uae_withdraws", FRONT)
     assert front["ci_high"] < 0, front.to_dict()
 
 
@@ -88,11 +101,11 @@ def test_iran_surge_helps_the_houthis(result) -> None:
 
 # -- a faction changes side: the Southern Resistance turns on the government (Oct 2015) -------
 #
-# Measured with 1,000 pairs over the ensemble (seed 0; docs/yemen_2015.md): the Houthis'
-# fall with the coalition standing -0.365 [-0.395, -0.335], stalemate +0.366
-# [+0.336, +0.396], the government's front from Aden -140.7 km [-146.3, -135.0] at the
-# horizon, the Houthis fall in 11.3 % of runs against 37.3 %; the south itself falls in
-# 6.9 % against 2.8 %.
+# Measured with 1,000 pairs over the 337-set ensemble (seed 0; docs/yemen_2015.md): the
+# Houthis' fall with the coalition standing -0.233 [-0.259, -0.207], stalemate +0.234
+# [+0.208, +0.260], the government's front from Aden -60.9 km [-64.4, -57.5] at the
+# horizon; the Houthis fall in 7.7 % of runs against 23.4 %; the government in 2.3 %
+# against 12.0 %, the south in 2.6 % against 2.8 %.
 SOUTH_REPS = 200
 SOUTH = "yemen_south_turns"
 
@@ -144,10 +157,10 @@ def test_south_turning_splits_the_coalition(south_turns) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured (1,000 pairs over the ensemble): the split does not let the Houthis win "
-    "(no victory:HOUTHI in either arm), though it pushes the enemy back from Sanaa (+23.6 km "
-    "[+19.5, +27.7]) and they fall far less often (11.3 % of runs against 37.3 %): the war "
-    "between the government and the south drags on (stalemate 0.993)",
+    reason="measured (1,000 pairs over the 337-set ensemble): the split does not let the "
+    "Houthis win (no victory:HOUTHI in either arm), though they fall far less often (7.7 % of "
+    "runs against 23.4 %): the war between the government and the south drags on (stalemate "
+    "0.998) and the enemy's front from Sanaa does not move (-1.9 km [-4.8, +0.9])",
 )
 def test_south_turning_lets_the_houthis_win(south_turns) -> None:
     """Expected (the analysts' worry): the Houthis exploit the split and win more often."""
