@@ -13,7 +13,8 @@ in 5 % of runs, but brings the front nearer Aden only at the horizon (-10.4 km
 [-14.1, -6.8]; -0.5 [-4.4, +3.5] in March 2016); sanctions on the Colombians move
 the front 1.1 km [0.0, 2.3] nearer Aden by March 2016 and the fall -0.015; Iran's
 surge moves the front 5.7 km [2.1, 9.3] *away* from Aden by March 2016 (the wrong
-sign) and does not change the fall (-0.001 [-0.018, +0.016]); docs/yemen_2015.md.
+sign) and does not change the fall (-0.001 [-0.018, +0.016]): Saudi Arabia's answer
+outweighs it (tests/test_yemen_iran_surge.py; docs/yemen_2015.md).
 The tests use fewer pairs.
 """
 
@@ -91,6 +92,19 @@ def test_sanctioning_the_colombians_is_small_and_never_the_wrong_way(result) -> 
     assert abs(front["difference"]) < 10.0, front.to_dict()  # the UAE's own leaving: ~100 km
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (1,000 pairs over the 337-set ensemble, seed 0): the surge raises Houthi "
+    "quality (+0.20 by March 2016) but the front on 24 Mar 2016 moves 5.7 km [+2.1, +9.3] away "
+    "from Aden and the fall is unchanged (0.234 -> 0.233): Saudi Arabia's need rule answers the "
+    "government's lower power ratio by cutting its support more slowly (level at the horizon "
+    "+0.113 [+0.101, +0.125]), so the government, whose income and Saudi funds sit near its wage "
+    "bill, is unpaid 3.2 weeks less and loses 2,489 [2,147, 2,832] fewer deserters, and the "
+    "Houthis' late advances on Lahij, Aden, Marib and Ataq happen half as often. The Houthis "
+    "assault less, not more (no aggressiveness trap). With backers.saudi.responsiveness = 0 in "
+    "both arms the surge helps: fall -0.023 [-0.040, -0.006], front -0.1 km [-3.3, +3.1] "
+    "(docs/yemen_2015.md, 'Iran's surge, diagnosed'; tests/test_yemen_iran_surge.py)",
+)
 def test_iran_surge_helps_the_houthis(result) -> None:
     """Expected: better armed and advised, the Houthis fall less often or hold nearer Aden."""
     fall = _row(result, "yemen_iran_surge", FALL)
