@@ -150,7 +150,7 @@ def defence_shares(model: ProxyWarModel, fac: Faction) -> dict[int, tuple[float,
     if s > 0:
         w = [x / s for x in w]
     g = lay.garrison_share
-    if lay.front_pull is not None:
+    if lay.front_pull is not None and lay.front_draw is not None:  # set together
         pull = lay.front_pull
         if threat:
             reinforce = model.spec.combat.reinforce
