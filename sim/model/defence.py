@@ -178,6 +178,7 @@ def drawn_garrison(garrison: list[float], pull: list[float], draw: list[float]) 
     offensive strips its quiet rear hubs to feed the main front, as the LNA
     stripped Gharyan for the Tripoli suburbs in spring 2019; the hub stays thin
     until it is attacked, when the threat it meets pulls the pooled part back.
+    The draw does not depend on posture (docs/ODD.md 7.1).
     """
     pool = sum([d * gi for d, gi in zip(draw, garrison, strict=True)])
     return [(1.0 - d) * gi + pool * wi for gi, wi, d in zip(garrison, pull, draw, strict=True)]
