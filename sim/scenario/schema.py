@@ -251,9 +251,10 @@ class Faction(_Strict):
     focus_km: Pos = 50.0
     patience_weeks: PosInt = 8
     regroup_weeks: NonNegInt = 6
-    # share of its front places' garrisons it commits to the mobile defence, which stands
-    # where its layout and recent attacks put it (docs/ODD.md 7.1): a quiet rear hub is
-    # stripped to feed the main front (0: garrisons stay where their places' worth puts them)
+    # share of each front place's garrison it draws (less the place's garrison_local) and
+    # pools near its objective and where it was hit lately (docs/ODD.md 7.1): a quiet rear
+    # hub is stripped to feed the main front (0: garrisons stay where their places' worth
+    # puts them)
     garrison_draw: Prob = 0.0
     # sides (docs/ODD.md 7.10): the coalition it fights in (default: its own id, a side
     # of its own), and the side it may defect to when its cohesion breaks
@@ -262,9 +263,9 @@ class Faction(_Strict):
     defect_cohesion: Prob = 0.3  # cohesion at which a defection is half likely ...
     defect_rate: Prob = 0.0  # ... times this weekly chance (0: never defects)
     # local forces fight for their own region (docs/ODD.md 7.1, 7.4): places where its
-    # fighters fight for their own (empty: everywhere), and how willing they are to
-    # assault outside it (a multiplier on such targets' worth and on the weekly chance
-    # of an assault whose main target lies outside; 1: as willing as at home)
+    # fighters fight for their own (empty: everywhere), and the share of its own attackers
+    # that go against a target outside it, the rest staying in its defence (the plan's odds
+    # count only them; 1: as many as at home)
     homeland: list[str] = []
     away_will: Prob = 1.0
 
